@@ -1,0 +1,134 @@
+import { parseArgs } from 'node:util'
+import { errorMessage } from '../errors.js'
+import { countErrors, formatFinding } from '../findings.js'
+import { readRunContext } from '../github/context.js'
+import { readInputs } from '../github/inputs.js'
+import { runPipeline, type Outcome } from '../pipeline/run.js'
+import { formatModelId } from '../wriftai/identifier.js'
+import { VERSION } from '../version.js'
+
+const USAGE = `Usage:
+  wriftai-publish validate [--schemas FILE] [--json]
+  wriftai-publish publish --model OWNER/NAME (--image-digest sha256:… | --image REPO@sha256:…)
+                          [--hardware ID] [--api-url URL] [--schemas FILE] [--release-notes TEXT]
+                          [--release-notes-file FILE] [--create-model true|false] [--visibility private|public]
+                          [--description TEXT] [--source-url URL] [--license-url URL] [--paper-url URL]
+                          [--timeout-seconds N] [--json]
+
+The token is read from WRIFTAI_ACCESS_TOKEN. Exit codes: 0 ok, 1 failed, 2 usage.`
+
+// Flags mirror the action's inputs by name; `--schemas` is a short form of `--schemas-file`.
+const INPUT_FLAGS = [
+  'model', 'schemas-file', 'image', 'image-digest', 'release-notes', 'release-notes-file', 'create-model', 'hardware',
+  'visibility', 'description', 'source-url', 'license-url', 'paper-url', 'api-url', 'timeout-seconds',
+] as const
+
+export interface CliIo {
+  stdout: (text: string) => void
+  stderr: (text: string) => void
+}
+
+const processIo: CliIo = {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+}
+
+/** Runs the CLI and returns its exit code. */
+export async function runCli(argv: string[], io: CliIo = processIo): Promise<number> {
+  let parsed: ReturnType<typeof parse>
+  try {
+    parsed = parse(argv)
+  } catch (error: unknown) {
+    io.stderr(`wriftai-publish: ${errorMessage(error)}\n\n${USAGE}\n`)
+    return 2
+  }
+  const { values, positionals } = parsed
+  if (values.version) {
+    io.stdout(`${VERSION}\n`)
+    return 0
+  }
+  const command = positionals[0]
+  if (values.help || command === undefined) {
+    ;(values.help ? io.stdout : io.stderr)(`${USAGE}\n`)
+    return values.help ? 0 : 2
+  }
+  if ((command !== 'validate' && command !== 'publish') || positionals.length > 1) {
+    io.stderr(`wriftai-publish: unknown command "${positionals.join(' ')}"\n\n${USAGE}\n`)
+    return 2
+  }
+
+  const flags = new Map<string, string>([['mode', command]])
+  for (const name of INPUT_FLAGS) {
+    const value = values[name]
+    if (typeof value === 'string') flags.set(name, value)
+  }
+  if (values.schemas !== undefined && !flags.has('schemas-file')) flags.set('schemas-file', values.schemas)
+  try {
+    const context = readRunContext()
+    const inputs = readInputs((name) => (name === 'token' ? '' : (flags.get(name) ?? '')), { context, requireModel: command === 'publish' })
+    const outcome = await runPipeline(inputs, context)
+    if (values.json) io.stdout(`${JSON.stringify(toJson(outcome), null, 2)}\n`)
+    else printHuman(outcome, io)
+    return outcome.failure ? 1 : 0
+  } catch (error: unknown) {
+    if (values.json) io.stdout(`${JSON.stringify({ ok: false, error: errorMessage(error) }, null, 2)}\n`)
+    io.stderr(`wriftai-publish: ${errorMessage(error)}\n`)
+    return 1
+  }
+}
+
+function parse(argv: string[]) {
+  const options = Object.fromEntries(INPUT_FLAGS.map((name) => [name, { type: 'string' as const }])) as Record<
+    (typeof INPUT_FLAGS)[number],
+    { type: 'string' }
+  >
+  return parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      ...options,
+      schemas: { type: 'string' },
+      json: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+      version: { type: 'boolean' },
+    },
+  })
+}
+
+function printHuman(outcome: Outcome, io: CliIo): void {
+  for (const finding of outcome.plan.findings) io.stdout(`${formatFinding(finding)}\n`)
+  for (const warning of outcome.warnings) io.stderr(`warning: ${warning}\n`)
+  if (outcome.failure) {
+    io.stderr(`wriftai-publish: ${outcome.failure}\n`)
+  } else if (outcome.result) {
+    const { result } = outcome
+    if (result.modelCreated) io.stdout(`Created model ${formatModelId(result.model)}\n`)
+    io.stdout(`Published ${formatModelId(result.model)}:${result.version.number} (${result.version.container_image_digest})\n${outcome.url ?? ''}\n`)
+  } else {
+    io.stdout(`${outcome.plan.schemasFile}: valid\n`)
+  }
+}
+
+function toJson(outcome: Outcome): Record<string, unknown> {
+  const { result } = outcome
+  return {
+    ok: !outcome.failure,
+    mode: outcome.plan.mode,
+    schemasFile: outcome.plan.schemasFile,
+    errors: countErrors(outcome.plan.findings),
+    findings: outcome.plan.findings,
+    warnings: outcome.warnings,
+    ...(outcome.failure && { error: outcome.failure }),
+    ...(result && {
+      model: formatModelId(result.model),
+      version: result.version.number,
+      versionId: `${formatModelId(result.model)}:${result.version.number}`,
+      imageDigest: result.version.container_image_digest,
+      modelCreated: result.modelCreated,
+      versionCreated: result.versionCreated,
+      url: outcome.url,
+    }),
+  }
+}
+

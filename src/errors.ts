@@ -1,0 +1,22 @@
+/**
+ * A failure the user can act on: its message is one line and is shown as is,
+ * without a stack trace.
+ */
+export class UserError extends Error {
+  override name = 'UserError'
+}
+
+/** Several bad inputs, reported together. */
+export class InputError extends UserError {
+  override name = 'InputError'
+  readonly problems: readonly string[]
+
+  constructor(problems: readonly string[]) {
+    super(problems.length === 1 ? problems[0] : `${problems.length} inputs are invalid: ${problems.join('; ')}`)
+    this.problems = problems
+  }
+}
+
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
+}

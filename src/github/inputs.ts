@@ -1,0 +1,166 @@
+import { InputError } from '../errors.js'
+import { DIGEST_PATTERN, parseImageReference, type ImageReference } from '../registry/reference.js'
+import { parseModelId, type ModelId } from '../wriftai/identifier.js'
+import type { Visibility } from '../wriftai/types.js'
+import { repositoryUrl, type RunContext } from './context.js'
+
+export type Mode = 'auto' | 'publish' | 'validate'
+
+export interface Inputs {
+  /** publish or validate, with `auto` already decided from the run context. */
+  mode: 'publish' | 'validate'
+  token?: string
+  model?: ModelId
+  schemasFile: string
+  image?: ImageReference
+  imageDigest?: string
+  releaseNotes?: string
+  releaseNotesFile?: string
+  createModel: boolean
+  hardware?: string
+  visibility: Visibility
+  description?: string
+  sourceUrl?: string
+  licenseUrl?: string
+  paperUrl?: string
+  apiUrl: URL
+  timeoutSeconds: number
+  summary: boolean
+}
+
+/** Reads one input by its action.yml name; '' when it is not set. */
+export type InputSource = (name: string) => string
+
+export const DEFAULT_API_URL = 'https://api.wrift.ai/v1'
+
+export interface ReadInputsOptions {
+  context: RunContext
+  env?: NodeJS.ProcessEnv
+  /** The action always needs `model`; the CLI's validate command does not. */
+  requireModel?: boolean
+}
+
+/** Reads and checks every input at once; throws one InputError naming each bad input. */
+export function readInputs(source: InputSource, options: ReadInputsOptions): Inputs {
+  const env = options.env ?? process.env
+  const problems: string[] = []
+  const text = (name: string): string | undefined => source(name).trim() || undefined
+  const problem = (name: string, message: string): undefined => {
+    problems.push(`${name}: ${message}`)
+    return undefined
+  }
+
+  const modeText = text('mode') ?? 'auto'
+  const mode = oneOf(modeText, ['auto', 'publish', 'validate'] as const) ?? problem('mode', `"${modeText}" is not one of auto, publish, validate`)
+  const decidedMode = mode === 'auto' ? (options.context.ref?.startsWith('refs/tags/') ? 'publish' : 'validate') : (mode ?? 'validate')
+  const publishing = decidedMode === 'publish'
+
+  const modelText = text('model')
+  let model: ModelId | undefined
+  if (modelText) {
+    const parsed = parseModelId(modelText)
+    model = typeof parsed === 'string' ? problem('model', parsed) : parsed
+  } else if (options.requireModel ?? true) {
+    problem('model', 'required (owner/name)')
+  }
+
+  const token = text('token') ?? (env.WRIFTAI_ACCESS_TOKEN?.trim() || undefined)
+  if (publishing && !token) problem('token', 'required to publish; set the token input or WRIFTAI_ACCESS_TOKEN')
+
+  const imageText = text('image')
+  let image: ImageReference | undefined
+  if (imageText) {
+    const parsed = parseImageReference(imageText)
+    image = typeof parsed === 'string' ? problem('image', parsed) : parsed
+  }
+  const imageDigest = text('image-digest')
+  if (imageDigest !== undefined && !DIGEST_PATTERN.test(imageDigest)) {
+    problem('image-digest', `"${imageDigest}" is not sha256: followed by 64 lower-case hex characters`)
+  } else if (image?.digest && imageDigest && image.digest !== imageDigest) {
+    problem('image-digest', `${imageDigest} differs from the digest in image (${image.digest})`)
+  }
+  if (image && !image.digest && !imageDigest) {
+    problem('image', `"${image.text}" is not pinned; give it as repository@sha256:<digest> or set image-digest`)
+  }
+  if (publishing && !imageText && !imageDigest) problem('image-digest', 'required to publish: set image-digest or image (repository@sha256:…)')
+
+  const visibilityText = text('visibility') ?? 'private'
+  const visibility = oneOf(visibilityText, ['private', 'public'] as const) ?? problem('visibility', `"${visibilityText}" is not one of private, public`)
+
+  const apiUrl = parseApiUrl(text('api-url') ?? (env.WRIFTAI_API_BASE_URL?.trim() || DEFAULT_API_URL), problem)
+
+  const timeoutText = text('timeout-seconds') ?? '30'
+  const timeoutSeconds = Number(timeoutText)
+  if (!/^\d+(\.\d+)?$/.test(timeoutText) || timeoutSeconds <= 0 || timeoutSeconds > 600) {
+    problem('timeout-seconds', `"${timeoutText}" is not a number of seconds between 0 and 600`)
+  }
+
+  const urlInput = (name: string, fallback?: string): string | undefined => {
+    const value = text(name) ?? fallback
+    if (value !== undefined && !isHttpUrl(value)) return problem(name, `"${value}" is not an http(s) URL`)
+    return value
+  }
+
+  const inputs: Inputs = {
+    mode: decidedMode,
+    token,
+    model,
+    schemasFile: text('schemas-file') ?? 'schemas.json',
+    image,
+    imageDigest: imageDigest ?? image?.digest,
+    releaseNotes: text('release-notes'),
+    releaseNotesFile: text('release-notes-file'),
+    createModel: booleanInput('create-model', text('create-model'), true, problem),
+    hardware: text('hardware'),
+    visibility: visibility ?? 'private',
+    description: text('description'),
+    sourceUrl: urlInput('source-url', repositoryUrl(options.context)),
+    licenseUrl: urlInput('license-url'),
+    paperUrl: urlInput('paper-url'),
+    apiUrl: apiUrl ?? new URL(DEFAULT_API_URL),
+    timeoutSeconds,
+    summary: booleanInput('summary', text('summary'), true, problem),
+  }
+  if (problems.length > 0) throw new InputError(problems)
+  return inputs
+}
+
+function oneOf<T extends string>(value: string, allowed: readonly T[]): T | undefined {
+  return (allowed as readonly string[]).includes(value) ? (value as T) : undefined
+}
+
+// The YAML 1.2 core booleans, as @actions/core's getBooleanInput accepts them.
+function booleanInput(name: string, value: string | undefined, fallback: boolean, problem: (n: string, m: string) => undefined): boolean {
+  if (value === undefined) return fallback
+  if (['true', 'True', 'TRUE'].includes(value)) return true
+  if (['false', 'False', 'FALSE'].includes(value)) return false
+  problem(name, `"${value}" is not true or false`)
+  return fallback
+}
+
+function parseApiUrl(value: string, problem: (n: string, m: string) => undefined): URL | undefined {
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    return problem('api-url', `"${value}" is not a URL`)
+  }
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url.hostname))) {
+    return problem('api-url', `"${value}" must use https (plain http only for a loopback host)`)
+  }
+  if (url.username || url.password || url.search || url.hash) return problem('api-url', 'must not carry credentials, a query or a fragment')
+  return url
+}
+
+export function isLoopback(hostname: string): boolean {
+  return hostname === 'localhost' || hostname === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(hostname)
+}
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value)
+    return url.protocol === 'https:' || url.protocol === 'http:'
+  } catch {
+    return false
+  }
+}

@@ -1,0 +1,47 @@
+import path from 'node:path'
+import * as core from '@actions/core'
+import { countErrors, type Finding } from '../findings.js'
+import { formatModelId } from '../wriftai/identifier.js'
+import type { Outcome } from '../pipeline/run.js'
+import type { RunContext } from './context.js'
+import { renderSummary } from './summary.js'
+
+/** Turns an outcome into workflow annotations, step outputs and the job summary. */
+export async function reportToGitHub(outcome: Outcome, context: RunContext, options: { summary: boolean }): Promise<void> {
+  for (const finding of outcome.plan.findings) annotate(finding, context)
+  for (const warning of outcome.warnings) core.warning(warning)
+
+  core.setOutput('findings', String(countErrors(outcome.plan.findings)))
+  if (outcome.plan.digest) core.setOutput('image-digest', outcome.plan.digest)
+  const { result } = outcome
+  if (result) {
+    const model = formatModelId(result.model)
+    core.setOutput('model', model)
+    core.setOutput('version', String(result.version.number))
+    core.setOutput('version-id', `${model}:${result.version.number}`)
+    core.setOutput('model-created', String(result.modelCreated))
+    core.setOutput('version-created', String(result.versionCreated))
+    core.setOutput('url', outcome.url ?? '')
+    core.info(`${result.versionCreated ? 'Published' : 'Already published'} ${model}:${result.version.number} (${outcome.url ?? ''})`)
+  } else if (outcome.plan.model) {
+    core.setOutput('model', formatModelId(outcome.plan.model))
+  }
+
+  if (options.summary && process.env.GITHUB_STEP_SUMMARY) {
+    try {
+      await core.summary.addRaw(renderSummary(outcome)).write()
+    } catch (error: unknown) {
+      core.warning(`could not write the job summary: ${(error as Error).message}`)
+    }
+  }
+}
+
+function annotate(finding: Finding, context: RunContext): void {
+  const file = path.isAbsolute(finding.file) && context.workspace ? undefined : finding.file
+  const properties: core.AnnotationProperties = {
+    title: finding.rule,
+    ...(file !== undefined && { file, startLine: finding.line, startColumn: finding.column }),
+  }
+  const log = finding.severity === 'error' ? core.error : finding.severity === 'warning' ? core.warning : core.notice
+  log(file === undefined ? `${finding.file}:${finding.line}:${finding.column}: ${finding.message}` : finding.message, properties)
+}

@@ -1,0 +1,25 @@
+import * as core from '@actions/core'
+import { errorMessage, UserError } from './errors.js'
+import { readRunContext } from './github/context.js'
+import { readInputs } from './github/inputs.js'
+import { reportToGitHub } from './github/report.js'
+import { runPipeline, type PipelineDeps } from './pipeline/run.js'
+
+/** The action: read inputs, run the pipeline, report. Exported so tests can call it. */
+export async function run(deps: PipelineDeps = {}): Promise<void> {
+  // Mask before anything can print: a bad input must not echo a credential.
+  for (const secret of [core.getInput('token'), process.env.WRIFTAI_ACCESS_TOKEN]) {
+    if (secret?.trim()) core.setSecret(secret.trim())
+  }
+  try {
+    const context = readRunContext()
+    const inputs = readInputs((name) => core.getInput(name), { context })
+    core.info(`Mode: ${inputs.mode}`)
+    const outcome = await runPipeline(inputs, context, deps)
+    await reportToGitHub(outcome, context, { summary: inputs.summary })
+    if (outcome.failure) core.setFailed(outcome.failure)
+  } catch (error: unknown) {
+    if (!(error instanceof UserError) && error instanceof Error && error.stack) core.debug(error.stack)
+    core.setFailed(errorMessage(error))
+  }
+}

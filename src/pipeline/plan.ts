@@ -1,0 +1,87 @@
+import path from 'node:path'
+import { UserError } from '../errors.js'
+import { countErrors, type Finding } from '../findings.js'
+import type { RunContext } from '../github/context.js'
+import type { Inputs } from '../github/inputs.js'
+import { chooseReleaseNotes, type ReleaseNotes } from '../github/release-notes.js'
+import { readJsonFile } from '../schemas/document.js'
+import { validateSchemas } from '../schemas/validate.js'
+import type { WriftaiClient } from '../wriftai/client.js'
+import { formatModelId, type ModelId } from '../wriftai/identifier.js'
+import type { CreateModel, ModelWithDetails, Schemas } from '../wriftai/types.js'
+
+/** What a run would do, decided by reading only. */
+export interface Plan {
+  mode: 'publish' | 'validate'
+  /** The schemas file as shown to the user (workspace-relative when possible). */
+  schemasFile: string
+  findings: Finding[]
+  schemas?: Schemas
+  releaseNotes?: ReleaseNotes
+  digest?: string
+  model?: ModelId
+  /** The live model when it exists; publish mode only. */
+  existingModel?: ModelWithDetails
+  /** The body to create the model with, when it is missing. */
+  createModel?: CreateModel
+}
+
+export async function makePlan(inputs: Inputs, context: RunContext, client: WriftaiClient | undefined): Promise<Plan> {
+  const schemasFile = displayPath(inputs.schemasFile, context.workspace)
+  const parsed = await readJsonFile(inputs.schemasFile, schemasFile)
+  const findings = [...parsed.findings]
+  let schemas: Schemas | undefined
+  if (parsed.document && countErrors(findings) === 0) {
+    const checked = validateSchemas(parsed.document)
+    findings.push(...checked.findings)
+    schemas = checked.schemas
+  }
+  const plan: Plan = {
+    mode: inputs.mode,
+    schemasFile,
+    findings,
+    schemas,
+    releaseNotes: await chooseReleaseNotes(inputs, context),
+    digest: inputs.imageDigest,
+    model: inputs.model,
+  }
+  if (inputs.mode !== 'publish' || countErrors(findings) > 0) return plan
+  if (!client || !inputs.model) throw new Error('publishing needs a WriftAI client and a model')
+
+  plan.existingModel = await client.getModel(inputs.model)
+  if (!plan.existingModel) plan.createModel = await planModelCreation(inputs, inputs.model, client)
+  return plan
+}
+
+async function planModelCreation(inputs: Inputs, model: ModelId, client: WriftaiClient): Promise<CreateModel> {
+  const id = formatModelId(model)
+  if (!inputs.createModel) throw new UserError(`model ${id} does not exist and create-model is false; create it first or set create-model: true`)
+  if (!inputs.hardware) {
+    const hardware = await client.listHardware()
+    const choices = hardware.map((h) => h.identifier).join(', ')
+    throw new UserError(`hardware: required to create the missing model ${id}${choices ? `; one of: ${choices}` : ''}`)
+  }
+  const user = await client.getUser()
+  if (user.username !== model.owner) {
+    throw new UserError(
+      `model ${id} does not exist, and it cannot be created: the token belongs to "${user.username}", and models are created under the token's user; use model: ${user.username}/${model.name} or a token of "${model.owner}"`,
+    )
+  }
+  return {
+    name: model.name,
+    hardware_identifier: inputs.hardware,
+    visibility: inputs.visibility,
+    ...(inputs.description !== undefined && { description: inputs.description }),
+    ...(inputs.sourceUrl !== undefined && { source_url: inputs.sourceUrl }),
+    ...(inputs.licenseUrl !== undefined && { license_url: inputs.licenseUrl }),
+    ...(inputs.paperUrl !== undefined && { paper_url: inputs.paperUrl }),
+  }
+}
+
+/** Workspace-relative with forward slashes, as GitHub wants annotation paths. */
+export function displayPath(file: string, workspace: string | undefined): string {
+  const absolute = path.resolve(file)
+  const base = workspace ? path.resolve(workspace) : process.cwd()
+  const relative = path.relative(base, absolute)
+  return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative.split(path.sep).join('/') : absolute
+}

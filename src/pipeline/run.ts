@@ -1,0 +1,48 @@
+import { countErrors } from '../findings.js'
+import type { RunContext } from '../github/context.js'
+import type { Inputs } from '../github/inputs.js'
+import { MAX_RELEASE_NOTES } from '../github/release-notes.js'
+import { defaultPolicy, type HttpPolicy } from '../http/request.js'
+import { WriftaiClient } from '../wriftai/client.js'
+import { applyPlan, type PublishResult } from './effects.js'
+import { makePlan, type Plan } from './plan.js'
+import { versionPageUrl } from './web.js'
+
+export interface Outcome {
+  plan: Plan
+  result?: PublishResult
+  /** The version's web page, after a publish. */
+  url?: string
+  warnings: string[]
+  /** Why the run failed, when it did without an exception (error findings). */
+  failure?: string
+}
+
+export interface PipelineDeps {
+  /** Overrides for the shared HTTP policy (tests inject a dispatcher or a clock). */
+  policy?: Partial<HttpPolicy>
+}
+
+/** inputs → plan → effects; reporting is left to the front (action or CLI). */
+export async function runPipeline(inputs: Inputs, context: RunContext, deps: PipelineDeps = {}): Promise<Outcome> {
+  const ownsDispatcher = deps.policy?.dispatcher === undefined
+  const policy = defaultPolicy({ timeoutMs: inputs.timeoutSeconds * 1000, ...deps.policy })
+  const client = inputs.mode === 'publish' ? new WriftaiClient({ baseUrl: inputs.apiUrl.href, token: inputs.token, policy }) : undefined
+  try {
+    const plan = await makePlan(inputs, context, client)
+    const warnings: string[] = []
+    const notes = plan.releaseNotes
+    if (notes?.cutFrom !== undefined) {
+      warnings.push(`release notes (from ${notes.source}) were cut from ${notes.cutFrom} to ${MAX_RELEASE_NOTES} characters, the API's limit`)
+    }
+    const errors = countErrors(plan.findings)
+    if (errors > 0) {
+      return { plan, warnings, failure: `${plan.schemasFile} has ${errors} error${errors === 1 ? '' : 's'}${plan.mode === 'publish' ? '; nothing was published' : ''}` }
+    }
+    if (plan.mode !== 'publish' || !client) return { plan, warnings }
+    const result = await applyPlan(plan, client)
+    return { plan, result, url: versionPageUrl(inputs.apiUrl, result.model, result.version.number), warnings }
+  } finally {
+    if (ownsDispatcher) await policy.dispatcher.close()
+  }
+}

@@ -1,0 +1,116 @@
+import { readFile, stat } from 'node:fs/promises'
+import * as momoa from '@humanwhocodes/momoa'
+import { UserError } from '../errors.js'
+import type { Finding } from '../findings.js'
+
+export const MAX_SCHEMAS_BYTES = 10 * 1024 * 1024
+
+export interface Position {
+  line: number
+  column: number
+}
+
+/** A parsed JSON file that can say where any JSON pointer sits in its text. */
+export interface SourceDocument {
+  file: string
+  value: unknown
+  /** Position of the member name for an object member, else of the value. */
+  locate(pointer: string): Position
+}
+
+export interface ParseResult {
+  document?: SourceDocument
+  findings: Finding[]
+}
+
+/** Reads a JSON file; `file` is the path shown to the user. */
+export async function readJsonFile(path: string, file: string, input = 'schemas-file'): Promise<ParseResult> {
+  let size: number
+  try {
+    size = (await stat(path)).size
+  } catch (error: unknown) {
+    const code = (error as { code?: string }).code
+    throw new UserError(`${input}: cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : String(code ?? error)}`)
+  }
+  if (size > MAX_SCHEMAS_BYTES) {
+    throw new UserError(`${input}: ${file} is ${(size / 1024 / 1024).toFixed(1)} MB; the limit is ${MAX_SCHEMAS_BYTES / 1024 / 1024} MB`)
+  }
+  return parseJson(await readFile(path, 'utf8'), file)
+}
+
+export function parseJson(source: string, file: string): ParseResult {
+  const text = source.charCodeAt(0) === 0xfeff ? source.slice(1) : source
+  let ast: momoa.DocumentNode
+  try {
+    ast = momoa.parse(text, { mode: 'json' })
+  } catch (error: unknown) {
+    if (error instanceof RangeError) {
+      return { findings: [finding(file, 'too-deep', 'the JSON is nested too deeply to check', '', { line: 1, column: 1 })] }
+    }
+    const { line = 1, column = 1 } = error as { line?: number; column?: number }
+    const message = (error as Error).message.replace(/\s*\(\d+:\d+\)$/, '')
+    return { findings: [finding(file, 'invalid-json', `invalid JSON: ${message}`, '', { line, column })] }
+  }
+  const findings = duplicateKeys(ast, file)
+  const document: SourceDocument = { file, value: JSON.parse(text), locate: (pointer) => locate(ast, pointer) }
+  return { document, findings }
+}
+
+function finding(file: string, rule: string, message: string, pointer: string, at: Position): Finding {
+  return { severity: 'error', rule, message, pointer, file, line: at.line, column: at.column }
+}
+
+/** JSON.parse silently keeps the last of two equal keys; report every repeat instead. */
+function duplicateKeys(ast: momoa.DocumentNode, file: string): Finding[] {
+  const findings: Finding[] = []
+  const stack: { node: momoa.ValueNode; pointer: string }[] = [{ node: ast.body, pointer: '' }]
+  while (stack.length > 0) {
+    const { node, pointer } = stack.pop()!
+    if (node.type === 'Object') {
+      const seen = new Set<string>()
+      for (const member of node.members) {
+        const key = member.name.type === 'String' ? member.name.value : member.name.name
+        const child = `${pointer}/${escapePointer(key)}`
+        if (seen.has(key)) findings.push(finding(file, 'duplicate-key', `duplicate key "${key}": JSON parsers keep only one of them`, child, member.name.loc.start))
+        seen.add(key)
+        stack.push({ node: member.value, pointer: child })
+      }
+    } else if (node.type === 'Array') {
+      node.elements.forEach((element, index) => stack.push({ node: element.value, pointer: `${pointer}/${index}` }))
+    }
+  }
+  return findings.sort((a, b) => a.line - b.line || a.column - b.column)
+}
+
+function locate(ast: momoa.DocumentNode, pointer: string): Position {
+  let node: momoa.ValueNode = ast.body
+  let at: Position = node.loc.start
+  for (const segment of splitPointer(pointer)) {
+    if (node.type === 'Object') {
+      const member = node.members.findLast((m) => (m.name.type === 'String' ? m.name.value : m.name.name) === segment)
+      if (!member) break
+      at = member.name.loc.start
+      node = member.value
+    } else if (node.type === 'Array') {
+      const element = /^\d+$/.test(segment) ? node.elements[Number(segment)] : undefined
+      if (!element) break
+      at = element.value.loc.start
+      node = element.value
+    } else {
+      break
+    }
+  }
+  return { line: at.line, column: at.column }
+}
+
+export function splitPointer(pointer: string): string[] {
+  if (pointer === '') return []
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+}
+
+export function escapePointer(segment: string): string {
+  return segment.replace(/~/g, '~0').replace(/\//g, '~1')
+}

@@ -1,0 +1,188 @@
+import { header, send, type HttpPolicy, type HttpResponse, type Method } from '../http/request.js'
+import { UserError } from '../errors.js'
+import { USER_AGENT } from '../version.js'
+import { formatModelId, type ModelId } from './identifier.js'
+import type {
+  CreateModel,
+  CreateVersion,
+  Hardware,
+  ModelVersion,
+  ModelVersionWithDetails,
+  ModelWithDetails,
+  Page,
+  UpdateModel,
+  User,
+} from './types.js'
+
+/** A non-2xx answer from the WriftAI API, as one line the user can act on. */
+export class ApiError extends UserError {
+  override name = 'ApiError'
+  readonly status: number
+  readonly requestId: string | undefined
+
+  constructor(operation: string, response: HttpResponse, hint: string | undefined) {
+    const requestId = header(response.headers, 'x-request-id')
+    const detail = describeDetail(response.text)
+    super(
+      `${operation} failed: HTTP ${response.status}` +
+        (detail ? `: ${detail}` : '') +
+        (hint ? ` (${hint})` : '') +
+        (requestId ? ` [x-request-id ${requestId}]` : ''),
+    )
+    this.status = response.status
+    this.requestId = requestId
+  }
+}
+
+export interface WriftaiClientOptions {
+  baseUrl: string
+  token?: string
+  policy: HttpPolicy
+}
+
+interface Call {
+  operation: string
+  method: Method
+  path: string
+  query?: Record<string, string>
+  body?: unknown
+  /** Statuses that are an answer, not a failure (e.g. 404 for "missing"). */
+  expected?: number[]
+}
+
+export class WriftaiClient {
+  readonly #base: string
+  readonly #token: string | undefined
+  readonly #policy: HttpPolicy
+
+  constructor(options: WriftaiClientOptions) {
+    this.#base = options.baseUrl.replace(/\/+$/, '')
+    this.#token = options.token
+    this.#policy = options.policy
+  }
+
+  /** The model, or undefined when it does not exist (or the token cannot see it). */
+  async getModel(id: ModelId): Promise<ModelWithDetails | undefined> {
+    const res = await this.#call({ operation: `get model ${formatModelId(id)}`, method: 'GET', path: modelPath(id), expected: [404] })
+    return res.status === 404 ? undefined : parse<ModelWithDetails>(res)
+  }
+
+  /** The created model; undefined when the server answered success without a body. */
+  async createModel(body: CreateModel): Promise<ModelWithDetails | undefined> {
+    return parseOptional(await this.#call({ operation: `create model ${body.name}`, method: 'POST', path: '/models', body }))
+  }
+
+  async updateModel(id: ModelId, body: UpdateModel): Promise<ModelWithDetails> {
+    return parse(await this.#call({ operation: `update model ${formatModelId(id)}`, method: 'PATCH', path: modelPath(id), body }))
+  }
+
+  async getUser(): Promise<User> {
+    return parse(await this.#call({ operation: 'get the token user', method: 'GET', path: '/user' }))
+  }
+
+  async listHardware(pageCap = 10): Promise<Hardware[]> {
+    return this.#collect<Hardware>({ operation: 'list hardware', method: 'GET', path: '/hardware' }, pageCap)
+  }
+
+  /** Versions, newest first, reading at most `pageCap` pages. */
+  async listVersions(id: ModelId, pageCap: number): Promise<ModelVersion[]> {
+    return this.#collect<ModelVersion>(
+      { operation: `list versions of ${formatModelId(id)}`, method: 'GET', path: `${modelPath(id)}/versions` },
+      pageCap,
+    )
+  }
+
+  async getVersion(id: ModelId, number: number): Promise<ModelVersionWithDetails | undefined> {
+    const res = await this.#call({
+      operation: `get version ${formatModelId(id)}:${number}`,
+      method: 'GET',
+      path: `${modelPath(id)}/versions/${number}`,
+      expected: [404],
+    })
+    return res.status === 404 ? undefined : parse<ModelVersionWithDetails>(res)
+  }
+
+  /** The created version; undefined when the server answered success without a body. */
+  async createVersion(id: ModelId, body: CreateVersion): Promise<ModelVersionWithDetails | undefined> {
+    const res = await this.#call({
+      operation: `create version of ${formatModelId(id)}`,
+      method: 'POST',
+      path: `${modelPath(id)}/versions`,
+      body,
+    })
+    return parseOptional(res)
+  }
+
+  async #collect<T>(call: Call, pageCap: number): Promise<T[]> {
+    const items: T[] = []
+    let cursor: string | null = null
+    for (let page = 0; page < pageCap; page++) {
+      const query: Record<string, string> = { page_size: '50', ...(cursor ? { cursor } : {}) }
+      const body = parse<Page<T>>(await this.#call({ ...call, query }))
+      items.push(...body.items)
+      cursor = body.next_cursor
+      if (!cursor) break
+    }
+    return items
+  }
+
+  async #call(call: Call): Promise<HttpResponse> {
+    const url = new URL(this.#base + call.path)
+    for (const [key, value] of Object.entries(call.query ?? {})) url.searchParams.set(key, value)
+    const headers: Record<string, string> = { 'user-agent': USER_AGENT, accept: 'application/json' }
+    if (this.#token) headers.authorization = `Bearer ${this.#token}`
+    if (call.body !== undefined) headers['content-type'] = 'application/json'
+    const res = await send(
+      { method: call.method, url, headers, body: call.body === undefined ? undefined : JSON.stringify(call.body) },
+      this.#policy,
+    )
+    if ((res.status >= 200 && res.status < 300) || call.expected?.includes(res.status)) return res
+    throw new ApiError(call.operation, res, hintFor(res.status, Boolean(this.#token)))
+  }
+}
+
+function modelPath(id: ModelId): string {
+  return `/models/${encodeURIComponent(id.owner)}/${encodeURIComponent(id.name)}`
+}
+
+function parse<T>(res: HttpResponse): T {
+  try {
+    return JSON.parse(res.text) as T
+  } catch {
+    throw new UserError(`the WriftAI API answered HTTP ${res.status} with a body that is not JSON`)
+  }
+}
+
+function parseOptional<T>(res: HttpResponse): T | undefined {
+  return res.text.trim() === '' ? undefined : parse<T>(res)
+}
+
+function hintFor(status: number, hasToken: boolean): string | undefined {
+  if (status === 401) return hasToken ? 'check the token input: it was rejected' : 'set the token input or WRIFTAI_ACCESS_TOKEN'
+  if (status === 403) return "the token's user does not own this model"
+  if (status === 404) return 'check the model and its owner'
+  if (status === 422) return 'the API rejected a field'
+  if (status >= 300 && status < 400) return 'check api-url: redirects are not followed'
+  return undefined
+}
+
+/** Turns an error body (FastAPI `detail` string or list, or `{error}`) into one short line. */
+export function describeDetail(text: string): string {
+  let body: unknown
+  try {
+    body = JSON.parse(text)
+  } catch {
+    return text.trim().replace(/\s+/g, ' ').slice(0, 300)
+  }
+  const detail = (body as { detail?: unknown; error?: unknown } | null)?.detail ?? (body as { error?: unknown } | null)?.error
+  if (typeof detail === 'string') return detail
+  if (Array.isArray(detail)) {
+    return detail
+      .map((item: { loc?: unknown[]; msg?: unknown }) => {
+        const loc = Array.isArray(item?.loc) ? item.loc.filter((part) => part !== 'body').join('.') : ''
+        return loc ? `${loc}: ${String(item?.msg ?? '')}` : String(item?.msg ?? JSON.stringify(item))
+      })
+      .join('; ')
+  }
+  return body === null || body === undefined ? '' : JSON.stringify(body).slice(0, 300)
+}

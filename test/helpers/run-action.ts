@@ -1,0 +1,93 @@
+// Runs the committed bundle the way the GitHub runner does: `node dist/index.js` with INPUT_* variables,
+// GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files, and the workspace as the working directory.
+import { spawn } from 'node:child_process'
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+
+export const ROOT = path.resolve(import.meta.dirname, '../..')
+export const BUNDLE = path.join(ROOT, 'dist/index.js')
+
+export interface ActionRun {
+  code: number | null
+  stdout: string
+  stderr: string
+  outputs: Record<string, string>
+  summary: string
+  workspace: string
+}
+
+export interface RunActionOptions {
+  /** By their action.yml names, e.g. `schemas-file`. */
+  inputs: Record<string, string>
+  /** Files to write into the workspace first, by relative path. */
+  files?: Record<string, string>
+  env?: Record<string, string>
+  workspace?: string
+}
+
+/** The env a tag push gives a step. */
+export function tagPushEnv(tag = 'v1.2.0'): Record<string, string> {
+  return {
+    GITHUB_REF: `refs/tags/${tag}`,
+    GITHUB_REF_NAME: tag,
+    GITHUB_EVENT_NAME: 'push',
+    GITHUB_REPOSITORY: 'acme/hello-world',
+    GITHUB_SERVER_URL: 'https://github.com',
+    GITHUB_SHA: '0123456789abcdef0123456789abcdef01234567',
+  }
+}
+
+export async function runAction(options: RunActionOptions): Promise<ActionRun> {
+  const workspace = options.workspace ?? (await mkdtemp(path.join(tmpdir(), 'publish-version-')))
+  for (const [file, content] of Object.entries(options.files ?? {})) await writeFile(path.join(workspace, file), content)
+  const outputFile = path.join(workspace, '.github_output')
+  const summaryFile = path.join(workspace, '.github_step_summary')
+  await writeFile(outputFile, '')
+  await writeFile(summaryFile, '')
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? workspace,
+    GITHUB_ACTIONS: 'true',
+    GITHUB_WORKSPACE: workspace,
+    GITHUB_OUTPUT: outputFile,
+    GITHUB_STEP_SUMMARY: summaryFile,
+    RUNNER_TEMP: workspace,
+    ...options.env,
+  }
+  for (const [name, value] of Object.entries(options.inputs)) env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
+
+  const child = spawn(process.execPath, [BUNDLE], { cwd: workspace, env, stdio: ['ignore', 'pipe', 'pipe'] })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve))
+  return {
+    code,
+    stdout,
+    stderr,
+    outputs: parseOutputFile(await readFile(outputFile, 'utf8')),
+    summary: await readFile(summaryFile, 'utf8'),
+    workspace,
+  }
+}
+
+/** Reads the `name<<delimiter … delimiter` records that @actions/core writes. */
+export function parseOutputFile(text: string): Record<string, string> {
+  const outputs: Record<string, string> = {}
+  const lines = text.split('\n')
+  for (let i = 0; i < lines.length; i++) {
+    const match = /^([^<=]+)<<(.+)$/.exec(lines[i]!)
+    if (match) {
+      const [, name, delimiter] = match as unknown as [string, string, string]
+      const value: string[] = []
+      while (++i < lines.length && lines[i] !== delimiter) value.push(lines[i]!)
+      outputs[name] = value.join('\n')
+    } else if (lines[i]!.includes('=')) {
+      const at = lines[i]!.indexOf('=')
+      outputs[lines[i]!.slice(0, at)] = lines[i]!.slice(at + 1)
+    }
+  }
+  return outputs
+}
