@@ -50,6 +50,7 @@ export function validateSchemas(document: SourceDocument): { schemas?: Schemas; 
       }
     }
   }
+  findings.sort((a, b) => a.line - b.line || a.column - b.column)
   return findings.length === 0 ? { schemas: root as unknown as Schemas, findings } : { findings }
 }
 

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest'
+import { parseJson } from '../../src/schemas/document.js'
+
+describe('parseJson', () => {
+  it('reports a syntax error at its line and column', () => {
+    const { document, findings } = parseJson('{\n  "prediction": {\n    "input": {,}\n  }\n}', 'schemas.json')
+    expect(document).toBeUndefined()
+    expect(findings).toEqual([
+      { severity: 'error', rule: 'invalid-json', message: 'invalid JSON: Unexpected token Comma found.', pointer: '', file: 'schemas.json', line: 3, column: 15 },
+    ])
+  })
+
+  it('reports an unterminated document', () => {
+    const { findings } = parseJson('{"prediction": ', 'schemas.json')
+    expect(findings.map((f) => [f.rule, f.line])).toEqual([['invalid-json', 1]])
+  })
+
+  it('accepts a UTF-8 byte order mark and keeps positions of the text after it', () => {
+    const { document, findings } = parseJson('\uFEFF{\n  "a": 1\n}', 'x.json')
+    expect(findings).toEqual([])
+    expect(document?.value).toEqual({ a: 1 })
+    expect(document?.locate('/a')).toEqual({ line: 2, column: 3 })
+  })
+
+  it('reports each duplicate key at the repeat', () => {
+    const { findings } = parseJson('{\n  "a": {"b": 1,\n        "b": 2},\n  "a": 3\n}', 'x.json')
+    expect(findings.map((f) => [f.rule, f.pointer, f.line, f.column])).toEqual([
+      ['duplicate-key', '/a/b', 3, 9],
+      ['duplicate-key', '/a', 4, 3],
+    ])
+  })
+
+  it('locates members, array items and escaped pointer segments', () => {
+    const { document } = parseJson('{\n  "a/b": [\n    10,\n    {"~k": true}\n  ]\n}', 'x.json')
+    expect(document?.locate('')).toEqual({ line: 1, column: 1 })
+    expect(document?.locate('/a~1b')).toEqual({ line: 2, column: 3 })
+    expect(document?.locate('/a~1b/0')).toEqual({ line: 3, column: 5 })
+    expect(document?.locate('/a~1b/1/~0k')).toEqual({ line: 4, column: 6 })
+    // A pointer that runs past the document stops at its deepest existing part.
+    expect(document?.locate('/a~1b/1/missing')).toEqual({ line: 4, column: 5 })
+  })
+
+  it('survives nesting deep enough to exhaust the parser', () => {
+    const deep = '['.repeat(200_000) + ']'.repeat(200_000)
+    const { document, findings } = parseJson(deep, 'deep.json')
+    expect(document).toBeUndefined()
+    expect(findings.map((f) => f.rule)).toEqual(['too-deep'])
+  })
+})

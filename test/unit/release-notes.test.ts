@@ -1,0 +1,56 @@
+import { mkdtemp, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { UserError } from '../../src/errors.js'
+import { chooseReleaseNotes, cutAtWord, MAX_RELEASE_NOTES } from '../../src/github/release-notes.js'
+
+const TAG = { ref: 'refs/tags/v2.1.0', sha: 'abcdef0123456789' }
+
+describe('chooseReleaseNotes', () => {
+  it('prefers the release-notes input', async () => {
+    expect(await chooseReleaseNotes({ releaseNotes: '  Faster sampling  ', releaseNotesFile: 'ignored.md' }, TAG)).toEqual({ text: 'Faster sampling', source: 'release-notes' })
+  })
+
+  it('reads release-notes-file next', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'notes-'))
+    const file = path.join(dir, 'NOTES.md')
+    await writeFile(file, 'Adds a seed input.\n')
+    expect(await chooseReleaseNotes({ releaseNotesFile: file }, TAG)).toEqual({ text: 'Adds a seed input.', source: 'release-notes-file' })
+  })
+
+  it('names the input when the file is missing', async () => {
+    const error = await chooseReleaseNotes({ releaseNotesFile: 'does-not-exist.md' }, TAG).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(UserError)
+    expect((error as Error).message).toBe('release-notes-file: cannot read does-not-exist.md: no such file')
+  })
+
+  it('falls back to the pushed tag, then the commit', async () => {
+    expect(await chooseReleaseNotes({}, TAG)).toEqual({ text: 'Release v2.1.0', source: 'tag' })
+    expect(await chooseReleaseNotes({}, { ref: 'refs/heads/main', sha: 'abcdef0123456789' })).toEqual({ text: 'Release of commit abcdef0', source: 'commit' })
+  })
+
+  it('cuts long notes to the API limit and says from how long', async () => {
+    const long = 'word '.repeat(100).trim()
+    const notes = await chooseReleaseNotes({ releaseNotes: long }, TAG)
+    expect([...notes.text].length).toBeLessThanOrEqual(MAX_RELEASE_NOTES)
+    expect(notes.text.endsWith('word…')).toBe(true)
+    expect(notes.cutFrom).toBe(long.length)
+  })
+})
+
+describe('cutAtWord', () => {
+  it.each([
+    ['short text', 20, 'short text'],
+    ['exactly twenty chars', 20, 'exactly twenty chars'],
+    ['the quick brown fox jumps', 20, 'the quick brown fox…'],
+    ['the quick brown fox jumps', 12, 'the quick…'],
+    // No boundary in the second half: cut inside the word rather than lose most of the text.
+    ['abcdefghijklmnopqrstuvwxyz', 10, 'abcdefghi…'],
+    // Counts characters, not UTF-16 units.
+    ['😀😀😀 😀😀😀 😀😀😀', 8, '😀😀😀 😀😀😀…'],
+  ])('%s (max %i) → %s', (text, max, cut) => {
+    expect(cutAtWord(text, max)).toBe(cut)
+    expect([...cutAtWord(text, max)].length).toBeLessThanOrEqual(max)
+  })
+})

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest'
+import { parseJson } from '../../src/schemas/document.js'
+import { validateSchemas } from '../../src/schemas/validate.js'
+
+function check(text: string) {
+  const { document } = parseJson(text, 'schemas.json')
+  if (!document) throw new Error('fixture must be valid JSON')
+  return validateSchemas(document)
+}
+
+const where = (r: ReturnType<typeof check>) => r.findings.map((f) => `${f.rule} ${f.pointer} ${f.line}:${f.column}`)
+
+describe('validateSchemas', () => {
+  it('accepts a well-formed envelope and returns the schemas', () => {
+    const result = check('{"prediction": {"input": {"type": "object", "properties": {}}, "output": {"type": "string"}}}')
+    expect(result.findings).toEqual([])
+    expect(result.schemas?.prediction.output).toEqual({ type: 'string' })
+  })
+
+  it('accepts an optional training section', () => {
+    const io = '{"input": {"type": "object"}, "output": {}}'
+    expect(check(`{"prediction": ${io}, "training": ${io}}`).findings).toEqual([])
+  })
+
+  it('names unknown keys at their position', () => {
+    const result = check('{\n  "prediction": {\n    "input": {},\n    "output": {},\n    "outputs": {}\n  },\n  "predict": {}\n}')
+    expect(where(result)).toEqual(['envelope /prediction/outputs 5:5', 'envelope /predict 7:3'])
+    expect(result.findings[1]?.message).toBe('unknown top-level key "predict"; expected "prediction" (and optionally "training")')
+    expect(result.schemas).toBeUndefined()
+  })
+
+  it('reports a missing side and a non-object schema', () => {
+    const result = check('{\n  "prediction": {\n    "input": []\n  }\n}')
+    expect(where(result)).toEqual(['envelope /prediction 2:3', 'envelope /prediction/input 3:5'])
+    expect(result.findings.map((f) => f.message)).toEqual(['"prediction" is missing its "output" schema', 'prediction.input must be a JSON Schema object'])
+  })
+
+  it('reports a root that is not an object', () => {
+    expect(where(check('[1]'))).toEqual(['envelope  1:1'])
+  })
+
+  it('checks each schema against the 2020-12 meta-schema, once per location', () => {
+    const text = '{\n  "prediction": {\n    "input": {\n      "type": "object",\n      "properties": {\n        "n": {"type": "integr", "minimum": "1"}\n      }\n    },\n    "output": {"type": "string"}\n  }\n}'
+    const result = check(text)
+    expect(where(result)).toEqual(['meta-schema /prediction/input/properties/n/type 6:15', 'meta-schema /prediction/input/properties/n/minimum 6:33'])
+    expect(result.findings[0]?.message).toBe(
+      '"type" must be equal to one of the allowed values: "array", "boolean", "integer", "null", "number", "object", "string"',
+    )
+    expect(result.findings[1]?.message).toBe('"minimum" must be number')
+  })
+
+  it('reports a $ref that does not resolve inside the document', () => {
+    const result = check('{"prediction": {"input": {"$ref": "#/$defs/missing"}, "output": {}}}')
+    expect(where(result)).toEqual(['schema-compile /prediction/input 1:17'])
+    expect(result.findings[0]?.message).toContain("can't resolve reference #/$defs/missing")
+  })
+})
