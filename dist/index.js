@@ -83516,10 +83516,12 @@ function cutAtWord(text, max) {
     const chars = [...text];
     if (chars.length <= max)
         return text;
-    const head = chars.slice(0, max - 1).join('');
-    const boundary = head.search(/\s\S*$/);
-    const body = (boundary > max / 2 ? head.slice(0, boundary) : head).trimEnd();
-    return `${body}…`;
+    const head = chars.slice(0, max - 1);
+    // Already at a boundary when the next character is white space; else back up to the last one.
+    const endsWord = /\s/.test(chars[max - 1] ?? '');
+    const lastSpace = head.findLastIndex((c) => /\s/.test(c));
+    const keep = endsWord ? head.length : lastSpace > max / 2 ? lastSpace : head.length;
+    return `${head.slice(0, keep).join('').trimEnd()}…`;
 }
 
 // EXTERNAL MODULE: ./node_modules/undici/index.js
@@ -86587,6 +86589,7 @@ function validateSchemas(document) {
             }
         }
     }
+    findings.sort((a, b) => a.line - b.line || a.column - b.column);
     return findings.length === 0 ? { schemas: root, findings } : { findings };
 }
 function checkSchema(ajv, schema) {

@@ -1,0 +1,192 @@
+// The committed bundle, spawned as the runner spawns it, against the sandbox API over real HTTP.
+import { readFile } from 'node:fs/promises'
+import path from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { ROOT, runAction, tagPushEnv, type ActionRun } from '../helpers/run-action.js'
+import { startSandbox, type Sandbox } from '../sandbox/server.js'
+
+const DIGEST = 'sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08'
+const TOKEN = 'wai_test_acme_token'
+
+let sandbox: Sandbox
+let exampleSchemas: string
+
+beforeEach(async () => {
+  sandbox = await startSandbox()
+  exampleSchemas = await readFile(path.join(ROOT, 'examples/schemas.json'), 'utf8')
+})
+afterEach(async () => sandbox.close())
+
+function publish(inputs: Record<string, string> = {}, files: Record<string, string> = {}, env: Record<string, string> = tagPushEnv()): Promise<ActionRun> {
+  return runAction({
+    inputs: { token: TOKEN, model: 'acme/hello-world', 'image-digest': DIGEST, hardware: 'cpu', 'api-url': sandbox.url, ...inputs },
+    files: { 'schemas.json': exampleSchemas, ...files },
+    env,
+  })
+}
+
+/** The `::error …::message` workflow commands in stdout. */
+function errorCommands(run: ActionRun): string[] {
+  return run.stdout.split('\n').filter((line) => line.startsWith('::error'))
+}
+
+function expectNoSecret(run: ActionRun): void {
+  for (const text of [run.stdout.replace(`::add-mask::${TOKEN}`, ''), run.stderr, run.summary, JSON.stringify(run.outputs)]) expect(text).not.toContain(TOKEN)
+}
+
+describe('the bundle on a tag push', () => {
+  it('creates the missing model and version 1', async () => {
+    const run = await publish({ description: 'Writes text', visibility: 'public' })
+    expect(run.code).toBe(0)
+    expect(run.outputs).toEqual({
+      findings: '0',
+      'image-digest': DIGEST,
+      model: 'acme/hello-world',
+      version: '1',
+      'version-id': 'acme/hello-world:1',
+      'model-created': 'true',
+      'version-created': 'true',
+      url: `${sandbox.url.replace('/v1', '')}/acme/hello-world/versions/1`,
+    })
+    expect(sandbox.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+      'GET /models/acme/hello-world',
+      'GET /user',
+      'POST /models',
+      'POST /models/acme/hello-world/versions',
+    ])
+    expect(sandbox.writes()[0]!.body).toEqual({
+      name: 'hello-world',
+      hardware_identifier: 'cpu',
+      visibility: 'public',
+      description: 'Writes text',
+      source_url: 'https://github.com/acme/hello-world',
+    })
+    const model = sandbox.models.get('acme/hello-world')!
+    expect(model.visibility).toBe('public')
+    expect(model.versions).toHaveLength(1)
+    expect(model.versions[0]).toMatchObject({ number: 1, release_notes: 'Release v1.2.0', container_image_digest: DIGEST, schemas: JSON.parse(exampleSchemas) })
+    expect(run.summary).toContain(`## Published [acme/hello-world:1](${run.outputs.url})`)
+    expect(run.summary).toContain('| Model | acme/hello-world (created) |')
+    expect(run.summary).toContain(`| Image digest | \`${DIGEST}\` |`)
+    expectNoSecret(run)
+  })
+
+  it('adds version N+1 to an existing model without touching the model', async () => {
+    const seeded = { release_notes: 'old', schemas: JSON.parse(exampleSchemas), container_image_digest: `sha256:${'0'.repeat(64)}` }
+    sandbox.addModel('acme', 'hello-world', { versions: [seeded, seeded] })
+    const run = await publish({ 'release-notes': 'Adds stop sequences' }, {}, tagPushEnv('v3.0.0'))
+    expect(run.code).toBe(0)
+    expect(run.outputs).toMatchObject({ version: '3', 'version-id': 'acme/hello-world:3', 'model-created': 'false', 'version-created': 'true' })
+    expect(sandbox.writes().map((r) => `${r.method} ${r.path}`)).toEqual(['POST /models/acme/hello-world/versions'])
+    expect(sandbox.models.get('acme/hello-world')!.versions.map((v) => [v.number, v.release_notes])).toEqual([
+      [1, 'old'],
+      [2, 'old'],
+      [3, 'Adds stop sequences'],
+    ])
+  })
+
+  it('takes the digest from an image pinned by digest', async () => {
+    const run = await publish({ 'image-digest': '', image: `ghcr.io/acme/hello-world@${DIGEST}` })
+    expect(run.code).toBe(0)
+    expect(sandbox.models.get('acme/hello-world')!.versions[0]!.container_image_digest).toBe(DIGEST)
+  })
+
+  it('cuts release notes over 255 characters, warns, and publishes', async () => {
+    const run = await publish({ 'release-notes': 'Improves the sampler. '.repeat(20) })
+    expect(run.code).toBe(0)
+    const notes = sandbox.models.get('acme/hello-world')!.versions[0]!.release_notes
+    expect([...notes].length).toBeLessThanOrEqual(255)
+    expect(notes.endsWith('…')).toBe(true)
+    expect(run.stdout).toContain('::warning::release notes (from release-notes) were cut from 439 to 255 characters')
+  })
+
+  it('fails with zero writes when the model is missing and hardware is not given, listing the choices', async () => {
+    const run = await publish({ hardware: '' })
+    expect(run.code).toBe(1)
+    expect(errorCommands(run)).toEqual(['::error::hardware: required to create the missing model acme/hello-world; one of: cpu, gpu-l40s'])
+    expect(sandbox.writes()).toEqual([])
+  })
+
+  it('fails with zero writes when create-model is false', async () => {
+    const run = await publish({ 'create-model': 'false' })
+    expect(run.code).toBe(1)
+    expect(errorCommands(run)).toEqual(['::error::model acme/hello-world does not exist and create-model is false; create it first or set create-model: true'])
+    expect(sandbox.writes()).toEqual([])
+  })
+
+  it('refuses to create a model under another owner', async () => {
+    const run = await publish({ model: 'someone-else/hello-world' })
+    expect(run.code).toBe(1)
+    expect(errorCommands(run)[0]).toBe(
+      '::error::model someone-else/hello-world does not exist, and it cannot be created: the token belongs to "acme", and models are created under the token\'s user; use model: acme/hello-world or a token of "someone-else"',
+    )
+    expect(sandbox.writes()).toEqual([])
+  })
+
+  it.each([
+    [{ model: 'acme' }, '::error::model: "acme" is not in owner/name form'],
+    [{ 'image-digest': 'sha256:1234' }, '::error::image-digest: "sha256:1234" is not sha256: followed by 64 lower-case hex characters'],
+    [{ 'schemas-file': 'missing.json' }, '::error::schemas-file: cannot read missing.json: no such file'],
+    [{ token: '' }, '::error::token: required to publish; set the token input or WRIFTAI_ACCESS_TOKEN'],
+  ])('rejects %j with one line, exit 1 and no request at all', async (inputs, line) => {
+    const run = await publish(inputs)
+    expect(run.code).toBe(1)
+    expect(errorCommands(run)).toEqual([line])
+    expect(sandbox.requests).toEqual([])
+  })
+
+  it('rejects invalid JSON with an annotation at the exact position and no request', async () => {
+    const run = await publish({}, { 'schemas.json': '{\n  "prediction": {\n    "input": {"type": "object"},\n    "output": {"type": "string"},\n  }\n}\n' })
+    expect(run.code).toBe(1)
+    expect(errorCommands(run)).toEqual([
+      '::error title=invalid-json,file=schemas.json,line=5,col=3::invalid JSON: Unexpected token RBrace found.',
+      '::error::schemas.json has 1 error; nothing was published',
+    ])
+    expect(run.outputs.findings).toBe('1')
+    expect(sandbox.requests).toEqual([])
+  })
+
+  it('surfaces a 401 with its detail and the request id', async () => {
+    const run = await publish({ token: 'wai_revoked' })
+    expect(run.code).toBe(1)
+    expect(errorCommands(run)).toEqual([
+      '::error::get model acme/hello-world failed: HTTP 401: Invalid authentication credentials (check the token input: it was rejected) [x-request-id req-1]',
+    ])
+    expect(sandbox.writes()).toEqual([])
+    expect(run.stdout.replace('::add-mask::wai_revoked', '')).not.toContain('wai_revoked')
+  })
+
+  it('surfaces a 422 with the field the API rejected', async () => {
+    const run = await publish({ hardware: 'tpu-v9' })
+    expect(run.code).toBe(1)
+    expect(errorCommands(run)).toEqual([
+      '::error::create model hello-world failed: HTTP 422: hardware_identifier: Unknown hardware identifier (the API rejected a field) [x-request-id req-3]',
+    ])
+    expect(sandbox.models.size).toBe(0)
+  })
+})
+
+describe('the bundle in validate mode', () => {
+  it('annotates every finding of a bad file at its line and column, without a token or a request', async () => {
+    const bad = '{\n  "prediction": {\n    "input": {\n      "type": "object",\n      "properties": {\n        "steps": {"type": "int"}\n      }\n    },\n    "output": {"type": "string"},\n    "extra": true\n  }\n}\n'
+    const run = await publish({ token: '', mode: 'validate' }, { 'schemas.json': bad }, { GITHUB_REF: 'refs/pull/12/merge', GITHUB_EVENT_NAME: 'pull_request' })
+    expect(run.code).toBe(1)
+    expect(errorCommands(run)).toEqual([
+      '::error title=meta-schema,file=schemas.json,line=6,col=19::"type" must be equal to one of the allowed values: "array", "boolean", "integer", "null", "number", "object", "string"',
+      '::error title=envelope,file=schemas.json,line=10,col=5::unknown key "extra" in "prediction"; expected "input" and "output"',
+      '::error::schemas.json has 2 errors',
+    ])
+    expect(run.outputs.findings).toBe('2')
+    expect(run.summary).toContain('| error | `meta-schema` | schemas.json:6:19 |')
+    expect(sandbox.requests).toEqual([])
+  })
+
+  it('validates on a pull request in auto mode and succeeds on a good file', async () => {
+    const run = await publish({ token: '' }, {}, { GITHUB_REF: 'refs/pull/12/merge', GITHUB_EVENT_NAME: 'pull_request' })
+    expect(run.code).toBe(0)
+    expect(run.stdout).toContain('Mode: validate')
+    expect(run.outputs).toEqual({ findings: '0', 'image-digest': DIGEST, model: 'acme/hello-world' })
+    expect(run.summary).toContain('## ✅ Validated: schemas.json for acme/hello-world')
+    expect(sandbox.requests).toEqual([])
+  })
+})
