@@ -20,6 +20,10 @@ export interface Fault {
   delayMs?: number
   /** `before`: drop the connection without handling; `after`: handle (commit), then drop. */
   reset?: 'before' | 'after'
+  /** Handle the request (its write takes effect) before answering with this fault's status and body. */
+  commit?: boolean
+  /** Sent as is instead of the JSON of `body`; '' sends an empty body. */
+  rawBody?: string
   /** How many matching requests it applies to (default 1). */
   times?: number
 }
@@ -159,16 +163,17 @@ export class Sandbox {
       req.socket.destroy()
       return
     }
-    if (fault?.status !== undefined) {
-      send(res, fault.status, fault.body ?? { detail: `injected ${fault.status}` }, { 'x-request-id': requestId, ...fault.headers })
-      return
+    const injected = fault?.status !== undefined
+    if (!injected || fault.commit) {
+      const answer = url.pathname.startsWith('/v1/') ? this.#route(req.method ?? 'GET', path, url.searchParams, body, this.#userFor(req)) : notFound()
+      if (fault?.reset === 'after') {
+        req.socket.destroy()
+        return
+      }
+      if (!injected) return send(res, answer.status, JSON.stringify(answer.body), { 'x-request-id': requestId })
     }
-    const answer = url.pathname.startsWith('/v1/') ? this.#route(req.method ?? 'GET', path, url.searchParams, body, this.#userFor(req)) : notFound()
-    if (fault?.reset === 'after') {
-      req.socket.destroy()
-      return
-    }
-    send(res, answer.status, answer.body, { 'x-request-id': requestId })
+    const text = fault.rawBody ?? JSON.stringify(fault.body ?? { detail: `injected ${fault.status}` })
+    send(res, fault.status!, text, { 'x-request-id': requestId, ...fault.headers })
   }
 
   #takeFault(method: string, path: string): Fault | undefined {
@@ -329,8 +334,7 @@ const unauthorized = (): Answer => ({ status: 401, body: { detail: 'Not authenti
 const forbidden = (): Answer => ({ status: 403, body: { detail: 'You do not have permission to modify this model' } })
 const methodNotAllowed = (): Answer => ({ status: 405, body: { detail: 'Method Not Allowed' } })
 
-function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string>): void {
-  const text = body === undefined ? '' : JSON.stringify(body)
+function send(res: ServerResponse, status: number, text: string, headers: Record<string, string>): void {
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers })
   res.end(text)
 }
