@@ -51825,7 +51825,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2754);
+/* harmony import */ var _cli_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8109);
 
 process.exitCode = await (0,_cli_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runCli */ .a)(process.argv.slice(2));
 
@@ -51834,7 +51834,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2754:
+/***/ 8109:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -51994,6 +51994,14 @@ function readInputs(source, options) {
     if (!/^\d+(\.\d+)?$/.test(timeoutText) || timeoutSeconds <= 0 || timeoutSeconds > 600) {
         problem('timeout-seconds', `"${timeoutText}" is not a number of seconds between 0 and 600`);
     }
+    const integer = (name, fallback, min, max) => {
+        const value = text(name) ?? String(fallback);
+        if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+            problem(name, `"${value}" is not a whole number from ${min} to ${max}`);
+            return fallback;
+        }
+        return Number(value);
+    };
     const urlInput = (name, fallback) => {
         const value = text(name) ?? fallback;
         if (value !== undefined && !isHttpUrl(value))
@@ -52018,6 +52026,8 @@ function readInputs(source, options) {
         paperUrl: urlInput('paper-url'),
         apiUrl: apiUrl ?? new URL(DEFAULT_API_URL),
         timeoutSeconds,
+        maxAttempts: integer('max-attempts', 4, 1, 10),
+        scanVersions: integer('scan-versions', 50, 0, 1000),
         summary: booleanInput('summary', text('summary'), true, problem),
     };
     if (problems.length > 0)
@@ -52113,6 +52123,48 @@ function cutAtWord(text, max) {
     return `${head.slice(0, keep).join('').trimEnd()}…`;
 }
 
+;// CONCATENATED MODULE: ./src/http/rate-limit.ts
+/**
+ * A token bucket: short bursts pass at once, sustained traffic is held to `perSecond`.
+ * Keeps the client under the API's documented rate limit instead of provoking 429s.
+ */
+class TokenBucket {
+    #perSecond;
+    #burst;
+    #now;
+    #sleep;
+    #tokens;
+    #updated;
+    #queue = Promise.resolve();
+    constructor(options) {
+        this.#perSecond = options.perSecond;
+        this.#burst = options.burst;
+        this.#now = options.now ?? Date.now;
+        this.#sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+        this.#tokens = options.burst;
+        this.#updated = this.#now();
+    }
+    /** Resolves when a request may start; callers are served in order. */
+    take() {
+        const turn = this.#queue.then(() => this.#takeOne());
+        this.#queue = turn;
+        return turn;
+    }
+    async #takeOne() {
+        this.#refill();
+        if (this.#tokens < 1) {
+            await this.#sleep(Math.ceil(((1 - this.#tokens) * 1000) / this.#perSecond));
+            this.#refill();
+        }
+        this.#tokens -= 1;
+    }
+    #refill() {
+        const now = this.#now();
+        this.#tokens = Math.min(this.#burst, this.#tokens + ((now - this.#updated) / 1000) * this.#perSecond);
+        this.#updated = now;
+    }
+}
+
 // EXTERNAL MODULE: ./node_modules/undici/index.js
 var undici = __nccwpck_require__(6752);
 ;// CONCATENATED MODULE: ./src/http/request.ts
@@ -52121,40 +52173,69 @@ var undici = __nccwpck_require__(6752);
 class NetworkError extends Error {
     name = 'NetworkError';
 }
-const RETRY_STATUSES = new Set([429, 502, 503, 504]);
+/** Answers that say "try again": the request was not (or may not have been) carried out. */
+const TRANSIENT_STATUSES = new Set([408, 429, 500, 502, 503, 504]);
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'PATCH', 'DELETE']);
+/** The longest a single wait may be; a server asking for more gets a failure instead. */
 const MAX_WAIT_MS = 60_000;
+const DEFAULT_DEADLINE_MS = 10 * 60_000;
 function defaultPolicy(overrides = {}) {
+    const now = overrides.now ?? Date.now;
     return {
         dispatcher: overrides.dispatcher ?? new undici/* Agent */.g6({ keepAliveTimeout: 4_000 }),
         timeoutMs: overrides.timeoutMs ?? 30_000,
         maxAttempts: overrides.maxAttempts ?? 4,
+        deadline: overrides.deadline ?? now() + DEFAULT_DEADLINE_MS,
+        limiter: overrides.limiter,
         sleep: overrides.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+        now,
     };
 }
+function isTransientStatus(status) {
+    return TRANSIENT_STATUSES.has(status);
+}
+/** Counts attempts of one operation and waits between them, within the policy's limits. */
+class Retries {
+    #policy;
+    #attempt = 1;
+    constructor(policy) {
+        this.#policy = policy;
+    }
+    /** Waits before the next attempt; false when attempts, the deadline or the server's patience run out. */
+    async next(response) {
+        if (this.#attempt >= this.#policy.maxAttempts)
+            return false;
+        const told = response ? serverWaitMs(response.headers, this.#policy.now()) : undefined;
+        if (told !== undefined && told > MAX_WAIT_MS)
+            return false;
+        const wait = told ?? backoffMs(this.#attempt);
+        if (this.#policy.now() + wait > this.#policy.deadline)
+            return false;
+        this.#attempt++;
+        await this.#policy.sleep(wait);
+        return true;
+    }
+}
+/** Sends a request; idempotent ones are retried on network errors and transient statuses. */
 async function send(req, policy) {
-    const attempts = IDEMPOTENT.has(req.method) ? Math.max(1, policy.maxAttempts) : 1;
-    for (let attempt = 1;; attempt++) {
+    const retries = new Retries(IDEMPOTENT.has(req.method) ? policy : { ...policy, maxAttempts: 1 });
+    for (;;) {
         let response;
-        let failure;
         try {
             response = await sendOnce(req, policy);
         }
         catch (error) {
-            if (!(error instanceof NetworkError))
-                throw error;
-            failure = error;
+            if (error instanceof NetworkError && (await retries.next()))
+                continue;
+            throw error;
         }
-        const retryable = failure !== undefined || (response !== undefined && RETRY_STATUSES.has(response.status));
-        if (!retryable || attempt >= attempts) {
-            if (failure)
-                throw failure;
-            return response;
-        }
-        await policy.sleep(retryDelayMs(attempt, response));
+        if (isTransientStatus(response.status) && (await retries.next(response)))
+            continue;
+        return response;
     }
 }
 async function sendOnce(req, policy) {
+    await policy.limiter?.take();
     try {
         const res = await (0,undici/* request */.Em)(req.url, {
             method: req.method,
@@ -52173,6 +52254,7 @@ async function sendOnce(req, policy) {
     }
 }
 function describeNetworkError(error, req, timeoutMs) {
+    // Origin and path only: a query string or user info never reaches a message.
     const where = `${req.method} ${req.url.origin}${req.url.pathname}`;
     const name = error instanceof Error ? error.name : '';
     const code = error?.code;
@@ -52183,12 +52265,11 @@ function describeNetworkError(error, req, timeoutMs) {
     const detail = typeof code === 'string' ? code : typeof cause?.code === 'string' ? cause.code : error instanceof Error ? error.message : String(error);
     return `${where} failed: ${detail}`;
 }
-/** Exponential backoff with jitter; a server's Retry-After or x-ratelimit-reset wins when it says more. */
-function retryDelayMs(attempt, response, now = Date.now()) {
-    const backoff = Math.min(MAX_WAIT_MS, 500 * 2 ** (attempt - 1)) * (0.5 + Math.random() / 2);
-    const told = response ? serverWaitMs(response.headers, now) : undefined;
-    return Math.min(MAX_WAIT_MS, told ?? backoff);
+/** Exponential backoff with jitter: about 0.5 s, 1 s, 2 s … */
+function backoffMs(attempt) {
+    return Math.min(MAX_WAIT_MS, 500 * 2 ** (attempt - 1)) * (0.5 + Math.random() / 2);
 }
+/** What the server asked for: Retry-After (seconds or a date), else x-ratelimit-reset (Unix seconds). */
 function serverWaitMs(headers, now) {
     const retryAfter = header(headers, 'retry-after');
     if (retryAfter !== undefined) {
@@ -52223,6 +52304,7 @@ class ApiError extends UserError {
     name = 'ApiError';
     status;
     requestId;
+    response;
     constructor(operation, response, hint) {
         const requestId = header(response.headers, 'x-request-id');
         const detail = describeDetail(response.text);
@@ -52232,6 +52314,7 @@ class ApiError extends UserError {
             (requestId ? ` [x-request-id ${requestId}]` : ''));
         this.status = response.status;
         this.requestId = requestId;
+        this.response = response;
     }
 }
 class WriftaiClient {
@@ -52259,11 +52342,15 @@ class WriftaiClient {
         return parse(await this.#call({ operation: 'get the token user', method: 'GET', path: '/user' }));
     }
     async listHardware(pageCap = 10) {
-        return this.#collect({ operation: 'list hardware', method: 'GET', path: '/hardware' }, pageCap);
+        return collect(this.#items({ operation: 'list hardware', method: 'GET', path: '/hardware' }, pageCap));
     }
     /** Versions, newest first, reading at most `pageCap` pages. */
     async listVersions(id, pageCap) {
-        return this.#collect({ operation: `list versions of ${formatModelId(id)}`, method: 'GET', path: `${modelPath(id)}/versions` }, pageCap);
+        return collect(this.versions(id, pageCap));
+    }
+    /** Versions, newest first, one page at a time, so a search can stop early. */
+    versions(id, pageCap) {
+        return this.#items({ operation: `list versions of ${formatModelId(id)}`, method: 'GET', path: `${modelPath(id)}/versions` }, pageCap);
     }
     async getVersion(id, number) {
         const res = await this.#call({
@@ -52284,18 +52371,16 @@ class WriftaiClient {
         });
         return parseOptional(res);
     }
-    async #collect(call, pageCap) {
-        const items = [];
+    async *#items(call, pageCap) {
         let cursor = null;
         for (let page = 0; page < pageCap; page++) {
             const query = { page_size: '50', ...(cursor ? { cursor } : {}) };
             const body = parse(await this.#call({ ...call, query }));
-            items.push(...body.items);
+            yield* body.items;
             cursor = body.next_cursor;
             if (!cursor)
                 break;
         }
-        return items;
     }
     async #call(call) {
         const url = new URL(this.#base + call.path);
@@ -52311,6 +52396,12 @@ class WriftaiClient {
             return res;
         throw new ApiError(call.operation, res, hintFor(res.status, Boolean(this.#token)));
     }
+}
+async function collect(items) {
+    const all = [];
+    for await (const item of items)
+        all.push(item);
+    return all;
 }
 function modelPath(id) {
     return `/models/${encodeURIComponent(id.owner)}/${encodeURIComponent(id.name)}`;
@@ -52362,28 +52453,126 @@ function describeDetail(text) {
     return body === null || body === undefined ? '' : JSON.stringify(body).slice(0, 300);
 }
 
+;// CONCATENATED MODULE: ./src/pipeline/published.ts
+/** JSON with object keys sorted at every level, so equal documents compare equal as text. */
+function canonicalJson(value) {
+    return JSON.stringify(value, (_key, v) => v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v);
+}
+function sameSchemas(a, b) {
+    return canonicalJson(a ?? null) === canonicalJson(b ?? null);
+}
+/** The API has answered digests with and without the `sha256:` prefix; compare them as one form. */
+function normalizeDigest(digest) {
+    if (!digest)
+        return undefined;
+    const lower = digest.toLowerCase();
+    return lower.startsWith('sha256:') ? lower : `sha256:${lower}`;
+}
+/**
+ * The newest version of the model recorded with `digest`, with its schemas: the model's latest
+ * version first, then up to `pageCap` pages of the version list.
+ */
+async function findVersionByDigest(client, model, digest, live, pageCap) {
+    const wanted = normalizeDigest(digest);
+    const latest = live.latest_version;
+    if (latest && normalizeDigest(latest.container_image_digest) === wanted)
+        return latest;
+    if (!latest || pageCap <= 0)
+        return undefined;
+    for await (const version of client.versions(model, pageCap)) {
+        if (normalizeDigest(version.container_image_digest) === wanted)
+            return client.getVersion(model, version.number);
+    }
+    return undefined;
+}
+
 ;// CONCATENATED MODULE: ./src/pipeline/effects.ts
 
 
-/** Carries out a publish plan: the only place that writes to WriftAI. */
-async function applyPlan(plan, client) {
+
+
+
+/** Carries out a publish plan: the only place that writes to WriftAI. Nothing is ever deleted. */
+async function applyPlan(plan, client, policy) {
     const { model, schemas, digest, releaseNotes } = plan;
     if (!model || !schemas || !digest || !releaseNotes)
         throw new Error('a publish plan needs a model, schemas, a digest and release notes');
+    const id = formatModelId(model);
+    const notes = [];
+    if (plan.published) {
+        const version = plan.published;
+        notes.push(`${id}:${version.number} already has this image digest and these schemas; nothing was created`);
+        return { model, modelCreated: false, version, versionCreated: false, notes };
+    }
+    if (plan.sameDigestVersion !== undefined) {
+        notes.push(`${id}:${plan.sameDigestVersion} has this image digest but other schemas, so a new version was created`);
+    }
     let modelCreated = false;
     if (plan.createModel) {
-        await client.createModel(plan.createModel);
-        modelCreated = true;
+        modelCreated = await createModelUnlessTaken(client, plan.createModel, policy);
+        if (!modelCreated) {
+            // Another run created the model first; it may have published this very digest too.
+            const found = await findPublished(plan, client);
+            if (found) {
+                notes.push(`a concurrent run created ${id} and published this digest as version ${found.number}; nothing was created`);
+                return { model, modelCreated, version: found, versionCreated: false, notes };
+            }
+        }
     }
-    const created = await client.createVersion(model, {
-        release_notes: releaseNotes.text,
-        schemas,
-        container_image_digest: digest,
-    });
-    const version = created ?? (await client.getModel(model))?.latest_version;
-    if (!version)
-        throw new UserError(`create version of ${formatModelId(model)} succeeded, but the new version could not be read back`);
-    return { model, modelCreated, version, versionCreated: true };
+    const body = { release_notes: releaseNotes.text, schemas, container_image_digest: digest };
+    const version = await createVersionOnce(plan, client, body, policy);
+    return { model, modelCreated, version, versionCreated: true, notes };
+}
+/** Creates the model; false when it already exists (409), as when two runs race to create it. */
+async function createModelUnlessTaken(client, body, policy) {
+    const retries = new Retries(policy);
+    for (;;) {
+        try {
+            await client.createModel(body);
+            return true;
+        }
+        catch (error) {
+            if (error instanceof ApiError && error.status === 409)
+                return false;
+            if (!isTransient(error) || !(await retries.next(error instanceof ApiError ? error.response : undefined)))
+                throw error;
+        }
+    }
+}
+/**
+ * Posts the version. A POST whose answer was lost (reset, timeout, 5xx) may still have been carried
+ * out, so before posting again it looks for the version by digest and schemas and takes it if found.
+ */
+async function createVersionOnce(plan, client, body, policy) {
+    const model = plan.model;
+    const retries = new Retries(policy);
+    for (;;) {
+        try {
+            const created = await client.createVersion(model, body);
+            const version = created ?? (await client.getModel(model))?.latest_version;
+            if (!version)
+                throw new UserError(`create version of ${formatModelId(model)} succeeded, but the new version could not be read back`);
+            return version;
+        }
+        catch (error) {
+            if (!isTransient(error) || !(await retries.next(error instanceof ApiError ? error.response : undefined)))
+                throw error;
+            const found = await findPublished(plan, client);
+            if (found)
+                return found;
+        }
+    }
+}
+/** The version with the plan's digest and schemas, when the model has one now. */
+async function findPublished(plan, client) {
+    const live = await client.getModel(plan.model);
+    if (!live)
+        return undefined;
+    const found = await findVersionByDigest(client, plan.model, plan.digest, live, plan.scanVersions);
+    return found && sameSchemas(found.schemas, plan.schemas) ? found : undefined;
+}
+function isTransient(error) {
+    return error instanceof NetworkError || (error instanceof ApiError && isTransientStatus(error.status));
 }
 
 // EXTERNAL MODULE: external "node:path"
@@ -55239,6 +55428,7 @@ function validate_isObject(value) {
 
 
 
+
 async function makePlan(inputs, context, client) {
     const schemasFile = displayPath(inputs.schemasFile, context.workspace);
     const parsed = await readJsonFile(inputs.schemasFile, schemasFile);
@@ -55257,14 +55447,23 @@ async function makePlan(inputs, context, client) {
         releaseNotes: await chooseReleaseNotes(inputs, context),
         digest: inputs.imageDigest,
         model: inputs.model,
+        scanVersions: inputs.scanVersions,
     };
     if (inputs.mode !== 'publish' || countErrors(findings) > 0)
         return plan;
     if (!client || !inputs.model)
         throw new Error('publishing needs a WriftAI client and a model');
     plan.existingModel = await client.getModel(inputs.model);
-    if (!plan.existingModel)
+    if (!plan.existingModel) {
         plan.createModel = await planModelCreation(inputs, inputs.model, client);
+    }
+    else if (plan.digest) {
+        const match = await findVersionByDigest(client, inputs.model, plan.digest, plan.existingModel, inputs.scanVersions);
+        if (match && sameSchemas(match.schemas, schemas))
+            plan.published = match;
+        else if (match)
+            plan.sameDigestVersion = match.number;
+    }
     return plan;
 }
 async function planModelCreation(inputs, model, client) {
@@ -55313,10 +55512,19 @@ function versionPageUrl(apiUrl, model, number) {
 
 
 
+
+const API_REQUESTS_PER_SECOND = 3;
+const API_BURST = 6;
 /** inputs → plan → effects; reporting is left to the front (action or CLI). */
 async function runPipeline(inputs, context, deps = {}) {
     const ownsDispatcher = deps.policy?.dispatcher === undefined;
-    const policy = defaultPolicy({ timeoutMs: inputs.timeoutSeconds * 1000, ...deps.policy });
+    const policy = defaultPolicy({
+        timeoutMs: inputs.timeoutSeconds * 1000,
+        maxAttempts: inputs.maxAttempts,
+        // The API allows 3 authenticated requests a second, with short bursts.
+        limiter: new TokenBucket({ perSecond: API_REQUESTS_PER_SECOND, burst: API_BURST }),
+        ...deps.policy,
+    });
     const client = inputs.mode === 'publish' ? new WriftaiClient({ baseUrl: inputs.apiUrl.href, token: inputs.token, policy }) : undefined;
     try {
         const plan = await makePlan(inputs, context, client);
@@ -55331,7 +55539,7 @@ async function runPipeline(inputs, context, deps = {}) {
         }
         if (plan.mode !== 'publish' || !client)
             return { plan, warnings };
-        const result = await applyPlan(plan, client);
+        const result = await applyPlan(plan, client, policy);
         return { plan, result, url: versionPageUrl(inputs.apiUrl, result.model, result.version.number), warnings };
     }
     finally {
@@ -55355,13 +55563,14 @@ const USAGE = `Usage:
                           [--hardware ID] [--api-url URL] [--schemas FILE] [--release-notes TEXT]
                           [--release-notes-file FILE] [--create-model true|false] [--visibility private|public]
                           [--description TEXT] [--source-url URL] [--license-url URL] [--paper-url URL]
-                          [--timeout-seconds N] [--json]
+                          [--timeout-seconds N] [--max-attempts N] [--scan-versions PAGES] [--json]
 
 The token is read from WRIFTAI_ACCESS_TOKEN. Exit codes: 0 ok, 1 failed, 2 usage.`;
 // Flags mirror the action's inputs by name; `--schemas` is a short form of `--schemas-file`.
 const INPUT_FLAGS = [
     'model', 'schemas-file', 'image', 'image-digest', 'release-notes', 'release-notes-file', 'create-model', 'hardware',
-    'visibility', 'description', 'source-url', 'license-url', 'paper-url', 'api-url', 'timeout-seconds',
+    'visibility', 'description', 'source-url', 'license-url', 'paper-url', 'api-url', 'timeout-seconds', 'max-attempts',
+    'scan-versions',
 ];
 const processIo = {
     stdout: (text) => process.stdout.write(text),
@@ -55444,7 +55653,9 @@ function printHuman(outcome, io) {
         const { result } = outcome;
         if (result.modelCreated)
             io.stdout(`Created model ${formatModelId(result.model)}\n`);
-        io.stdout(`Published ${formatModelId(result.model)}:${result.version.number} (${result.version.container_image_digest})\n${outcome.url ?? ''}\n`);
+        for (const note of result.notes)
+            io.stdout(`${note}\n`);
+        io.stdout(`${result.versionCreated ? 'Published' : 'Already published'} ${formatModelId(result.model)}:${result.version.number} (${result.version.container_image_digest})\n${outcome.url ?? ''}\n`);
     }
     else {
         io.stdout(`${outcome.plan.schemasFile}: valid\n`);
@@ -55467,6 +55678,7 @@ function toJson(outcome) {
             imageDigest: result.version.container_image_digest,
             modelCreated: result.modelCreated,
             versionCreated: result.versionCreated,
+            notes: result.notes,
             url: outcome.url,
         }),
     };

@@ -13,14 +13,15 @@ const USAGE = `Usage:
                           [--hardware ID] [--api-url URL] [--schemas FILE] [--release-notes TEXT]
                           [--release-notes-file FILE] [--create-model true|false] [--visibility private|public]
                           [--description TEXT] [--source-url URL] [--license-url URL] [--paper-url URL]
-                          [--timeout-seconds N] [--json]
+                          [--timeout-seconds N] [--max-attempts N] [--scan-versions PAGES] [--json]
 
 The token is read from WRIFTAI_ACCESS_TOKEN. Exit codes: 0 ok, 1 failed, 2 usage.`
 
 // Flags mirror the action's inputs by name; `--schemas` is a short form of `--schemas-file`.
 const INPUT_FLAGS = [
   'model', 'schemas-file', 'image', 'image-digest', 'release-notes', 'release-notes-file', 'create-model', 'hardware',
-  'visibility', 'description', 'source-url', 'license-url', 'paper-url', 'api-url', 'timeout-seconds',
+  'visibility', 'description', 'source-url', 'license-url', 'paper-url', 'api-url', 'timeout-seconds', 'max-attempts',
+  'scan-versions',
 ] as const
 
 export interface CliIo {
@@ -104,7 +105,8 @@ function printHuman(outcome: Outcome, io: CliIo): void {
   } else if (outcome.result) {
     const { result } = outcome
     if (result.modelCreated) io.stdout(`Created model ${formatModelId(result.model)}\n`)
-    io.stdout(`Published ${formatModelId(result.model)}:${result.version.number} (${result.version.container_image_digest})\n${outcome.url ?? ''}\n`)
+    for (const note of result.notes) io.stdout(`${note}\n`)
+    io.stdout(`${result.versionCreated ? 'Published' : 'Already published'} ${formatModelId(result.model)}:${result.version.number} (${result.version.container_image_digest})\n${outcome.url ?? ''}\n`)
   } else {
     io.stdout(`${outcome.plan.schemasFile}: valid\n`)
   }
@@ -127,6 +129,7 @@ function toJson(outcome: Outcome): Record<string, unknown> {
       imageDigest: result.version.container_image_digest,
       modelCreated: result.modelCreated,
       versionCreated: result.versionCreated,
+      notes: result.notes,
       url: outcome.url,
     }),
   }

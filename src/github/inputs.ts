@@ -25,6 +25,8 @@ export interface Inputs {
   paperUrl?: string
   apiUrl: URL
   timeoutSeconds: number
+  maxAttempts: number
+  scanVersions: number
   summary: boolean
 }
 
@@ -95,6 +97,15 @@ export function readInputs(source: InputSource, options: ReadInputsOptions): Inp
     problem('timeout-seconds', `"${timeoutText}" is not a number of seconds between 0 and 600`)
   }
 
+  const integer = (name: string, fallback: number, min: number, max: number): number => {
+    const value = text(name) ?? String(fallback)
+    if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+      problem(name, `"${value}" is not a whole number from ${min} to ${max}`)
+      return fallback
+    }
+    return Number(value)
+  }
+
   const urlInput = (name: string, fallback?: string): string | undefined => {
     const value = text(name) ?? fallback
     if (value !== undefined && !isHttpUrl(value)) return problem(name, `"${value}" is not an http(s) URL`)
@@ -119,6 +130,8 @@ export function readInputs(source: InputSource, options: ReadInputsOptions): Inp
     paperUrl: urlInput('paper-url'),
     apiUrl: apiUrl ?? new URL(DEFAULT_API_URL),
     timeoutSeconds,
+    maxAttempts: integer('max-attempts', 4, 1, 10),
+    scanVersions: integer('scan-versions', 50, 0, 1000),
     summary: booleanInput('summary', text('summary'), true, problem),
   }
   if (problems.length > 0) throw new InputError(problems)

@@ -22,6 +22,7 @@ export async function reportToGitHub(outcome: Outcome, context: RunContext, opti
     core.setOutput('model-created', String(result.modelCreated))
     core.setOutput('version-created', String(result.versionCreated))
     core.setOutput('url', outcome.url ?? '')
+    for (const note of result.notes) core.notice(note)
     core.info(`${result.versionCreated ? 'Published' : 'Already published'} ${model}:${result.version.number} (${outcome.url ?? ''})`)
   } else if (outcome.plan.model) {
     core.setOutput('model', formatModelId(outcome.plan.model))

@@ -9,7 +9,8 @@ export function renderSummary(outcome: Outcome): string {
   const model = plan.model ? formatModelId(plan.model) : undefined
   if (result) {
     const id = `${formatModelId(result.model)}:${result.version.number}`
-    lines.push(`## Published ${link(escapeText(id), outcome.url)}`, '')
+    lines.push(`## ${result.versionCreated ? 'Published' : 'Already published'} ${link(escapeText(id), outcome.url)}`, '')
+    for (const note of result.notes) lines.push(`> [!NOTE]`, `> ${escapeText(note)}`, '')
     lines.push('| | |', '| --- | --- |')
     lines.push(`| Model | ${escapeText(formatModelId(result.model))}${result.modelCreated ? ' (created)' : ''} |`)
     lines.push(`| Version | ${result.version.number}${result.versionCreated ? '' : ' (already published)'} |`)

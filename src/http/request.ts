@@ -1,4 +1,5 @@
 import { Agent, request, type Dispatcher } from 'undici'
+import type { TokenBucket } from './rate-limit.js'
 
 export type Method = 'GET' | 'HEAD' | 'POST' | 'PATCH' | 'PUT' | 'DELETE'
 
@@ -20,9 +21,14 @@ export interface HttpPolicy {
   dispatcher: Dispatcher
   /** Per attempt, from sending the request to the last byte of the body. */
   timeoutMs: number
-  /** Attempts for idempotent requests; non-idempotent requests are sent once. */
+  /** Attempts per request, the first included. */
   maxAttempts: number
+  /** No retry starts after this moment (epoch ms): the overall deadline. */
+  deadline: number
+  /** Holds requests to the server's rate limit, when it has one. */
+  limiter?: TokenBucket
   sleep: (ms: number) => Promise<void>
+  now: () => number
 }
 
 /** A request that got no HTTP answer: refused, reset or timed out. */
@@ -30,40 +36,70 @@ export class NetworkError extends Error {
   override name = 'NetworkError'
 }
 
-const RETRY_STATUSES = new Set([429, 502, 503, 504])
+/** Answers that say "try again": the request was not (or may not have been) carried out. */
+const TRANSIENT_STATUSES = new Set([408, 429, 500, 502, 503, 504])
 const IDEMPOTENT = new Set<Method>(['GET', 'HEAD', 'PUT', 'PATCH', 'DELETE'])
-const MAX_WAIT_MS = 60_000
+/** The longest a single wait may be; a server asking for more gets a failure instead. */
+export const MAX_WAIT_MS = 60_000
+const DEFAULT_DEADLINE_MS = 10 * 60_000
 
 export function defaultPolicy(overrides: Partial<HttpPolicy> = {}): HttpPolicy {
+  const now = overrides.now ?? Date.now
   return {
     dispatcher: overrides.dispatcher ?? new Agent({ keepAliveTimeout: 4_000 }),
     timeoutMs: overrides.timeoutMs ?? 30_000,
     maxAttempts: overrides.maxAttempts ?? 4,
+    deadline: overrides.deadline ?? now() + DEFAULT_DEADLINE_MS,
+    limiter: overrides.limiter,
     sleep: overrides.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+    now,
   }
 }
 
+export function isTransientStatus(status: number): boolean {
+  return TRANSIENT_STATUSES.has(status)
+}
+
+/** Counts attempts of one operation and waits between them, within the policy's limits. */
+export class Retries {
+  readonly #policy: HttpPolicy
+  #attempt = 1
+
+  constructor(policy: HttpPolicy) {
+    this.#policy = policy
+  }
+
+  /** Waits before the next attempt; false when attempts, the deadline or the server's patience run out. */
+  async next(response?: HttpResponse): Promise<boolean> {
+    if (this.#attempt >= this.#policy.maxAttempts) return false
+    const told = response ? serverWaitMs(response.headers, this.#policy.now()) : undefined
+    if (told !== undefined && told > MAX_WAIT_MS) return false
+    const wait = told ?? backoffMs(this.#attempt)
+    if (this.#policy.now() + wait > this.#policy.deadline) return false
+    this.#attempt++
+    await this.#policy.sleep(wait)
+    return true
+  }
+}
+
+/** Sends a request; idempotent ones are retried on network errors and transient statuses. */
 export async function send(req: HttpRequest, policy: HttpPolicy): Promise<HttpResponse> {
-  const attempts = IDEMPOTENT.has(req.method) ? Math.max(1, policy.maxAttempts) : 1
-  for (let attempt = 1; ; attempt++) {
-    let response: HttpResponse | undefined
-    let failure: NetworkError | undefined
+  const retries = new Retries(IDEMPOTENT.has(req.method) ? policy : { ...policy, maxAttempts: 1 })
+  for (;;) {
+    let response: HttpResponse
     try {
       response = await sendOnce(req, policy)
     } catch (error: unknown) {
-      if (!(error instanceof NetworkError)) throw error
-      failure = error
+      if (error instanceof NetworkError && (await retries.next())) continue
+      throw error
     }
-    const retryable = failure !== undefined || (response !== undefined && RETRY_STATUSES.has(response.status))
-    if (!retryable || attempt >= attempts) {
-      if (failure) throw failure
-      return response as HttpResponse
-    }
-    await policy.sleep(retryDelayMs(attempt, response))
+    if (isTransientStatus(response.status) && (await retries.next(response))) continue
+    return response
   }
 }
 
 async function sendOnce(req: HttpRequest, policy: HttpPolicy): Promise<HttpResponse> {
+  await policy.limiter?.take()
   try {
     const res = await request(req.url, {
       method: req.method,
@@ -82,6 +118,7 @@ async function sendOnce(req: HttpRequest, policy: HttpPolicy): Promise<HttpRespo
 }
 
 function describeNetworkError(error: unknown, req: HttpRequest, timeoutMs: number): string {
+  // Origin and path only: a query string or user info never reaches a message.
   const where = `${req.method} ${req.url.origin}${req.url.pathname}`
   const name = error instanceof Error ? error.name : ''
   const code = (error as { code?: unknown } | null)?.code
@@ -93,13 +130,12 @@ function describeNetworkError(error: unknown, req: HttpRequest, timeoutMs: numbe
   return `${where} failed: ${detail}`
 }
 
-/** Exponential backoff with jitter; a server's Retry-After or x-ratelimit-reset wins when it says more. */
-export function retryDelayMs(attempt: number, response: HttpResponse | undefined, now = Date.now()): number {
-  const backoff = Math.min(MAX_WAIT_MS, 500 * 2 ** (attempt - 1)) * (0.5 + Math.random() / 2)
-  const told = response ? serverWaitMs(response.headers, now) : undefined
-  return Math.min(MAX_WAIT_MS, told ?? backoff)
+/** Exponential backoff with jitter: about 0.5 s, 1 s, 2 s … */
+function backoffMs(attempt: number): number {
+  return Math.min(MAX_WAIT_MS, 500 * 2 ** (attempt - 1)) * (0.5 + Math.random() / 2)
 }
 
+/** What the server asked for: Retry-After (seconds or a date), else x-ratelimit-reset (Unix seconds). */
 function serverWaitMs(headers: HttpResponse['headers'], now: number): number | undefined {
   const retryAfter = header(headers, 'retry-after')
   if (retryAfter !== undefined) {

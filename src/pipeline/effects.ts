@@ -1,32 +1,97 @@
 import { UserError } from '../errors.js'
-import type { WriftaiClient } from '../wriftai/client.js'
+import { isTransientStatus, NetworkError, Retries, type HttpPolicy } from '../http/request.js'
+import { ApiError, type WriftaiClient } from '../wriftai/client.js'
 import { formatModelId, type ModelId } from '../wriftai/identifier.js'
-import type { ModelVersion } from '../wriftai/types.js'
+import type { CreateModel, CreateVersion, ModelVersion } from '../wriftai/types.js'
 import type { Plan } from './plan.js'
+import { findVersionByDigest, sameSchemas } from './published.js'
 
 export interface PublishResult {
   model: ModelId
   modelCreated: boolean
   version: ModelVersion
   versionCreated: boolean
+  /** Why the run did what it did, when that is not the plain "created a version". */
+  notes: string[]
 }
 
-/** Carries out a publish plan: the only place that writes to WriftAI. */
-export async function applyPlan(plan: Plan, client: WriftaiClient): Promise<PublishResult> {
+/** Carries out a publish plan: the only place that writes to WriftAI. Nothing is ever deleted. */
+export async function applyPlan(plan: Plan, client: WriftaiClient, policy: HttpPolicy): Promise<PublishResult> {
   const { model, schemas, digest, releaseNotes } = plan
   if (!model || !schemas || !digest || !releaseNotes) throw new Error('a publish plan needs a model, schemas, a digest and release notes')
+  const id = formatModelId(model)
+  const notes: string[] = []
+
+  if (plan.published) {
+    const version = plan.published
+    notes.push(`${id}:${version.number} already has this image digest and these schemas; nothing was created`)
+    return { model, modelCreated: false, version, versionCreated: false, notes }
+  }
+  if (plan.sameDigestVersion !== undefined) {
+    notes.push(`${id}:${plan.sameDigestVersion} has this image digest but other schemas, so a new version was created`)
+  }
 
   let modelCreated = false
   if (plan.createModel) {
-    await client.createModel(plan.createModel)
-    modelCreated = true
+    modelCreated = await createModelUnlessTaken(client, plan.createModel, policy)
+    if (!modelCreated) {
+      // Another run created the model first; it may have published this very digest too.
+      const found = await findPublished(plan, client)
+      if (found) {
+        notes.push(`a concurrent run created ${id} and published this digest as version ${found.number}; nothing was created`)
+        return { model, modelCreated, version: found, versionCreated: false, notes }
+      }
+    }
   }
-  const created = await client.createVersion(model, {
-    release_notes: releaseNotes.text,
-    schemas,
-    container_image_digest: digest,
-  })
-  const version = created ?? (await client.getModel(model))?.latest_version
-  if (!version) throw new UserError(`create version of ${formatModelId(model)} succeeded, but the new version could not be read back`)
-  return { model, modelCreated, version, versionCreated: true }
+
+  const body: CreateVersion = { release_notes: releaseNotes.text, schemas, container_image_digest: digest }
+  const version = await createVersionOnce(plan, client, body, policy)
+  return { model, modelCreated, version, versionCreated: true, notes }
+}
+
+/** Creates the model; false when it already exists (409), as when two runs race to create it. */
+async function createModelUnlessTaken(client: WriftaiClient, body: CreateModel, policy: HttpPolicy): Promise<boolean> {
+  const retries = new Retries(policy)
+  for (;;) {
+    try {
+      await client.createModel(body)
+      return true
+    } catch (error: unknown) {
+      if (error instanceof ApiError && error.status === 409) return false
+      if (!isTransient(error) || !(await retries.next(error instanceof ApiError ? error.response : undefined))) throw error
+    }
+  }
+}
+
+/**
+ * Posts the version. A POST whose answer was lost (reset, timeout, 5xx) may still have been carried
+ * out, so before posting again it looks for the version by digest and schemas and takes it if found.
+ */
+async function createVersionOnce(plan: Plan, client: WriftaiClient, body: CreateVersion, policy: HttpPolicy): Promise<ModelVersion> {
+  const model = plan.model!
+  const retries = new Retries(policy)
+  for (;;) {
+    try {
+      const created = await client.createVersion(model, body)
+      const version = created ?? (await client.getModel(model))?.latest_version
+      if (!version) throw new UserError(`create version of ${formatModelId(model)} succeeded, but the new version could not be read back`)
+      return version
+    } catch (error: unknown) {
+      if (!isTransient(error) || !(await retries.next(error instanceof ApiError ? error.response : undefined))) throw error
+      const found = await findPublished(plan, client)
+      if (found) return found
+    }
+  }
+}
+
+/** The version with the plan's digest and schemas, when the model has one now. */
+async function findPublished(plan: Plan, client: WriftaiClient): Promise<ModelVersion | undefined> {
+  const live = await client.getModel(plan.model!)
+  if (!live) return undefined
+  const found = await findVersionByDigest(client, plan.model!, plan.digest!, live, plan.scanVersions)
+  return found && sameSchemas(found.schemas, plan.schemas) ? found : undefined
+}
+
+function isTransient(error: unknown): boolean {
+  return error instanceof NetworkError || (error instanceof ApiError && isTransientStatus(error.status))
 }

@@ -8,7 +8,8 @@ import { readJsonFile } from '../schemas/document.js'
 import { validateSchemas } from '../schemas/validate.js'
 import type { WriftaiClient } from '../wriftai/client.js'
 import { formatModelId, type ModelId } from '../wriftai/identifier.js'
-import type { CreateModel, ModelWithDetails, Schemas } from '../wriftai/types.js'
+import type { CreateModel, ModelVersionWithDetails, ModelWithDetails, Schemas } from '../wriftai/types.js'
+import { findVersionByDigest, sameSchemas } from './published.js'
 
 /** What a run would do, decided by reading only. */
 export interface Plan {
@@ -24,6 +25,12 @@ export interface Plan {
   existingModel?: ModelWithDetails
   /** The body to create the model with, when it is missing. */
   createModel?: CreateModel
+  /** Pages of versions to scan for one with the same digest. */
+  scanVersions: number
+  /** A version with the same digest and the same schemas: there is nothing to create. */
+  published?: ModelVersionWithDetails
+  /** A version with the same digest but other schemas: a new version is created beside it. */
+  sameDigestVersion?: number
 }
 
 export async function makePlan(inputs: Inputs, context: RunContext, client: WriftaiClient | undefined): Promise<Plan> {
@@ -44,12 +51,19 @@ export async function makePlan(inputs: Inputs, context: RunContext, client: Wrif
     releaseNotes: await chooseReleaseNotes(inputs, context),
     digest: inputs.imageDigest,
     model: inputs.model,
+    scanVersions: inputs.scanVersions,
   }
   if (inputs.mode !== 'publish' || countErrors(findings) > 0) return plan
   if (!client || !inputs.model) throw new Error('publishing needs a WriftAI client and a model')
 
   plan.existingModel = await client.getModel(inputs.model)
-  if (!plan.existingModel) plan.createModel = await planModelCreation(inputs, inputs.model, client)
+  if (!plan.existingModel) {
+    plan.createModel = await planModelCreation(inputs, inputs.model, client)
+  } else if (plan.digest) {
+    const match = await findVersionByDigest(client, inputs.model, plan.digest, plan.existingModel, inputs.scanVersions)
+    if (match && sameSchemas(match.schemas, schemas)) plan.published = match
+    else if (match) plan.sameDigestVersion = match.number
+  }
   return plan
 }
 

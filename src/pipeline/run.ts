@@ -2,11 +2,15 @@ import { countErrors } from '../findings.js'
 import type { RunContext } from '../github/context.js'
 import type { Inputs } from '../github/inputs.js'
 import { MAX_RELEASE_NOTES } from '../github/release-notes.js'
+import { TokenBucket } from '../http/rate-limit.js'
 import { defaultPolicy, type HttpPolicy } from '../http/request.js'
 import { WriftaiClient } from '../wriftai/client.js'
 import { applyPlan, type PublishResult } from './effects.js'
 import { makePlan, type Plan } from './plan.js'
 import { versionPageUrl } from './web.js'
+
+export const API_REQUESTS_PER_SECOND = 3
+export const API_BURST = 6
 
 export interface Outcome {
   plan: Plan
@@ -26,7 +30,13 @@ export interface PipelineDeps {
 /** inputs → plan → effects; reporting is left to the front (action or CLI). */
 export async function runPipeline(inputs: Inputs, context: RunContext, deps: PipelineDeps = {}): Promise<Outcome> {
   const ownsDispatcher = deps.policy?.dispatcher === undefined
-  const policy = defaultPolicy({ timeoutMs: inputs.timeoutSeconds * 1000, ...deps.policy })
+  const policy = defaultPolicy({
+    timeoutMs: inputs.timeoutSeconds * 1000,
+    maxAttempts: inputs.maxAttempts,
+    // The API allows 3 authenticated requests a second, with short bursts.
+    limiter: new TokenBucket({ perSecond: API_REQUESTS_PER_SECOND, burst: API_BURST }),
+    ...deps.policy,
+  })
   const client = inputs.mode === 'publish' ? new WriftaiClient({ baseUrl: inputs.apiUrl.href, token: inputs.token, policy }) : undefined
   try {
     const plan = await makePlan(inputs, context, client)
@@ -40,7 +50,7 @@ export async function runPipeline(inputs: Inputs, context: RunContext, deps: Pip
       return { plan, warnings, failure: `${plan.schemasFile} has ${errors} error${errors === 1 ? '' : 's'}${plan.mode === 'publish' ? '; nothing was published' : ''}` }
     }
     if (plan.mode !== 'publish' || !client) return { plan, warnings }
-    const result = await applyPlan(plan, client)
+    const result = await applyPlan(plan, client, policy)
     return { plan, result, url: versionPageUrl(inputs.apiUrl, result.model, result.version.number), warnings }
   } finally {
     if (ownsDispatcher) await policy.dispatcher.close()

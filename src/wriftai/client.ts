@@ -19,6 +19,7 @@ export class ApiError extends UserError {
   override name = 'ApiError'
   readonly status: number
   readonly requestId: string | undefined
+  readonly response: HttpResponse
 
   constructor(operation: string, response: HttpResponse, hint: string | undefined) {
     const requestId = header(response.headers, 'x-request-id')
@@ -31,6 +32,7 @@ export class ApiError extends UserError {
     )
     this.status = response.status
     this.requestId = requestId
+    this.response = response
   }
 }
 
@@ -81,15 +83,17 @@ export class WriftaiClient {
   }
 
   async listHardware(pageCap = 10): Promise<Hardware[]> {
-    return this.#collect<Hardware>({ operation: 'list hardware', method: 'GET', path: '/hardware' }, pageCap)
+    return collect(this.#items<Hardware>({ operation: 'list hardware', method: 'GET', path: '/hardware' }, pageCap))
   }
 
   /** Versions, newest first, reading at most `pageCap` pages. */
   async listVersions(id: ModelId, pageCap: number): Promise<ModelVersion[]> {
-    return this.#collect<ModelVersion>(
-      { operation: `list versions of ${formatModelId(id)}`, method: 'GET', path: `${modelPath(id)}/versions` },
-      pageCap,
-    )
+    return collect(this.versions(id, pageCap))
+  }
+
+  /** Versions, newest first, one page at a time, so a search can stop early. */
+  versions(id: ModelId, pageCap: number): AsyncGenerator<ModelVersion> {
+    return this.#items<ModelVersion>({ operation: `list versions of ${formatModelId(id)}`, method: 'GET', path: `${modelPath(id)}/versions` }, pageCap)
   }
 
   async getVersion(id: ModelId, number: number): Promise<ModelVersionWithDetails | undefined> {
@@ -113,17 +117,15 @@ export class WriftaiClient {
     return parseOptional(res)
   }
 
-  async #collect<T>(call: Call, pageCap: number): Promise<T[]> {
-    const items: T[] = []
+  async *#items<T>(call: Call, pageCap: number): AsyncGenerator<T> {
     let cursor: string | null = null
     for (let page = 0; page < pageCap; page++) {
       const query: Record<string, string> = { page_size: '50', ...(cursor ? { cursor } : {}) }
       const body = parse<Page<T>>(await this.#call({ ...call, query }))
-      items.push(...body.items)
+      yield* body.items
       cursor = body.next_cursor
       if (!cursor) break
     }
-    return items
   }
 
   async #call(call: Call): Promise<HttpResponse> {
@@ -139,6 +141,12 @@ export class WriftaiClient {
     if ((res.status >= 200 && res.status < 300) || call.expected?.includes(res.status)) return res
     throw new ApiError(call.operation, res, hintFor(res.status, Boolean(this.#token)))
   }
+}
+
+async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const all: T[] = []
+  for await (const item of items) all.push(item)
+  return all
 }
 
 function modelPath(id: ModelId): string {

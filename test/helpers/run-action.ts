@@ -91,3 +91,20 @@ export function parseOutputFile(text: string): Record<string, string> {
   }
   return outputs
 }
+
+/**
+ * Where a secret shows up in what a run leaves behind: stdout (beyond the runner's own mask
+ * commands), stderr, the job summary and the outputs file. Empty when it shows up nowhere.
+ */
+export function secretLeaks(run: ActionRun, secrets: readonly string[]): string[] {
+  const places: Record<string, string> = {
+    stdout: run.stdout
+      .split('\n')
+      .filter((line) => !line.startsWith('::add-mask::'))
+      .join('\n'),
+    stderr: run.stderr,
+    summary: run.summary,
+    outputs: JSON.stringify(run.outputs),
+  }
+  return secrets.flatMap((secret) => Object.entries(places).filter(([, text]) => text.includes(secret)).map(([place]) => `${place} contains ${secret.slice(0, 4)}…`))
+}

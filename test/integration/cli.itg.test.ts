@@ -71,7 +71,14 @@ describe('wriftai-publish', () => {
     expect(sandbox.models.get('acme/cli-model')!.versions[0]).toMatchObject({ release_notes: 'First', container_image_digest: DIGEST })
 
     const again = await cli([...args, '--json'], { WRIFTAI_ACCESS_TOKEN: token })
-    expect(JSON.parse(again.stdout)).toMatchObject({ ok: true, model: 'acme/cli-model', version: 2, versionId: 'acme/cli-model:2', modelCreated: false, versionCreated: true })
+    expect(JSON.parse(again.stdout)).toMatchObject({
+      ok: true,
+      versionId: 'acme/cli-model:1',
+      modelCreated: false,
+      versionCreated: false,
+      notes: ['acme/cli-model:1 already has this image digest and these schemas; nothing was created'],
+    })
+    expect(sandbox.models.get('acme/cli-model')!.versions).toHaveLength(1)
     expect(run.stdout + run.stderr + again.stdout + again.stderr).not.toContain(token)
   })
 

@@ -68,6 +68,8 @@ export interface SandboxOptions {
   categories?: { name: string; slug: string; description: string }[]
   /** Added to every response, to model a distant server. */
   latencyMs?: number
+  /** Enforce the documented rate limit per token: 429 with x-ratelimit-* headers past it. */
+  rateLimit?: { perSecond: number; burst: number }
 }
 
 export const DIGEST = /^sha256:[a-f0-9]{64}$/
@@ -81,6 +83,10 @@ export class Sandbox {
   readonly hardware: { name: string; identifier: string }[]
   readonly categories: { name: string; slug: string; description: string }[]
   latencyMs: number
+  /** Requests answered 429 by the rate limit (not by injected faults). */
+  rateLimited = 0
+  #rateLimit: { perSecond: number; burst: number } | undefined
+  #buckets = new Map<string, { tokens: number; at: number }>()
   #faults: Fault[] = []
   #server = createServer((req, res) => void this.#handle(req, res))
   #ids = new Map<string, string>()
@@ -94,6 +100,7 @@ export class Sandbox {
     ]
     this.categories = options.categories ?? [{ name: 'Text generation', slug: 'text-generation', description: 'Models that write text' }]
     this.latencyMs = options.latencyMs ?? 0
+    this.#rateLimit = options.rateLimit
   }
 
   /** Base URL of the API, including /v1. */
@@ -163,6 +170,12 @@ export class Sandbox {
       req.socket.destroy()
       return
     }
+    const limited = this.#overLimit(req.headers.authorization ?? 'anonymous')
+    if (limited !== undefined) {
+      this.rateLimited++
+      send(res, 429, JSON.stringify({ detail: 'Rate limit exceeded' }), { 'x-request-id': requestId, ...limited })
+      return
+    }
     const injected = fault?.status !== undefined
     if (!injected || fault.commit) {
       const answer = url.pathname.startsWith('/v1/') ? this.#route(req.method ?? 'GET', path, url.searchParams, body, this.#userFor(req)) : notFound()
@@ -174,6 +187,24 @@ export class Sandbox {
     }
     const text = fault.rawBody ?? JSON.stringify(fault.body ?? { detail: `injected ${fault.status}` })
     send(res, fault.status!, text, { 'x-request-id': requestId, ...fault.headers })
+  }
+
+  /** Token-bucket accounting per credential; the 429 headers when this request is over the limit. */
+  #overLimit(key: string): Record<string, string> | undefined {
+    if (!this.#rateLimit) return undefined
+    const { perSecond, burst } = this.#rateLimit
+    const now = Date.now()
+    const bucket = this.#buckets.get(key) ?? { tokens: burst, at: now }
+    bucket.tokens = Math.min(burst, bucket.tokens + ((now - bucket.at) / 1000) * perSecond)
+    bucket.at = now
+    this.#buckets.set(key, bucket)
+    // A little slack for timer granularity on the client's side.
+    if (bucket.tokens >= 0.95) {
+      bucket.tokens -= 1
+      return undefined
+    }
+    const reset = Math.ceil((now + ((1 - bucket.tokens) * 1000) / perSecond) / 1000)
+    return { 'x-ratelimit-limit': String(perSecond), 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(reset) }
   }
 
   #takeFault(method: string, path: string): Fault | undefined {

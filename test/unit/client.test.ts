@@ -104,10 +104,23 @@ describe('WriftaiClient against the sandbox API', () => {
   it('gives up after the last attempt with the status and request id', async () => {
     sandbox.inject({ method: 'GET', path: '/user', status: 500, times: 10 })
     sandbox.inject({ method: 'GET', path: '/hardware', status: 503, times: 10, body: { detail: 'maintenance' } })
-    await expect(client().getUser()).rejects.toThrow('get the token user failed: HTTP 500: injected 500 [x-request-id req-1]')
+    await expect(client().getUser()).rejects.toThrow('get the token user failed: HTTP 500: injected 500 [x-request-id req-4]')
+    expect(sandbox.requests).toHaveLength(4)
+    await expect(client(undefined, { maxAttempts: 2 }).listHardware()).rejects.toThrow('list hardware failed: HTTP 503: maintenance [x-request-id req-6]')
+    expect(sandbox.requests).toHaveLength(6)
+    expect(waits).toHaveLength(4)
+  })
+
+  it('does not retry other client errors', async () => {
+    sandbox.inject({ method: 'GET', path: '/user', status: 404, times: 5 })
+    await expect(client().getUser()).rejects.toThrow('get the token user failed: HTTP 404: injected 404 (check the model and its owner) [x-request-id req-1]')
     expect(sandbox.requests).toHaveLength(1)
-    await expect(client().listHardware()).rejects.toThrow('list hardware failed: HTTP 503: maintenance [x-request-id req-5]')
-    expect(sandbox.requests).toHaveLength(5)
+  })
+
+  it('fails rather than wait when the server asks for more than a minute', async () => {
+    sandbox.inject({ method: 'GET', path: '/user', status: 429, headers: { 'retry-after': '3600' } })
+    await expect(client().getUser()).rejects.toThrow('HTTP 429')
+    expect(waits).toEqual([])
   })
 
   it('never re-sends a POST on its own', async () => {
