@@ -80193,7 +80193,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5682);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6552);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -80202,7 +80202,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5682:
+/***/ 6552:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -86629,6 +86629,7 @@ function print(node, { indent = 0 } = {}) {
 
 
 const MAX_SCHEMAS_BYTES = 10 * 1024 * 1024;
+const MAX_DEPTH = 256;
 /** Reads a JSON file; `file` is the path shown to the user. */
 async function readJsonFile(path, file, input = 'schemas-file') {
     let size;
@@ -86658,19 +86659,27 @@ function parseJson(source, file) {
         const message = error.message.replace(/\s*\(\d+:\d+\)$/, '');
         return { findings: [finding(file, 'invalid-json', `invalid JSON: ${message}`, '', { line, column })] };
     }
-    const findings = duplicateKeys(ast, file);
+    const { findings, tooDeep } = inspect(ast, file);
+    if (tooDeep)
+        return { findings: [tooDeep] };
     const document = { file, value: JSON.parse(text), locate: (pointer) => locate(ast, pointer) };
     return { document, findings };
 }
 function finding(file, rule, message, pointer, at) {
     return { severity: 'error', rule, message, pointer, file, line: at.line, column: at.column };
 }
-/** JSON.parse silently keeps the last of two equal keys; report every repeat instead. */
-function duplicateKeys(ast, file) {
+/**
+ * Reports every repeated key (JSON.parse silently keeps the last one) and stops at nesting deeper
+ * than MAX_DEPTH, which no schema needs and which recursive validators would not survive.
+ */
+function inspect(ast, file) {
     const findings = [];
-    const stack = [{ node: ast.body, pointer: '' }];
+    const stack = [{ node: ast.body, pointer: '', depth: 0 }];
     while (stack.length > 0) {
-        const { node, pointer } = stack.pop();
+        const { node, pointer, depth } = stack.pop();
+        if (depth > MAX_DEPTH) {
+            return { findings, tooDeep: finding(file, 'too-deep', `the JSON is nested more than ${MAX_DEPTH} levels deep`, pointer, node.loc.start) };
+        }
         if (node.type === 'Object') {
             const seen = new Set();
             for (const member of node.members) {
@@ -86679,14 +86688,14 @@ function duplicateKeys(ast, file) {
                 if (seen.has(key))
                     findings.push(finding(file, 'duplicate-key', `duplicate key "${key}": JSON parsers keep only one of them`, child, member.name.loc.start));
                 seen.add(key);
-                stack.push({ node: member.value, pointer: child });
+                stack.push({ node: member.value, pointer: child, depth: depth + 1 });
             }
         }
         else if (node.type === 'Array') {
-            node.elements.forEach((element, index) => stack.push({ node: element.value, pointer: `${pointer}/${index}` }));
+            node.elements.forEach((element, index) => stack.push({ node: element.value, pointer: `${pointer}/${index}`, depth: depth + 1 }));
         }
     }
-    return findings.sort((a, b) => a.line - b.line || a.column - b.column);
+    return { findings: findings.sort((a, b) => a.line - b.line || a.column - b.column) };
 }
 function locate(ast, pointer) {
     let node = ast.body;
@@ -86721,7 +86730,7 @@ function splitPointer(pointer) {
         .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 function escapePointer(segment) {
-    return segment.replace(/~/g, '~0').replace(/\//g, '~1');
+    return segment.includes('~') || segment.includes('/') ? segment.replace(/~/g, '~0').replace(/\//g, '~1') : segment;
 }
 
 // EXTERNAL MODULE: ./node_modules/ajv/dist/2020.js
@@ -86729,7 +86738,375 @@ var _2020 = __nccwpck_require__(2210);
 // EXTERNAL MODULE: ./node_modules/ajv-formats/dist/index.js
 var dist = __nccwpck_require__(2815);
 var dist_default = /*#__PURE__*/__nccwpck_require__.n(dist);
+// EXTERNAL MODULE: ./node_modules/ajv-formats/dist/formats.js
+var formats = __nccwpck_require__(779);
+;// CONCATENATED MODULE: ./src/schemas/keywords.ts
+
+/** Keywords whose value is one subschema. */
+const SCHEMA_KEYWORDS = new Set([
+    'additionalProperties', 'contains', 'contentSchema', 'else', 'if', 'items', 'not', 'propertyNames', 'then',
+    'unevaluatedItems', 'unevaluatedProperties',
+]);
+/** Keywords whose value is an array of subschemas. */
+const SCHEMA_ARRAY_KEYWORDS = new Set(['allOf', 'anyOf', 'oneOf', 'prefixItems']);
+/** Keywords whose value maps names to subschemas. */
+const SCHEMA_MAP_KEYWORDS = new Set(['$defs', 'definitions', 'dependentSchemas', 'patternProperties', 'properties']);
+/** Every keyword of the JSON Schema 2020-12 vocabularies (core, applicator, unevaluated, validation, meta-data, format, content). */
+const KNOWN_KEYWORDS = new Set([
+    ...SCHEMA_KEYWORDS, ...SCHEMA_ARRAY_KEYWORDS, '$defs', 'dependentSchemas', 'patternProperties', 'properties',
+    '$schema', '$id', '$ref', '$anchor', '$dynamicRef', '$dynamicAnchor', '$vocabulary', '$comment',
+    'type', 'enum', 'const', 'multipleOf', 'maximum', 'exclusiveMaximum', 'minimum', 'exclusiveMinimum', 'maxLength', 'minLength',
+    'pattern', 'maxItems', 'minItems', 'uniqueItems', 'maxContains', 'minContains', 'maxProperties', 'minProperties', 'required',
+    'dependentRequired', 'title', 'description', 'default', 'deprecated', 'readOnly', 'writeOnly', 'examples', 'format',
+    'contentEncoding', 'contentMediaType',
+]);
+/** Keywords of older drafts or other dialects, with what 2020-12 says instead. */
+const FOREIGN_KEYWORDS = {
+    nullable: { severity: 'warning', rule: 'nullable', message: '"nullable" is OpenAPI 3.0, not JSON Schema 2020-12, and is ignored by validators; add "null" to "type" instead, e.g. "type": ["string", "null"]' },
+    definitions: { severity: 'warning', rule: 'legacy-keyword', message: '"definitions" is from draft-07; 2020-12 names it "$defs"' },
+    dependencies: { severity: 'error', rule: 'legacy-keyword', message: '"dependencies" is from draft-07 and is ignored by 2020-12; use "dependentRequired" or "dependentSchemas"' },
+    additionalItems: { severity: 'error', rule: 'legacy-keyword', message: '"additionalItems" is from draft-07 and is ignored by 2020-12; use "prefixItems" with "items"' },
+    $recursiveRef: { severity: 'error', rule: 'legacy-keyword', message: '"$recursiveRef" is from draft 2019-09; 2020-12 uses "$dynamicRef"' },
+    $recursiveAnchor: { severity: 'error', rule: 'legacy-keyword', message: '"$recursiveAnchor" is from draft 2019-09; 2020-12 uses "$dynamicAnchor"' },
+};
+/** Formats that ajv-formats checks; any other `format` value would be silently ignored. */
+const KNOWN_FORMATS = new Set(formats.formatNames);
+const DRAFT_2020_12 = 'https://json-schema.org/draft/2020-12/schema';
+/** The known keyword closest to `word`, when it is close enough to be a likely typo. */
+function suggestKeyword(word) {
+    return closest(word, [...KNOWN_KEYWORDS]);
+}
+function closest(word, candidates) {
+    const lower = word.toLowerCase();
+    let best;
+    let bestDistance = Infinity;
+    for (const candidate of candidates) {
+        const distance = lower === candidate.toLowerCase() ? 0 : levenshtein(lower, candidate.toLowerCase());
+        if (distance < bestDistance) {
+            best = candidate;
+            bestDistance = distance;
+        }
+    }
+    return best !== undefined && bestDistance <= Math.max(1, Math.floor(word.length / 4)) ? best : undefined;
+}
+function levenshtein(a, b) {
+    let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+    for (let i = 1; i <= a.length; i++) {
+        const current = [i];
+        for (let j = 1; j <= b.length; j++) {
+            current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+        }
+        previous = current;
+    }
+    return previous[b.length];
+}
+
+;// CONCATENATED MODULE: ./src/schemas/walk.ts
+
+
+function walk_isObject(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+/** Every object subschema below (and including) `root`, as a list. */
+function listSubschemas(root, rootPointer) {
+    return [...subschemas(root, rootPointer)];
+}
+/** Every object subschema below (and including) `root`, depth first, without recursion. */
+function* subschemas(root, rootPointer) {
+    const stack = [{ schema: root, pointer: rootPointer }];
+    while (stack.length > 0) {
+        const current = stack.pop();
+        yield current;
+        const { schema, pointer } = current;
+        const children = [];
+        const add = (value, childPointer, keyword) => {
+            if (walk_isObject(value))
+                children.push({ schema: value, pointer: childPointer, parent: { schema, keyword } });
+        };
+        for (const [keyword, value] of Object.entries(schema)) {
+            if (SCHEMA_KEYWORDS.has(keyword))
+                add(value, `${pointer}/${keyword}`, keyword);
+            else if (SCHEMA_ARRAY_KEYWORDS.has(keyword) && Array.isArray(value))
+                value.forEach((item, i) => add(item, `${pointer}/${keyword}/${i}`, keyword));
+            else if (SCHEMA_MAP_KEYWORDS.has(keyword) && walk_isObject(value)) {
+                for (const [name, item] of Object.entries(value))
+                    add(item, `${pointer}/${keyword}/${escapePointer(name)}`, keyword);
+            }
+        }
+        stack.push(...children.reverse());
+    }
+}
+
+;// CONCATENATED MODULE: ./src/schemas/compile.ts
+
+
+/** Keywords that assert nothing; two subschemas that differ only in these validate alike. */
+const ANNOTATIONS = new Set(['title', 'description', 'default', 'examples', 'deprecated', 'readOnly', 'writeOnly', '$comment']);
+/** Keywords that tie a subschema to its place in the document; the lint checks them instead. */
+const PLACE_KEYWORDS = new Set(['$ref', '$dynamicRef', '$id', '$anchor', '$dynamicAnchor', '$schema']);
+/**
+ * Compiles every subschema in ajv's strict mode, one level at a time: each with its own keywords
+ * and its children replaced by `true`. Strict-mode rules concern the keywords of one schema object,
+ * so this finds what a whole-document compile finds, at the subschema it is in, and compiling each
+ * distinct shape once keeps thousands of similar properties cheap.
+ */
+function strictCompileProblems(ajv, subs) {
+    const problems = [];
+    const compiled = new Set();
+    for (const { schema, pointer } of subs) {
+        const shallow = shallowCopy(schema);
+        const key = JSON.stringify(shallow);
+        if (compiled.has(key))
+            continue;
+        compiled.add(key);
+        try {
+            ajv.compile(shallow);
+        }
+        catch (error) {
+            problems.push({ severity: 'error', rule: 'schema-compile', pointer, message: `strict mode rejects this schema: ${error.message}` });
+        }
+    }
+    return problems;
+}
+function shallowCopy(schema) {
+    const copy = {};
+    for (const [keyword, value] of Object.entries(schema)) {
+        if (ANNOTATIONS.has(keyword) || PLACE_KEYWORDS.has(keyword) || keyword.startsWith('x-'))
+            continue;
+        if (SCHEMA_KEYWORDS.has(keyword) && walk_isObject(value))
+            copy[keyword] = true;
+        else if (SCHEMA_ARRAY_KEYWORDS.has(keyword) && Array.isArray(value))
+            copy[keyword] = value.map((item) => (walk_isObject(item) ? true : item));
+        else if (SCHEMA_MAP_KEYWORDS.has(keyword) && walk_isObject(value))
+            copy[keyword] = Object.fromEntries(Object.entries(value).map(([name, item]) => [name, walk_isObject(item) ? true : item]));
+        else
+            copy[keyword] = value;
+    }
+    return copy;
+}
+
+;// CONCATENATED MODULE: ./src/schemas/consistency.ts
+
+
+
+/** Keywords that tie a subschema to the document around it. */
+const REFERENCING = /"\$(?:ref|dynamicRef|id|anchor|dynamicAnchor)"/;
+/**
+ * Every `default`, `examples` item, `enum` member and `const` must be valid against the subschema
+ * it sits in; a required property with a default is a warning. `subs` starts with the schema's
+ * root, which was added to `ajv` under `rootId`.
+ */
+function checkConsistency(ajv, subs, rootId) {
+    const rootPointer = subs[0]?.pointer ?? '';
+    const problems = [];
+    // Generated schemas repeat a few property shapes thousands of times: compile each shape once.
+    // Shapes with references are compiled in place so that they resolve; without a nested `$id`,
+    // every reference resolves against the root, so equal shapes still share a validator.
+    const nestedIds = subs.some(({ schema }, i) => i > 0 && '$id' in schema);
+    const validators = new Map();
+    const validatorFor = (pointer, schema) => {
+        const assertions = Object.fromEntries(Object.entries(schema).filter(([k]) => !ANNOTATIONS.has(k) && !k.startsWith('x-')));
+        const content = JSON.stringify(assertions);
+        const inPlace = REFERENCING.test(content);
+        const key = inPlace && nestedIds ? `@${pointer}` : content;
+        let validate = validators.get(key);
+        if (!validate) {
+            if (inPlace) {
+                const fragment = pointer.slice(rootPointer.length).split('/').map(encodeURIComponent).join('/');
+                validate = ajv.getSchema(`${rootId}#${fragment}`);
+                if (!validate)
+                    throw new Error(`no subschema at ${pointer}`);
+            }
+            else {
+                validate = ajv.compile(assertions);
+            }
+            validators.set(key, validate);
+        }
+        return validate;
+    };
+    const check = (schema, pointer, value, at, rule, what, ignore) => {
+        const validate = validatorFor(pointer, schema);
+        if (validate(value))
+            return;
+        const errors = (validate.errors ?? []).filter((e) => !(ignore && e.keyword === ignore && e.instancePath === ''));
+        if (errors.length > 0)
+            problems.push({ severity: 'error', rule, pointer: at, message: `${what} ${JSON.stringify(value).slice(0, 60)} does not match its schema: ${describe(errors)}` });
+    };
+    for (const { schema, pointer } of subs) {
+        if ('default' in schema)
+            check(schema, pointer, schema.default, `${pointer}/default`, 'default-mismatch', 'default');
+        if (Array.isArray(schema.examples)) {
+            schema.examples.forEach((example, i) => check(schema, pointer, example, `${pointer}/examples/${i}`, 'example-mismatch', 'example'));
+        }
+        if (Array.isArray(schema.enum))
+            schema.enum.forEach((member, i) => check(schema, pointer, member, `${pointer}/enum/${i}`, 'enum-mismatch', 'enum member', 'enum'));
+        if ('const' in schema)
+            check(schema, pointer, schema.const, `${pointer}/const`, 'const-mismatch', 'const', 'const');
+        if (Array.isArray(schema.required) && walk_isObject(schema.properties)) {
+            for (const name of schema.required) {
+                const property = typeof name === 'string' ? schema.properties[name] : undefined;
+                if (walk_isObject(property) && 'default' in property) {
+                    problems.push({
+                        severity: 'warning',
+                        rule: 'required-with-default',
+                        pointer: `${pointer}/properties/${escapePointer(name)}/default`,
+                        message: `"${name}" is required, so its default is never used; drop it from "required" or drop the default`,
+                    });
+                }
+            }
+        }
+    }
+    return problems;
+}
+function describe(errors) {
+    const first = errors[0];
+    const params = first.params;
+    const allowed = Array.isArray(params.allowedValues) ? `: ${params.allowedValues.map((v) => JSON.stringify(v)).join(', ')}` : '';
+    const more = errors.length > 1 ? ` (+${errors.length - 1} more)` : '';
+    return `${first.instancePath ? `${first.instancePath} ` : ''}${first.message ?? 'is invalid'}${allowed}${more}`;
+}
+
+;// CONCATENATED MODULE: ./src/schemas/lint.ts
+
+
+
+/** Applicators whose subschema describes the same instance as its parent. */
+const IN_PLACE = new Set(['allOf', 'anyOf', 'oneOf', 'not', 'if', 'then', 'else', 'dependentSchemas']);
+/** The `$schema` check: a schema that declares another dialect is not checked as 2020-12. */
+function checkDialect(schema, pointer) {
+    const declared = schema.$schema;
+    if (declared === undefined || declared === DRAFT_2020_12 || declared === `${DRAFT_2020_12}#`)
+        return undefined;
+    const draft = typeof declared === 'string' ? describeDraft(declared) : JSON.stringify(declared);
+    return { severity: 'error', rule: 'schema-draft', pointer: `${pointer}/$schema`, message: `"$schema" declares ${draft}; WriftAI schemas must be JSON Schema 2020-12 (${DRAFT_2020_12})` };
+}
+function describeDraft(uri) {
+    const match = /draft-0?(\d+)|draft\/(\d{4}-\d{2})/.exec(uri);
+    return match ? `draft ${match[1] ?? match[2]} (${uri})` : `"${uri}"`;
+}
+/** Keyword policy, formats, references and `required`, for every subschema of one schema (root first). */
+function lintSchema(subs) {
+    const problems = [];
+    const root = subs[0]?.schema ?? {};
+    const ids = new Set(subs.flatMap(({ schema }) => (typeof schema.$id === 'string' ? [schema.$id.replace(/#$/, '')] : [])));
+    for (const { schema, pointer, parent } of subs) {
+        for (const [keyword, value] of Object.entries(schema)) {
+            const at = `${pointer}/${escapePointer(keyword)}`;
+            if (keyword.startsWith('x-'))
+                continue;
+            const foreign = FOREIGN_KEYWORDS[keyword];
+            if (foreign) {
+                problems.push({ severity: foreign.severity, rule: foreign.rule, pointer: at, message: foreign.message });
+            }
+            else if (!KNOWN_KEYWORDS.has(keyword)) {
+                const suggestion = suggestKeyword(keyword);
+                problems.push({
+                    severity: 'error',
+                    rule: 'unknown-keyword',
+                    pointer: at,
+                    message: `unknown keyword "${keyword}"${suggestion ? `; did you mean "${suggestion}"?` : ''} (extension keywords must start with "x-")`,
+                });
+            }
+            else if (keyword === 'format' && typeof value === 'string' && !KNOWN_FORMATS.has(value)) {
+                const suggestion = closest(value, [...KNOWN_FORMATS]);
+                problems.push({ severity: 'error', rule: 'unknown-format', pointer: at, message: `unknown format "${value}"${suggestion ? `; did you mean "${suggestion}"?` : ''}` });
+            }
+            else if (keyword === '$ref' && typeof value === 'string') {
+                const problem = checkRef(value, root, subs, ids);
+                if (problem)
+                    problems.push({ severity: 'error', rule: problem.rule, pointer: at, message: problem.message });
+            }
+            else if (keyword === 'required' && Array.isArray(value)) {
+                problems.push(...checkRequired(schema, value, at, parent));
+            }
+        }
+    }
+    return problems;
+}
+/** The input schema's root must describe an object with named properties. */
+function checkInputRoot(schema, pointer) {
+    const problems = [];
+    if (schema.type !== 'object') {
+        problems.push({
+            severity: 'error',
+            rule: 'input-root',
+            pointer: 'type' in schema ? `${pointer}/type` : pointer,
+            message: `the input schema's root must have "type": "object"${'type' in schema ? `, not ${JSON.stringify(schema.type)}` : ''}`,
+        });
+    }
+    if (!walk_isObject(schema.properties)) {
+        problems.push({ severity: 'error', rule: 'input-root', pointer, message: 'the input schema\'s root must list its inputs under "properties"' });
+    }
+    return problems;
+}
+function checkRequired(schema, names, at, parent) {
+    // `anyOf: [{"required": ["a"]}, …]` names properties of the object around it.
+    const owner = walk_isObject(schema.properties) || !parent || !IN_PLACE.has(parent.keyword) ? schema : parent.schema;
+    const properties = walk_isObject(owner.properties) ? owner.properties : {};
+    const patterns = walk_isObject(owner.patternProperties) ? Object.keys(owner.patternProperties) : [];
+    const problems = [];
+    names.forEach((name, i) => {
+        if (typeof name !== 'string' || name in properties || patterns.some((p) => safeTest(p, name)))
+            return;
+        const suggestion = closest(name, Object.keys(properties));
+        problems.push({
+            severity: 'error',
+            rule: 'required-unknown',
+            pointer: `${at}/${i}`,
+            message: `"${name}" is required but is not in "properties"${suggestion ? `; did you mean "${suggestion}"?` : ''}`,
+        });
+    });
+    return problems;
+}
+function safeTest(pattern, name) {
+    try {
+        return new RegExp(pattern, 'u').test(name);
+    }
+    catch {
+        return false;
+    }
+}
+/** A `$ref` must point inside the document: a JSON pointer, an `$anchor`, or a `$id` it declares. */
+function checkRef(ref, root, subs, ids) {
+    const hash = ref.indexOf('#');
+    const base = hash === -1 ? ref : ref.slice(0, hash);
+    const fragment = hash === -1 ? '' : ref.slice(hash + 1);
+    if (base !== '' && !ids.has(base)) {
+        return { rule: 'remote-ref', message: `"$ref": "${ref}" points outside this file; remote references are never fetched, so copy the schema into "$defs"` };
+    }
+    if (base !== '')
+        return undefined;
+    if (fragment === '' || resolves(root, subs, fragment))
+        return undefined;
+    return { rule: 'unresolved-ref', message: `"$ref": "${ref}" does not resolve inside this schema` };
+}
+function resolves(root, subs, fragment) {
+    if (!fragment.startsWith('/'))
+        return subs.some(({ schema }) => schema.$anchor === fragment || schema.$dynamicAnchor === fragment);
+    let node = root;
+    let pointer;
+    try {
+        pointer = decodeURIComponent(fragment);
+    }
+    catch {
+        return false;
+    }
+    for (const segment of splitPointer(pointer)) {
+        if (Array.isArray(node) && /^\d+$/.test(segment))
+            node = node[Number(segment)];
+        else if (walk_isObject(node) && segment in node)
+            node = node[segment];
+        else
+            return false;
+    }
+    return walk_isObject(node) || typeof node === 'boolean';
+}
+
 ;// CONCATENATED MODULE: ./src/schemas/validate.ts
+
+
+
+
 
 
 
@@ -86740,67 +87117,96 @@ const SIDES = ['input', 'output'];
 /** Checks the `{"prediction": {"input": …, "output": …}}` envelope and each JSON Schema in it. */
 function validateSchemas(document) {
     const findings = [];
-    const report = (rule, pointer, message) => {
+    const report = ({ severity, rule, pointer, message }) => {
         const at = document.locate(pointer);
-        findings.push({ severity: 'error', rule, message, pointer, file: document.file, line: at.line, column: at.column });
+        findings.push({ severity, rule, message, pointer, file: document.file, line: at.line, column: at.column });
     };
+    const envelope = (pointer, message) => report({ severity: 'error', rule: 'envelope', pointer, message });
     const root = document.value;
-    if (!validate_isObject(root)) {
-        report('envelope', '', 'the file must be a JSON object: {"prediction": {"input": {…}, "output": {…}}}');
+    if (!walk_isObject(root)) {
+        envelope('', 'the file must be a JSON object: {"prediction": {"input": {…}, "output": {…}}}');
         return { findings };
     }
     for (const key of Object.keys(root)) {
         if (!SECTIONS.includes(key))
-            report('envelope', `/${escapePointer(key)}`, `unknown top-level key "${key}"; expected "prediction" (and optionally "training")`);
+            envelope(`/${escapePointer(key)}`, `unknown top-level key "${key}"; expected "prediction" (and optionally "training")`);
     }
     if (!('prediction' in root))
-        report('envelope', '', 'missing "prediction": {"input": {…}, "output": {…}}');
-    const ajv = createAjv();
+        envelope('', 'missing "prediction": {"input": {…}, "output": {…}}');
     for (const section of SECTIONS) {
         if (!(section in root))
             continue;
         const body = root[section];
-        if (!validate_isObject(body)) {
-            report('envelope', `/${section}`, `"${section}" must be an object with "input" and "output" schemas`);
+        if (!walk_isObject(body)) {
+            envelope(`/${section}`, `"${section}" must be an object with "input" and "output" schemas`);
             continue;
         }
         for (const key of Object.keys(body)) {
             if (!SIDES.includes(key))
-                report('envelope', `/${section}/${escapePointer(key)}`, `unknown key "${key}" in "${section}"; expected "input" and "output"`);
+                envelope(`/${section}/${escapePointer(key)}`, `unknown key "${key}" in "${section}"; expected "input" and "output"`);
         }
         for (const side of SIDES) {
             const pointer = `/${section}/${side}`;
-            if (!(side in body)) {
-                report('envelope', `/${section}`, `"${section}" is missing its "${side}" schema`);
-            }
-            else if (!validate_isObject(body[side])) {
-                report('envelope', pointer, `${section}.${side} must be a JSON Schema object`);
-            }
-            else {
-                for (const problem of checkSchema(ajv, body[side]))
-                    report(problem.rule, pointer + problem.pointer, problem.message);
-            }
+            if (!(side in body))
+                envelope(`/${section}`, `"${section}" is missing its "${side}" schema`);
+            else if (!walk_isObject(body[side]))
+                envelope(pointer, `${section}.${side} must be a JSON Schema object`);
+            else
+                checkSchema(body[side], pointer, side === 'input').forEach(report);
         }
     }
     findings.sort((a, b) => a.line - b.line || a.column - b.column);
-    return findings.length === 0 ? { schemas: root, findings } : { findings };
+    const valid = findings.every((f) => f.severity !== 'error');
+    return valid ? { schemas: root, findings } : { findings };
 }
-function checkSchema(ajv, schema) {
+/** One schema, in order: dialect, meta-schema, keyword policy and model rules, strict compile, self-consistency. */
+function checkSchema(schema, pointer, isInput) {
+    const dialect = checkDialect(schema, pointer);
+    if (dialect)
+        return [dialect];
+    const ajv = createAjv();
     if (!ajv.validateSchema(schema))
-        return metaSchemaProblems(ajv.errors ?? []);
-    try {
-        ajv.compile(schema);
+        return metaSchemaProblems(ajv.errors ?? [], pointer);
+    const subs = listSubschemas(schema, pointer);
+    const problems = [...(isInput ? checkInputRoot(schema, pointer) : []), ...lintSchema(subs)];
+    // Unresolvable references stop here: nothing below can compile.
+    if (problems.some((p) => p.rule === 'remote-ref' || p.rule === 'unresolved-ref'))
+        return problems;
+    // What the lint already named must not stop the strict compile from checking the rest.
+    tolerateNamedProblems(ajv, subs, problems);
+    const compileProblems = strictCompileProblems(ajv, subs);
+    problems.push(...compileProblems);
+    if (compileProblems.length > 0)
+        return problems;
+    const id = `urn:wriftai:schemas${pointer}`;
+    ajv.addSchema(schema, id);
+    problems.push(...checkConsistency(ajv, subs, id));
+    return problems;
+}
+function tolerateNamedProblems(ajv, subs, problems) {
+    const keywords = new Set(['nullable']);
+    const formats = new Set();
+    for (const { schema: sub } of subs) {
+        for (const key of Object.keys(sub))
+            if (key.startsWith('x-'))
+                keywords.add(key);
+        if (typeof sub.format === 'string')
+            formats.add(sub.format);
     }
-    catch (error) {
-        return [{ rule: 'schema-compile', pointer: '', message: `the schema does not compile: ${error.message}` }];
+    for (const problem of problems) {
+        const keyword = problem.pointer.split('/').pop().replace(/~1/g, '/').replace(/~0/g, '~');
+        if (problem.rule === 'unknown-keyword' || problem.rule === 'legacy-keyword')
+            keywords.add(keyword);
     }
-    finally {
-        ajv.removeSchema(schema);
-    }
-    return [];
+    for (const keyword of keywords)
+        if (!ajv.getKeyword(keyword))
+            ajv.addKeyword({ keyword });
+    for (const format of formats)
+        if (!ajv.formats[format])
+            ajv.addFormat(format, true);
 }
 /** One problem per location: the meta-schema's anyOf branches repeat the same fault several ways. */
-function metaSchemaProblems(errors) {
+function metaSchemaProblems(errors, pointer) {
     const byPointer = new Map();
     for (const error of errors) {
         if (error.keyword === 'anyOf' || error.keyword === 'oneOf' || error.keyword === 'if')
@@ -86809,8 +87215,9 @@ function metaSchemaProblems(errors) {
             byPointer.set(error.instancePath, error);
     }
     return [...byPointer.values()].map((error) => ({
+        severity: 'error',
         rule: 'meta-schema',
-        pointer: error.instancePath,
+        pointer: pointer + error.instancePath,
         message: `${keywordAt(error.instancePath)} ${error.message ?? 'is invalid'}${describeParams(error)}`,
     }));
 }
@@ -86824,12 +87231,9 @@ function describeParams(error) {
     return '';
 }
 function createAjv() {
-    const ajv = new _2020.Ajv2020({ allErrors: true, strict: false, validateFormats: true });
+    const ajv = new _2020.Ajv2020({ allErrors: true, strict: true, strictTypes: false, strictTuples: false, strictRequired: false, allowUnionTypes: true, validateFormats: true });
     addFormats(ajv);
     return ajv;
-}
-function validate_isObject(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 ;// CONCATENATED MODULE: ./src/pipeline/plan.ts

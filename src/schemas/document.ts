@@ -4,6 +4,7 @@ import { UserError } from '../errors.js'
 import type { Finding } from '../findings.js'
 
 export const MAX_SCHEMAS_BYTES = 10 * 1024 * 1024
+export const MAX_DEPTH = 256
 
 export interface Position {
   line: number
@@ -51,7 +52,8 @@ export function parseJson(source: string, file: string): ParseResult {
     const message = (error as Error).message.replace(/\s*\(\d+:\d+\)$/, '')
     return { findings: [finding(file, 'invalid-json', `invalid JSON: ${message}`, '', { line, column })] }
   }
-  const findings = duplicateKeys(ast, file)
+  const { findings, tooDeep } = inspect(ast, file)
+  if (tooDeep) return { findings: [tooDeep] }
   const document: SourceDocument = { file, value: JSON.parse(text), locate: (pointer) => locate(ast, pointer) }
   return { document, findings }
 }
@@ -60,12 +62,18 @@ function finding(file: string, rule: string, message: string, pointer: string, a
   return { severity: 'error', rule, message, pointer, file, line: at.line, column: at.column }
 }
 
-/** JSON.parse silently keeps the last of two equal keys; report every repeat instead. */
-function duplicateKeys(ast: momoa.DocumentNode, file: string): Finding[] {
+/**
+ * Reports every repeated key (JSON.parse silently keeps the last one) and stops at nesting deeper
+ * than MAX_DEPTH, which no schema needs and which recursive validators would not survive.
+ */
+function inspect(ast: momoa.DocumentNode, file: string): { findings: Finding[]; tooDeep?: Finding } {
   const findings: Finding[] = []
-  const stack: { node: momoa.ValueNode; pointer: string }[] = [{ node: ast.body, pointer: '' }]
+  const stack: { node: momoa.ValueNode; pointer: string; depth: number }[] = [{ node: ast.body, pointer: '', depth: 0 }]
   while (stack.length > 0) {
-    const { node, pointer } = stack.pop()!
+    const { node, pointer, depth } = stack.pop()!
+    if (depth > MAX_DEPTH) {
+      return { findings, tooDeep: finding(file, 'too-deep', `the JSON is nested more than ${MAX_DEPTH} levels deep`, pointer, node.loc.start) }
+    }
     if (node.type === 'Object') {
       const seen = new Set<string>()
       for (const member of node.members) {
@@ -73,13 +81,13 @@ function duplicateKeys(ast: momoa.DocumentNode, file: string): Finding[] {
         const child = `${pointer}/${escapePointer(key)}`
         if (seen.has(key)) findings.push(finding(file, 'duplicate-key', `duplicate key "${key}": JSON parsers keep only one of them`, child, member.name.loc.start))
         seen.add(key)
-        stack.push({ node: member.value, pointer: child })
+        stack.push({ node: member.value, pointer: child, depth: depth + 1 })
       }
     } else if (node.type === 'Array') {
-      node.elements.forEach((element, index) => stack.push({ node: element.value, pointer: `${pointer}/${index}` }))
+      node.elements.forEach((element, index) => stack.push({ node: element.value, pointer: `${pointer}/${index}`, depth: depth + 1 }))
     }
   }
-  return findings.sort((a, b) => a.line - b.line || a.column - b.column)
+  return { findings: findings.sort((a, b) => a.line - b.line || a.column - b.column) }
 }
 
 function locate(ast: momoa.DocumentNode, pointer: string): Position {
@@ -112,5 +120,5 @@ export function splitPointer(pointer: string): string[] {
 }
 
 export function escapePointer(segment: string): string {
-  return segment.replace(/~/g, '~0').replace(/\//g, '~1')
+  return segment.includes('~') || segment.includes('/') ? segment.replace(/~/g, '~0').replace(/\//g, '~1') : segment
 }

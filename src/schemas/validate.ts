@@ -2,7 +2,11 @@ import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js'
 import addFormatsPlugin from 'ajv-formats'
 import type { Finding } from '../findings.js'
 import type { Schemas } from '../wriftai/types.js'
+import { strictCompileProblems } from './compile.js'
+import { checkConsistency } from './consistency.js'
 import { escapePointer, type SourceDocument } from './document.js'
+import { checkDialect, checkInputRoot, lintSchema, type Problem } from './lint.js'
+import { isObject, listSubschemas, type SchemaObject, type Subschema } from './walk.js'
 
 // ajv-formats is CommonJS; under NodeNext its default export arrives as the module object.
 const addFormats = addFormatsPlugin as unknown as (ajv: Ajv2020) => Ajv2020
@@ -13,75 +17,92 @@ const SIDES = ['input', 'output'] as const
 /** Checks the `{"prediction": {"input": …, "output": …}}` envelope and each JSON Schema in it. */
 export function validateSchemas(document: SourceDocument): { schemas?: Schemas; findings: Finding[] } {
   const findings: Finding[] = []
-  const report = (rule: string, pointer: string, message: string): void => {
+  const report = ({ severity, rule, pointer, message }: Problem): void => {
     const at = document.locate(pointer)
-    findings.push({ severity: 'error', rule, message, pointer, file: document.file, line: at.line, column: at.column })
+    findings.push({ severity, rule, message, pointer, file: document.file, line: at.line, column: at.column })
   }
+  const envelope = (pointer: string, message: string): void => report({ severity: 'error', rule: 'envelope', pointer, message })
 
   const root = document.value
   if (!isObject(root)) {
-    report('envelope', '', 'the file must be a JSON object: {"prediction": {"input": {…}, "output": {…}}}')
+    envelope('', 'the file must be a JSON object: {"prediction": {"input": {…}, "output": {…}}}')
     return { findings }
   }
   for (const key of Object.keys(root)) {
-    if (!(SECTIONS as readonly string[]).includes(key)) report('envelope', `/${escapePointer(key)}`, `unknown top-level key "${key}"; expected "prediction" (and optionally "training")`)
+    if (!(SECTIONS as readonly string[]).includes(key)) envelope(`/${escapePointer(key)}`, `unknown top-level key "${key}"; expected "prediction" (and optionally "training")`)
   }
-  if (!('prediction' in root)) report('envelope', '', 'missing "prediction": {"input": {…}, "output": {…}}')
+  if (!('prediction' in root)) envelope('', 'missing "prediction": {"input": {…}, "output": {…}}')
 
-  const ajv = createAjv()
   for (const section of SECTIONS) {
     if (!(section in root)) continue
     const body = root[section]
     if (!isObject(body)) {
-      report('envelope', `/${section}`, `"${section}" must be an object with "input" and "output" schemas`)
+      envelope(`/${section}`, `"${section}" must be an object with "input" and "output" schemas`)
       continue
     }
     for (const key of Object.keys(body)) {
-      if (!(SIDES as readonly string[]).includes(key)) report('envelope', `/${section}/${escapePointer(key)}`, `unknown key "${key}" in "${section}"; expected "input" and "output"`)
+      if (!(SIDES as readonly string[]).includes(key)) envelope(`/${section}/${escapePointer(key)}`, `unknown key "${key}" in "${section}"; expected "input" and "output"`)
     }
     for (const side of SIDES) {
       const pointer = `/${section}/${side}`
-      if (!(side in body)) {
-        report('envelope', `/${section}`, `"${section}" is missing its "${side}" schema`)
-      } else if (!isObject(body[side])) {
-        report('envelope', pointer, `${section}.${side} must be a JSON Schema object`)
-      } else {
-        for (const problem of checkSchema(ajv, body[side])) report(problem.rule, pointer + problem.pointer, problem.message)
-      }
+      if (!(side in body)) envelope(`/${section}`, `"${section}" is missing its "${side}" schema`)
+      else if (!isObject(body[side])) envelope(pointer, `${section}.${side} must be a JSON Schema object`)
+      else checkSchema(body[side], pointer, side === 'input').forEach(report)
     }
   }
   findings.sort((a, b) => a.line - b.line || a.column - b.column)
-  return findings.length === 0 ? { schemas: root as unknown as Schemas, findings } : { findings }
+  const valid = findings.every((f) => f.severity !== 'error')
+  return valid ? { schemas: root as unknown as Schemas, findings } : { findings }
 }
 
-interface Problem {
-  rule: string
-  pointer: string
-  message: string
+/** One schema, in order: dialect, meta-schema, keyword policy and model rules, strict compile, self-consistency. */
+function checkSchema(schema: SchemaObject, pointer: string, isInput: boolean): Problem[] {
+  const dialect = checkDialect(schema, pointer)
+  if (dialect) return [dialect]
+  const ajv = createAjv()
+  if (!ajv.validateSchema(schema)) return metaSchemaProblems(ajv.errors ?? [], pointer)
+
+  const subs = listSubschemas(schema, pointer)
+  const problems = [...(isInput ? checkInputRoot(schema, pointer) : []), ...lintSchema(subs)]
+  // Unresolvable references stop here: nothing below can compile.
+  if (problems.some((p) => p.rule === 'remote-ref' || p.rule === 'unresolved-ref')) return problems
+  // What the lint already named must not stop the strict compile from checking the rest.
+  tolerateNamedProblems(ajv, subs, problems)
+  const compileProblems = strictCompileProblems(ajv, subs)
+  problems.push(...compileProblems)
+  if (compileProblems.length > 0) return problems
+  const id = `urn:wriftai:schemas${pointer}`
+  ajv.addSchema(schema, id)
+  problems.push(...checkConsistency(ajv, subs, id))
+  return problems
 }
 
-function checkSchema(ajv: Ajv2020, schema: Record<string, unknown>): Problem[] {
-  if (!ajv.validateSchema(schema)) return metaSchemaProblems(ajv.errors ?? [])
-  try {
-    ajv.compile(schema)
-  } catch (error: unknown) {
-    return [{ rule: 'schema-compile', pointer: '', message: `the schema does not compile: ${(error as Error).message}` }]
-  } finally {
-    ajv.removeSchema(schema)
+function tolerateNamedProblems(ajv: Ajv2020, subs: readonly Subschema[], problems: Problem[]): void {
+  const keywords = new Set<string>(['nullable'])
+  const formats = new Set<string>()
+  for (const { schema: sub } of subs) {
+    for (const key of Object.keys(sub)) if (key.startsWith('x-')) keywords.add(key)
+    if (typeof sub.format === 'string') formats.add(sub.format)
   }
-  return []
+  for (const problem of problems) {
+    const keyword = problem.pointer.split('/').pop()!.replace(/~1/g, '/').replace(/~0/g, '~')
+    if (problem.rule === 'unknown-keyword' || problem.rule === 'legacy-keyword') keywords.add(keyword)
+  }
+  for (const keyword of keywords) if (!ajv.getKeyword(keyword)) ajv.addKeyword({ keyword })
+  for (const format of formats) if (!ajv.formats[format]) ajv.addFormat(format, true)
 }
 
 /** One problem per location: the meta-schema's anyOf branches repeat the same fault several ways. */
-function metaSchemaProblems(errors: ErrorObject[]): Problem[] {
+function metaSchemaProblems(errors: ErrorObject[], pointer: string): Problem[] {
   const byPointer = new Map<string, ErrorObject>()
   for (const error of errors) {
     if (error.keyword === 'anyOf' || error.keyword === 'oneOf' || error.keyword === 'if') continue
     if (!byPointer.has(error.instancePath)) byPointer.set(error.instancePath, error)
   }
   return [...byPointer.values()].map((error) => ({
+    severity: 'error',
     rule: 'meta-schema',
-    pointer: error.instancePath,
+    pointer: pointer + error.instancePath,
     message: `${keywordAt(error.instancePath)} ${error.message ?? 'is invalid'}${describeParams(error)}`,
   }))
 }
@@ -97,11 +118,7 @@ function describeParams(error: ErrorObject): string {
 }
 
 function createAjv(): Ajv2020 {
-  const ajv = new Ajv2020({ allErrors: true, strict: false, validateFormats: true })
+  const ajv = new Ajv2020({ allErrors: true, strict: true, strictTypes: false, strictTuples: false, strictRequired: false, allowUnionTypes: true, validateFormats: true })
   addFormats(ajv)
   return ajv
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
 }

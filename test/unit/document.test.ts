@@ -47,3 +47,18 @@ describe('parseJson', () => {
     expect(findings.map((f) => f.rule)).toEqual(['too-deep'])
   })
 })
+
+describe('nesting', () => {
+  it('stops at the first value nested deeper than the limit, at its position', () => {
+    const text = `{"a": ${'['.repeat(300)}1${']'.repeat(300)}}`
+    const { document, findings } = parseJson(text, 'deep.json')
+    expect(document).toBeUndefined()
+    expect(findings).toEqual([
+      { severity: 'error', rule: 'too-deep', message: 'the JSON is nested more than 256 levels deep', pointer: `/a${'/0'.repeat(256)}`, file: 'deep.json', line: 1, column: 263 },
+    ])
+  })
+
+  it('accepts nesting up to the limit', () => {
+    expect(parseJson(`${'['.repeat(256)}${']'.repeat(256)}`, 'ok.json').findings).toEqual([])
+  })
+})

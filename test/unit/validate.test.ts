@@ -18,12 +18,12 @@ describe('validateSchemas', () => {
   })
 
   it('accepts an optional training section', () => {
-    const io = '{"input": {"type": "object"}, "output": {}}'
+    const io = '{"input": {"type": "object", "properties": {}}, "output": {}}'
     expect(check(`{"prediction": ${io}, "training": ${io}}`).findings).toEqual([])
   })
 
   it('names unknown keys at their position', () => {
-    const result = check('{\n  "prediction": {\n    "input": {},\n    "output": {},\n    "outputs": {}\n  },\n  "predict": {}\n}')
+    const result = check('{\n  "prediction": {\n    "input": {"type": "object", "properties": {}},\n    "output": {},\n    "outputs": {}\n  },\n  "predict": {}\n}')
     expect(where(result)).toEqual(['envelope /prediction/outputs 5:5', 'envelope /predict 7:3'])
     expect(result.findings[1]?.message).toBe('unknown top-level key "predict"; expected "prediction" (and optionally "training")')
     expect(result.schemas).toBeUndefined()
@@ -50,8 +50,8 @@ describe('validateSchemas', () => {
   })
 
   it('reports a $ref that does not resolve inside the document', () => {
-    const result = check('{"prediction": {"input": {"$ref": "#/$defs/missing"}, "output": {}}}')
-    expect(where(result)).toEqual(['schema-compile /prediction/input 1:17'])
-    expect(result.findings[0]?.message).toContain("can't resolve reference #/$defs/missing")
+    const result = check('{"prediction": {"input": {"type": "object", "properties": {}}, "output": {"$ref": "#/$defs/missing"}}}')
+    expect(where(result)).toEqual(['unresolved-ref /prediction/output/$ref 1:75'])
+    expect(result.findings[0]?.message).toBe('"$ref": "#/$defs/missing" does not resolve inside this schema')
   })
 })

@@ -1,0 +1,67 @@
+import { formatNames } from 'ajv-formats/dist/formats.js'
+
+/** Keywords whose value is one subschema. */
+export const SCHEMA_KEYWORDS = new Set([
+  'additionalProperties', 'contains', 'contentSchema', 'else', 'if', 'items', 'not', 'propertyNames', 'then',
+  'unevaluatedItems', 'unevaluatedProperties',
+])
+/** Keywords whose value is an array of subschemas. */
+export const SCHEMA_ARRAY_KEYWORDS = new Set(['allOf', 'anyOf', 'oneOf', 'prefixItems'])
+/** Keywords whose value maps names to subschemas. */
+export const SCHEMA_MAP_KEYWORDS = new Set(['$defs', 'definitions', 'dependentSchemas', 'patternProperties', 'properties'])
+
+/** Every keyword of the JSON Schema 2020-12 vocabularies (core, applicator, unevaluated, validation, meta-data, format, content). */
+export const KNOWN_KEYWORDS = new Set([
+  ...SCHEMA_KEYWORDS, ...SCHEMA_ARRAY_KEYWORDS, '$defs', 'dependentSchemas', 'patternProperties', 'properties',
+  '$schema', '$id', '$ref', '$anchor', '$dynamicRef', '$dynamicAnchor', '$vocabulary', '$comment',
+  'type', 'enum', 'const', 'multipleOf', 'maximum', 'exclusiveMaximum', 'minimum', 'exclusiveMinimum', 'maxLength', 'minLength',
+  'pattern', 'maxItems', 'minItems', 'uniqueItems', 'maxContains', 'minContains', 'maxProperties', 'minProperties', 'required',
+  'dependentRequired', 'title', 'description', 'default', 'deprecated', 'readOnly', 'writeOnly', 'examples', 'format',
+  'contentEncoding', 'contentMediaType',
+])
+
+/** Keywords of older drafts or other dialects, with what 2020-12 says instead. */
+export const FOREIGN_KEYWORDS: Record<string, { severity: 'error' | 'warning'; rule: string; message: string }> = {
+  nullable: { severity: 'warning', rule: 'nullable', message: '"nullable" is OpenAPI 3.0, not JSON Schema 2020-12, and is ignored by validators; add "null" to "type" instead, e.g. "type": ["string", "null"]' },
+  definitions: { severity: 'warning', rule: 'legacy-keyword', message: '"definitions" is from draft-07; 2020-12 names it "$defs"' },
+  dependencies: { severity: 'error', rule: 'legacy-keyword', message: '"dependencies" is from draft-07 and is ignored by 2020-12; use "dependentRequired" or "dependentSchemas"' },
+  additionalItems: { severity: 'error', rule: 'legacy-keyword', message: '"additionalItems" is from draft-07 and is ignored by 2020-12; use "prefixItems" with "items"' },
+  $recursiveRef: { severity: 'error', rule: 'legacy-keyword', message: '"$recursiveRef" is from draft 2019-09; 2020-12 uses "$dynamicRef"' },
+  $recursiveAnchor: { severity: 'error', rule: 'legacy-keyword', message: '"$recursiveAnchor" is from draft 2019-09; 2020-12 uses "$dynamicAnchor"' },
+}
+
+/** Formats that ajv-formats checks; any other `format` value would be silently ignored. */
+export const KNOWN_FORMATS = new Set<string>(formatNames)
+
+export const DRAFT_2020_12 = 'https://json-schema.org/draft/2020-12/schema'
+
+/** The known keyword closest to `word`, when it is close enough to be a likely typo. */
+export function suggestKeyword(word: string): string | undefined {
+  return closest(word, [...KNOWN_KEYWORDS])
+}
+
+export function closest(word: string, candidates: readonly string[]): string | undefined {
+  const lower = word.toLowerCase()
+  let best: string | undefined
+  let bestDistance = Infinity
+  for (const candidate of candidates) {
+    const distance = lower === candidate.toLowerCase() ? 0 : levenshtein(lower, candidate.toLowerCase())
+    if (distance < bestDistance) {
+      best = candidate
+      bestDistance = distance
+    }
+  }
+  return best !== undefined && bestDistance <= Math.max(1, Math.floor(word.length / 4)) ? best : undefined
+}
+
+function levenshtein(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i)
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i]
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1))
+    }
+    previous = current
+  }
+  return previous[b.length]!
+}

@@ -1,0 +1,136 @@
+import type { Severity } from '../findings.js'
+import { escapePointer, splitPointer } from './document.js'
+import { closest, DRAFT_2020_12, FOREIGN_KEYWORDS, KNOWN_FORMATS, KNOWN_KEYWORDS, suggestKeyword } from './keywords.js'
+import { isObject, type SchemaObject, type Subschema } from './walk.js'
+
+export interface Problem {
+  severity: Severity
+  rule: string
+  /** From the document root. */
+  pointer: string
+  message: string
+}
+
+/** Applicators whose subschema describes the same instance as its parent. */
+const IN_PLACE = new Set(['allOf', 'anyOf', 'oneOf', 'not', 'if', 'then', 'else', 'dependentSchemas'])
+
+/** The `$schema` check: a schema that declares another dialect is not checked as 2020-12. */
+export function checkDialect(schema: SchemaObject, pointer: string): Problem | undefined {
+  const declared = schema.$schema
+  if (declared === undefined || declared === DRAFT_2020_12 || declared === `${DRAFT_2020_12}#`) return undefined
+  const draft = typeof declared === 'string' ? describeDraft(declared) : JSON.stringify(declared)
+  return { severity: 'error', rule: 'schema-draft', pointer: `${pointer}/$schema`, message: `"$schema" declares ${draft}; WriftAI schemas must be JSON Schema 2020-12 (${DRAFT_2020_12})` }
+}
+
+function describeDraft(uri: string): string {
+  const match = /draft-0?(\d+)|draft\/(\d{4}-\d{2})/.exec(uri)
+  return match ? `draft ${match[1] ?? match[2]} (${uri})` : `"${uri}"`
+}
+
+/** Keyword policy, formats, references and `required`, for every subschema of one schema (root first). */
+export function lintSchema(subs: readonly Subschema[]): Problem[] {
+  const problems: Problem[] = []
+  const root = subs[0]?.schema ?? {}
+  const ids = new Set(subs.flatMap(({ schema }) => (typeof schema.$id === 'string' ? [schema.$id.replace(/#$/, '')] : [])))
+  for (const { schema, pointer, parent } of subs) {
+    for (const [keyword, value] of Object.entries(schema)) {
+      const at = `${pointer}/${escapePointer(keyword)}`
+      if (keyword.startsWith('x-')) continue
+      const foreign = FOREIGN_KEYWORDS[keyword]
+      if (foreign) {
+        problems.push({ severity: foreign.severity, rule: foreign.rule, pointer: at, message: foreign.message })
+      } else if (!KNOWN_KEYWORDS.has(keyword)) {
+        const suggestion = suggestKeyword(keyword)
+        problems.push({
+          severity: 'error',
+          rule: 'unknown-keyword',
+          pointer: at,
+          message: `unknown keyword "${keyword}"${suggestion ? `; did you mean "${suggestion}"?` : ''} (extension keywords must start with "x-")`,
+        })
+      } else if (keyword === 'format' && typeof value === 'string' && !KNOWN_FORMATS.has(value)) {
+        const suggestion = closest(value, [...KNOWN_FORMATS])
+        problems.push({ severity: 'error', rule: 'unknown-format', pointer: at, message: `unknown format "${value}"${suggestion ? `; did you mean "${suggestion}"?` : ''}` })
+      } else if (keyword === '$ref' && typeof value === 'string') {
+        const problem = checkRef(value, root, subs, ids)
+        if (problem) problems.push({ severity: 'error', rule: problem.rule, pointer: at, message: problem.message })
+      } else if (keyword === 'required' && Array.isArray(value)) {
+        problems.push(...checkRequired(schema, value, at, parent))
+      }
+    }
+  }
+  return problems
+}
+
+/** The input schema's root must describe an object with named properties. */
+export function checkInputRoot(schema: SchemaObject, pointer: string): Problem[] {
+  const problems: Problem[] = []
+  if (schema.type !== 'object') {
+    problems.push({
+      severity: 'error',
+      rule: 'input-root',
+      pointer: 'type' in schema ? `${pointer}/type` : pointer,
+      message: `the input schema's root must have "type": "object"${'type' in schema ? `, not ${JSON.stringify(schema.type)}` : ''}`,
+    })
+  }
+  if (!isObject(schema.properties)) {
+    problems.push({ severity: 'error', rule: 'input-root', pointer, message: 'the input schema\'s root must list its inputs under "properties"' })
+  }
+  return problems
+}
+
+function checkRequired(schema: SchemaObject, names: unknown[], at: string, parent: { schema: SchemaObject; keyword: string } | undefined): Problem[] {
+  // `anyOf: [{"required": ["a"]}, …]` names properties of the object around it.
+  const owner = isObject(schema.properties) || !parent || !IN_PLACE.has(parent.keyword) ? schema : parent.schema
+  const properties = isObject(owner.properties) ? owner.properties : {}
+  const patterns = isObject(owner.patternProperties) ? Object.keys(owner.patternProperties) : []
+  const problems: Problem[] = []
+  names.forEach((name, i) => {
+    if (typeof name !== 'string' || name in properties || patterns.some((p) => safeTest(p, name))) return
+    const suggestion = closest(name, Object.keys(properties))
+    problems.push({
+      severity: 'error',
+      rule: 'required-unknown',
+      pointer: `${at}/${i}`,
+      message: `"${name}" is required but is not in "properties"${suggestion ? `; did you mean "${suggestion}"?` : ''}`,
+    })
+  })
+  return problems
+}
+
+function safeTest(pattern: string, name: string): boolean {
+  try {
+    return new RegExp(pattern, 'u').test(name)
+  } catch {
+    return false
+  }
+}
+
+/** A `$ref` must point inside the document: a JSON pointer, an `$anchor`, or a `$id` it declares. */
+function checkRef(ref: string, root: SchemaObject, subs: readonly Subschema[], ids: Set<string>): { rule: string; message: string } | undefined {
+  const hash = ref.indexOf('#')
+  const base = hash === -1 ? ref : ref.slice(0, hash)
+  const fragment = hash === -1 ? '' : ref.slice(hash + 1)
+  if (base !== '' && !ids.has(base)) {
+    return { rule: 'remote-ref', message: `"$ref": "${ref}" points outside this file; remote references are never fetched, so copy the schema into "$defs"` }
+  }
+  if (base !== '') return undefined
+  if (fragment === '' || resolves(root, subs, fragment)) return undefined
+  return { rule: 'unresolved-ref', message: `"$ref": "${ref}" does not resolve inside this schema` }
+}
+
+function resolves(root: SchemaObject, subs: readonly Subschema[], fragment: string): boolean {
+  if (!fragment.startsWith('/')) return subs.some(({ schema }) => schema.$anchor === fragment || schema.$dynamicAnchor === fragment)
+  let node: unknown = root
+  let pointer: string
+  try {
+    pointer = decodeURIComponent(fragment)
+  } catch {
+    return false
+  }
+  for (const segment of splitPointer(pointer)) {
+    if (Array.isArray(node) && /^\d+$/.test(segment)) node = node[Number(segment)]
+    else if (isObject(node) && segment in node) node = node[segment]
+    else return false
+  }
+  return isObject(node) || typeof node === 'boolean'
+}

@@ -1,0 +1,43 @@
+import { SCHEMA_ARRAY_KEYWORDS, SCHEMA_KEYWORDS, SCHEMA_MAP_KEYWORDS } from './keywords.js'
+import { escapePointer } from './document.js'
+
+export type SchemaObject = Record<string, unknown>
+
+export interface Subschema {
+  schema: SchemaObject
+  /** Pointer of this subschema from the document root. */
+  pointer: string
+  /** The subschema this one sits in, and the keyword that holds it. */
+  parent?: { schema: SchemaObject; keyword: string }
+}
+
+export function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+/** Every object subschema below (and including) `root`, as a list. */
+export function listSubschemas(root: SchemaObject, rootPointer: string): Subschema[] {
+  return [...subschemas(root, rootPointer)]
+}
+
+/** Every object subschema below (and including) `root`, depth first, without recursion. */
+export function* subschemas(root: SchemaObject, rootPointer: string): Generator<Subschema> {
+  const stack: Subschema[] = [{ schema: root, pointer: rootPointer }]
+  while (stack.length > 0) {
+    const current = stack.pop()!
+    yield current
+    const { schema, pointer } = current
+    const children: Subschema[] = []
+    const add = (value: unknown, childPointer: string, keyword: string): void => {
+      if (isObject(value)) children.push({ schema: value, pointer: childPointer, parent: { schema, keyword } })
+    }
+    for (const [keyword, value] of Object.entries(schema)) {
+      if (SCHEMA_KEYWORDS.has(keyword)) add(value, `${pointer}/${keyword}`, keyword)
+      else if (SCHEMA_ARRAY_KEYWORDS.has(keyword) && Array.isArray(value)) value.forEach((item, i) => add(item, `${pointer}/${keyword}/${i}`, keyword))
+      else if (SCHEMA_MAP_KEYWORDS.has(keyword) && isObject(value)) {
+        for (const [name, item] of Object.entries(value)) add(item, `${pointer}/${keyword}/${escapePointer(name)}`, keyword)
+      }
+    }
+    stack.push(...children.reverse())
+  }
+}
