@@ -40,11 +40,11 @@ describe('wriftai-publish', () => {
 
   it('prints path:line:col: error[rule]: message for a bad file and exits 1', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'cli-'))
-    await writeFile(path.join(dir, 'schemas.json'), '{\n  "prediction": {"input": {"type": "object"}, "output": {"minLength": -1}},\n  "model": "x"\n}\n')
+    await writeFile(path.join(dir, 'schemas.json'), '{\n  "prediction": {"input": {"type": "object", "properties": {}}, "output": {"minLength": -1}},\n  "model": "x"\n}\n')
     const run = await cli(['validate'], {}, dir)
     expect(run.code).toBe(1)
     expect(run.stdout).toBe(
-      'schemas.json:2:58: error[meta-schema]: "minLength" must be >= 0\nschemas.json:3:3: error[envelope]: unknown top-level key "model"; expected "prediction" (and optionally "training")\n',
+      'schemas.json:2:76: error[meta-schema]: "minLength" must be >= 0\nschemas.json:3:3: error[envelope]: unknown top-level key "model"; expected "prediction" (and optionally "training")\n',
     )
     expect(run.stderr).toBe('wriftai-publish: schemas.json has 2 errors\n')
   })
