@@ -80193,7 +80193,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6552);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3395);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -80202,7 +80202,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6552:
+/***/ 3395:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -86643,9 +86643,9 @@ async function readJsonFile(path, file, input = 'schemas-file') {
     if (size > MAX_SCHEMAS_BYTES) {
         throw new UserError(`${input}: ${file} is ${(size / 1024 / 1024).toFixed(1)} MB; the limit is ${MAX_SCHEMAS_BYTES / 1024 / 1024} MB`);
     }
-    return parseJson(await (0,promises_.readFile)(path, 'utf8'), file);
+    return document_parseJson(await (0,promises_.readFile)(path, 'utf8'), file);
 }
-function parseJson(source, file) {
+function document_parseJson(source, file) {
     const text = source.charCodeAt(0) === 0xfeff ? source.slice(1) : source;
     let ast;
     try {
@@ -86656,8 +86656,8 @@ function parseJson(source, file) {
             return { findings: [finding(file, 'too-deep', 'the JSON is nested too deeply to check', '', { line: 1, column: 1 })] };
         }
         const { line = 1, column = 1 } = error;
-        const message = error.message.replace(/\s*\(\d+:\d+\)$/, '');
-        return { findings: [finding(file, 'invalid-json', `invalid JSON: ${message}`, '', { line, column })] };
+        const described = v8SyntaxError(text) ?? { message: error.message.replace(/\s*\(\d+:\d+\)$/, ''), line, column };
+        return { findings: [finding(file, 'invalid-json', `invalid JSON: ${described.message}`, '', described)] };
     }
     const { findings, tooDeep } = inspect(ast, file);
     if (tooDeep)
@@ -86667,6 +86667,21 @@ function parseJson(source, file) {
 }
 function finding(file, rule, message, pointer, at) {
     return { severity: 'error', rule, message, pointer, file, line: at.line, column: at.column };
+}
+/**
+ * V8's own account of a syntax error, when it gives a line and column: it stops at the first bad
+ * character (a raw newline inside a string, say) where momoa reads on to the end of the input.
+ */
+function v8SyntaxError(text) {
+    try {
+        JSON.parse(text);
+    }
+    catch (error) {
+        const match = /^(.*?) in JSON at position \d+ \(line (\d+) column (\d+)\)$/.exec(error.message);
+        if (match)
+            return { message: match[1], line: Number(match[2]), column: Number(match[3]) };
+    }
+    return undefined;
 }
 /**
  * Reports every repeated key (JSON.parse silently keeps the last one) and stops at nesting deeper
@@ -86840,6 +86855,7 @@ function* subschemas(root, rootPointer) {
 ;// CONCATENATED MODULE: ./src/schemas/compile.ts
 
 
+
 /** Keywords that assert nothing; two subschemas that differ only in these validate alike. */
 const ANNOTATIONS = new Set(['title', 'description', 'default', 'examples', 'deprecated', 'readOnly', 'writeOnly', '$comment']);
 /** Keywords that tie a subschema to its place in the document; the lint checks them instead. */
@@ -86863,10 +86879,20 @@ function strictCompileProblems(ajv, subs) {
             ajv.compile(shallow);
         }
         catch (error) {
-            problems.push({ severity: 'error', rule: 'schema-compile', pointer, message: `strict mode rejects this schema: ${error.message}` });
+            const message = error.message.replace(/^strict mode: /, '');
+            problems.push({ severity: 'error', rule: 'schema-compile', pointer: `${pointer}${blamedKeyword(schema, message)}`, message: `strict mode rejects this schema: ${message}` });
         }
     }
     return problems;
+}
+/** The keyword an ajv message is about, as a pointer suffix, so the finding sits on it. */
+function blamedKeyword(schema, message) {
+    for (const [, quoted] of message.matchAll(/"([^"]+)"/g))
+        if (quoted && quoted in schema)
+            return `/${escapePointer(quoted)}`;
+    if (/regular expression/i.test(message) && 'pattern' in schema)
+        return '/pattern';
+    return '';
 }
 function shallowCopy(schema) {
     const copy = {};
@@ -87172,15 +87198,20 @@ function checkSchema(schema, pointer, isInput) {
     // Unresolvable references stop here: nothing below can compile.
     if (problems.some((p) => p.rule === 'remote-ref' || p.rule === 'unresolved-ref'))
         return problems;
-    // What the lint already named must not stop the strict compile from checking the rest.
-    tolerateNamedProblems(ajv, subs, problems);
-    const compileProblems = strictCompileProblems(ajv, subs);
-    problems.push(...compileProblems);
-    if (compileProblems.length > 0)
-        return problems;
-    const id = `urn:wriftai:schemas${pointer}`;
-    ajv.addSchema(schema, id);
-    problems.push(...checkConsistency(ajv, subs, id));
+    try {
+        // What the lint already named must not stop the strict compile from checking the rest.
+        tolerateNamedProblems(ajv, subs, problems);
+        const compileProblems = strictCompileProblems(ajv, subs);
+        problems.push(...compileProblems);
+        if (compileProblems.length > 0)
+            return problems;
+        const id = `urn:wriftai:schemas${pointer}`;
+        ajv.addSchema(schema, id);
+        problems.push(...checkConsistency(ajv, subs, id));
+    }
+    catch (error) {
+        problems.push({ severity: 'error', rule: 'schema-compile', pointer, message: `the schema does not compile: ${error.message}` });
+    }
     return problems;
 }
 function tolerateNamedProblems(ajv, subs, problems) {
@@ -87198,9 +87229,14 @@ function tolerateNamedProblems(ajv, subs, problems) {
         if (problem.rule === 'unknown-keyword' || problem.rule === 'legacy-keyword')
             keywords.add(keyword);
     }
-    for (const keyword of keywords)
-        if (!ajv.getKeyword(keyword))
+    for (const keyword of keywords) {
+        try {
             ajv.addKeyword({ keyword });
+        }
+        catch {
+            // ajv already knows it (e.g. "definitions", "nullable"): nothing to tolerate.
+        }
+    }
     for (const format of formats)
         if (!ajv.formats[format])
             ajv.addFormat(format, true);
@@ -87233,7 +87269,29 @@ function describeParams(error) {
 function createAjv() {
     const ajv = new _2020.Ajv2020({ allErrors: true, strict: true, strictTypes: false, strictTuples: false, strictRequired: false, allowUnionTypes: true, validateFormats: true });
     addFormats(ajv);
+    // A 2020-12 keyword that ajv resolves references by but does not list; strict mode would reject it.
+    ajv.addKeyword({ keyword: '$anchor' });
     return ajv;
+}
+
+;// CONCATENATED MODULE: ./src/schemas/check.ts
+
+
+/** Reads and checks a schemas file: JSON text, envelope, and each schema in it. */
+async function checkSchemasFile(path, file) {
+    return checkParsed(await readJsonFile(path, file));
+}
+function checkSchemasText(text, file) {
+    return checkParsed(parseJson(text, file));
+}
+function checkParsed(parsed) {
+    if (!parsed.document)
+        return { findings: parsed.findings };
+    // A repeated key does not stop the rest from being checked: every finding is reported at once.
+    const validated = validateSchemas(parsed.document);
+    const findings = [...parsed.findings, ...validated.findings].sort((a, b) => a.line - b.line || a.column - b.column);
+    const valid = findings.every((f) => f.severity !== 'error');
+    return valid ? { findings, schemas: validated.schemas } : { findings };
 }
 
 ;// CONCATENATED MODULE: ./src/pipeline/plan.ts
@@ -87244,17 +87302,9 @@ function createAjv() {
 
 
 
-
 async function makePlan(inputs, context, client) {
     const schemasFile = displayPath(inputs.schemasFile, context.workspace);
-    const parsed = await readJsonFile(inputs.schemasFile, schemasFile);
-    const findings = [...parsed.findings];
-    let schemas;
-    if (parsed.document && countErrors(findings) === 0) {
-        const checked = validateSchemas(parsed.document);
-        findings.push(...checked.findings);
-        schemas = checked.schemas;
-    }
+    const { findings, schemas } = await checkSchemasFile(inputs.schemasFile, schemasFile);
     const plan = {
         mode: inputs.mode,
         schemasFile,
@@ -87330,7 +87380,8 @@ function versionPageUrl(apiUrl, model, number) {
 
 
 const API_REQUESTS_PER_SECOND = 3;
-const API_BURST = 6;
+// One token below the server's own burst allowance, as headroom for arrival jitter.
+const API_BURST = 5;
 /** inputs → plan → effects; reporting is left to the front (action or CLI). */
 async function runPipeline(inputs, context, deps = {}) {
     const ownsDispatcher = deps.policy?.dispatcher === undefined;

@@ -4,8 +4,7 @@ import { countErrors, type Finding } from '../findings.js'
 import type { RunContext } from '../github/context.js'
 import type { Inputs } from '../github/inputs.js'
 import { chooseReleaseNotes, type ReleaseNotes } from '../github/release-notes.js'
-import { readJsonFile } from '../schemas/document.js'
-import { validateSchemas } from '../schemas/validate.js'
+import { checkSchemasFile } from '../schemas/check.js'
 import type { WriftaiClient } from '../wriftai/client.js'
 import { formatModelId, type ModelId } from '../wriftai/identifier.js'
 import type { CreateModel, ModelVersionWithDetails, ModelWithDetails, Schemas } from '../wriftai/types.js'
@@ -35,14 +34,7 @@ export interface Plan {
 
 export async function makePlan(inputs: Inputs, context: RunContext, client: WriftaiClient | undefined): Promise<Plan> {
   const schemasFile = displayPath(inputs.schemasFile, context.workspace)
-  const parsed = await readJsonFile(inputs.schemasFile, schemasFile)
-  const findings = [...parsed.findings]
-  let schemas: Schemas | undefined
-  if (parsed.document && countErrors(findings) === 0) {
-    const checked = validateSchemas(parsed.document)
-    findings.push(...checked.findings)
-    schemas = checked.schemas
-  }
+  const { findings, schemas } = await checkSchemasFile(inputs.schemasFile, schemasFile)
   const plan: Plan = {
     mode: inputs.mode,
     schemasFile,

@@ -10,7 +10,8 @@ import { makePlan, type Plan } from './plan.js'
 import { versionPageUrl } from './web.js'
 
 export const API_REQUESTS_PER_SECOND = 3
-export const API_BURST = 6
+// One token below the server's own burst allowance, as headroom for arrival jitter.
+export const API_BURST = 5
 
 export interface Outcome {
   plan: Plan

@@ -1,5 +1,6 @@
 import type { Ajv2020 } from 'ajv/dist/2020.js'
 import { SCHEMA_ARRAY_KEYWORDS, SCHEMA_KEYWORDS, SCHEMA_MAP_KEYWORDS } from './keywords.js'
+import { escapePointer } from './document.js'
 import type { Problem } from './lint.js'
 import { isObject, type SchemaObject, type Subschema } from './walk.js'
 
@@ -25,10 +26,18 @@ export function strictCompileProblems(ajv: Ajv2020, subs: readonly Subschema[]):
     try {
       ajv.compile(shallow)
     } catch (error: unknown) {
-      problems.push({ severity: 'error', rule: 'schema-compile', pointer, message: `strict mode rejects this schema: ${(error as Error).message}` })
+      const message = (error as Error).message.replace(/^strict mode: /, '')
+      problems.push({ severity: 'error', rule: 'schema-compile', pointer: `${pointer}${blamedKeyword(schema, message)}`, message: `strict mode rejects this schema: ${message}` })
     }
   }
   return problems
+}
+
+/** The keyword an ajv message is about, as a pointer suffix, so the finding sits on it. */
+function blamedKeyword(schema: SchemaObject, message: string): string {
+  for (const [, quoted] of message.matchAll(/"([^"]+)"/g)) if (quoted && quoted in schema) return `/${escapePointer(quoted)}`
+  if (/regular expression/i.test(message) && 'pattern' in schema) return '/pattern'
+  return ''
 }
 
 function shallowCopy(schema: SchemaObject): SchemaObject {

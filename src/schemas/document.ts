@@ -49,8 +49,8 @@ export function parseJson(source: string, file: string): ParseResult {
       return { findings: [finding(file, 'too-deep', 'the JSON is nested too deeply to check', '', { line: 1, column: 1 })] }
     }
     const { line = 1, column = 1 } = error as { line?: number; column?: number }
-    const message = (error as Error).message.replace(/\s*\(\d+:\d+\)$/, '')
-    return { findings: [finding(file, 'invalid-json', `invalid JSON: ${message}`, '', { line, column })] }
+    const described = v8SyntaxError(text) ?? { message: (error as Error).message.replace(/\s*\(\d+:\d+\)$/, ''), line, column }
+    return { findings: [finding(file, 'invalid-json', `invalid JSON: ${described.message}`, '', described)] }
   }
   const { findings, tooDeep } = inspect(ast, file)
   if (tooDeep) return { findings: [tooDeep] }
@@ -60,6 +60,20 @@ export function parseJson(source: string, file: string): ParseResult {
 
 function finding(file: string, rule: string, message: string, pointer: string, at: Position): Finding {
   return { severity: 'error', rule, message, pointer, file, line: at.line, column: at.column }
+}
+
+/**
+ * V8's own account of a syntax error, when it gives a line and column: it stops at the first bad
+ * character (a raw newline inside a string, say) where momoa reads on to the end of the input.
+ */
+function v8SyntaxError(text: string): { message: string; line: number; column: number } | undefined {
+  try {
+    JSON.parse(text)
+  } catch (error: unknown) {
+    const match = /^(.*?) in JSON at position \d+ \(line (\d+) column (\d+)\)$/.exec((error as Error).message)
+    if (match) return { message: match[1]!, line: Number(match[2]), column: Number(match[3]) }
+  }
+  return undefined
 }
 
 /**

@@ -66,14 +66,18 @@ function checkSchema(schema: SchemaObject, pointer: string, isInput: boolean): P
   const problems = [...(isInput ? checkInputRoot(schema, pointer) : []), ...lintSchema(subs)]
   // Unresolvable references stop here: nothing below can compile.
   if (problems.some((p) => p.rule === 'remote-ref' || p.rule === 'unresolved-ref')) return problems
-  // What the lint already named must not stop the strict compile from checking the rest.
-  tolerateNamedProblems(ajv, subs, problems)
-  const compileProblems = strictCompileProblems(ajv, subs)
-  problems.push(...compileProblems)
-  if (compileProblems.length > 0) return problems
-  const id = `urn:wriftai:schemas${pointer}`
-  ajv.addSchema(schema, id)
-  problems.push(...checkConsistency(ajv, subs, id))
+  try {
+    // What the lint already named must not stop the strict compile from checking the rest.
+    tolerateNamedProblems(ajv, subs, problems)
+    const compileProblems = strictCompileProblems(ajv, subs)
+    problems.push(...compileProblems)
+    if (compileProblems.length > 0) return problems
+    const id = `urn:wriftai:schemas${pointer}`
+    ajv.addSchema(schema, id)
+    problems.push(...checkConsistency(ajv, subs, id))
+  } catch (error: unknown) {
+    problems.push({ severity: 'error', rule: 'schema-compile', pointer, message: `the schema does not compile: ${(error as Error).message}` })
+  }
   return problems
 }
 
@@ -88,7 +92,13 @@ function tolerateNamedProblems(ajv: Ajv2020, subs: readonly Subschema[], problem
     const keyword = problem.pointer.split('/').pop()!.replace(/~1/g, '/').replace(/~0/g, '~')
     if (problem.rule === 'unknown-keyword' || problem.rule === 'legacy-keyword') keywords.add(keyword)
   }
-  for (const keyword of keywords) if (!ajv.getKeyword(keyword)) ajv.addKeyword({ keyword })
+  for (const keyword of keywords) {
+    try {
+      ajv.addKeyword({ keyword })
+    } catch {
+      // ajv already knows it (e.g. "definitions", "nullable"): nothing to tolerate.
+    }
+  }
   for (const format of formats) if (!ajv.formats[format]) ajv.addFormat(format, true)
 }
 
@@ -120,5 +130,7 @@ function describeParams(error: ErrorObject): string {
 function createAjv(): Ajv2020 {
   const ajv = new Ajv2020({ allErrors: true, strict: true, strictTypes: false, strictTuples: false, strictRequired: false, allowUnionTypes: true, validateFormats: true })
   addFormats(ajv)
+  // A 2020-12 keyword that ajv resolves references by but does not list; strict mode would reject it.
+  ajv.addKeyword({ keyword: '$anchor' })
   return ajv
 }

@@ -142,7 +142,7 @@ describe('the bundle on a tag push', () => {
     const run = await publish({}, { 'schemas.json': '{\n  "prediction": {\n    "input": {"type": "object"},\n    "output": {"type": "string"},\n  }\n}\n' })
     expect(run.code).toBe(1)
     expect(errorCommands(run)).toEqual([
-      '::error title=invalid-json,file=schemas.json,line=5,col=3::invalid JSON: Unexpected token RBrace found.',
+      '::error title=invalid-json,file=schemas.json,line=5,col=3::invalid JSON: Expected double-quoted property name',
       '::error::schemas.json has 1 error; nothing was published',
     ])
     expect(run.outputs.findings).toBe('1')

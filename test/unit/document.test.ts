@@ -6,7 +6,7 @@ describe('parseJson', () => {
     const { document, findings } = parseJson('{\n  "prediction": {\n    "input": {,}\n  }\n}', 'schemas.json')
     expect(document).toBeUndefined()
     expect(findings).toEqual([
-      { severity: 'error', rule: 'invalid-json', message: 'invalid JSON: Unexpected token Comma found.', pointer: '', file: 'schemas.json', line: 3, column: 15 },
+      { severity: 'error', rule: 'invalid-json', message: "invalid JSON: Expected property name or '}'", pointer: '', file: 'schemas.json', line: 3, column: 15 },
     ])
   })
 

@@ -1,0 +1,28 @@
+import type { Finding } from '../findings.js'
+import type { Schemas } from '../wriftai/types.js'
+import { parseJson, readJsonFile, type ParseResult } from './document.js'
+import { validateSchemas } from './validate.js'
+
+export interface SchemasCheck {
+  findings: Finding[]
+  /** Present when there is no error. */
+  schemas?: Schemas
+}
+
+/** Reads and checks a schemas file: JSON text, envelope, and each schema in it. */
+export async function checkSchemasFile(path: string, file: string): Promise<SchemasCheck> {
+  return checkParsed(await readJsonFile(path, file))
+}
+
+export function checkSchemasText(text: string, file: string): SchemasCheck {
+  return checkParsed(parseJson(text, file))
+}
+
+function checkParsed(parsed: ParseResult): SchemasCheck {
+  if (!parsed.document) return { findings: parsed.findings }
+  // A repeated key does not stop the rest from being checked: every finding is reported at once.
+  const validated = validateSchemas(parsed.document)
+  const findings = [...parsed.findings, ...validated.findings].sort((a, b) => a.line - b.line || a.column - b.column)
+  const valid = findings.every((f) => f.severity !== 'error')
+  return valid ? { findings, schemas: validated.schemas } : { findings }
+}
