@@ -2,6 +2,7 @@ import type { Ajv2020, ErrorObject, ValidateFunction } from 'ajv/dist/2020.js'
 import { ANNOTATIONS } from './compile.js'
 import { escapePointer } from './document.js'
 import type { Problem } from './lint.js'
+import type { RuleId } from './rules.js'
 import { isObject, type SchemaObject, type Subschema } from './walk.js'
 
 /** Keywords that tie a subschema to the document around it. */
@@ -38,7 +39,7 @@ export function checkConsistency(ajv: Ajv2020, subs: readonly Subschema[], rootI
     }
     return validate
   }
-  const check = (schema: SchemaObject, pointer: string, value: unknown, at: string, rule: string, what: string, ignore?: string): void => {
+  const check = (schema: SchemaObject, pointer: string, value: unknown, at: string, rule: RuleId, what: string, ignore?: string): void => {
     const validate = validatorFor(pointer, schema)
     if (validate(value)) return
     const errors = (validate.errors ?? []).filter((e) => !(ignore && e.keyword === ignore && e.instancePath === ''))

@@ -2,6 +2,7 @@ import { readFile, stat } from 'node:fs/promises'
 import * as momoa from '@humanwhocodes/momoa'
 import { UserError } from '../errors.js'
 import type { Finding } from '../findings.js'
+import type { RuleId } from './rules.js'
 
 export const MAX_SCHEMAS_BYTES = 10 * 1024 * 1024
 export const MAX_DEPTH = 256
@@ -58,7 +59,7 @@ export function parseJson(source: string, file: string): ParseResult {
   return { document, findings }
 }
 
-function finding(file: string, rule: string, message: string, pointer: string, at: Position): Finding {
+function finding(file: string, rule: RuleId, message: string, pointer: string, at: Position): Finding {
   return { severity: 'error', rule, message, pointer, file, line: at.line, column: at.column }
 }
 

@@ -1,4 +1,5 @@
 import { formatNames } from 'ajv-formats/dist/formats.js'
+import type { RuleId } from './rules.js'
 
 /** Keywords whose value is one subschema. */
 export const SCHEMA_KEYWORDS = new Set([
@@ -21,7 +22,7 @@ export const KNOWN_KEYWORDS = new Set([
 ])
 
 /** Keywords of older drafts or other dialects, with what 2020-12 says instead. */
-export const FOREIGN_KEYWORDS: Record<string, { severity: 'error' | 'warning'; rule: string; message: string }> = {
+export const FOREIGN_KEYWORDS: Record<string, { severity: 'error' | 'warning'; rule: RuleId; message: string }> = {
   nullable: { severity: 'warning', rule: 'nullable', message: '"nullable" is OpenAPI 3.0, not JSON Schema 2020-12, and is ignored by validators; add "null" to "type" instead, e.g. "type": ["string", "null"]' },
   definitions: { severity: 'warning', rule: 'legacy-keyword', message: '"definitions" is from draft-07; 2020-12 names it "$defs"' },
   dependencies: { severity: 'error', rule: 'legacy-keyword', message: '"dependencies" is from draft-07 and is ignored by 2020-12; use "dependentRequired" or "dependentSchemas"' },

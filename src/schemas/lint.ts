@@ -1,11 +1,12 @@
 import type { Severity } from '../findings.js'
 import { escapePointer, splitPointer } from './document.js'
 import { closest, DRAFT_2020_12, FOREIGN_KEYWORDS, KNOWN_FORMATS, KNOWN_KEYWORDS, suggestKeyword } from './keywords.js'
+import type { RuleId } from './rules.js'
 import { isObject, type SchemaObject, type Subschema } from './walk.js'
 
 export interface Problem {
   severity: Severity
-  rule: string
+  rule: RuleId
   /** From the document root. */
   pointer: string
   message: string
@@ -106,7 +107,7 @@ function safeTest(pattern: string, name: string): boolean {
 }
 
 /** A `$ref` must point inside the document: a JSON pointer, an `$anchor`, or a `$id` it declares. */
-function checkRef(ref: string, root: SchemaObject, subs: readonly Subschema[], ids: Set<string>): { rule: string; message: string } | undefined {
+function checkRef(ref: string, root: SchemaObject, subs: readonly Subschema[], ids: Set<string>): { rule: RuleId; message: string } | undefined {
   const hash = ref.indexOf('#')
   const base = hash === -1 ? ref : ref.slice(0, hash)
   const fragment = hash === -1 ? '' : ref.slice(hash + 1)

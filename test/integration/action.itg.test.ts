@@ -184,6 +184,33 @@ describe('the bundle in validate mode', () => {
     expect(sandbox.requests).toEqual([])
   })
 
+  it('annotates every finding of a corpus file, errors and warnings, at their exact positions', async () => {
+    const manyFindings = await readFile(path.join(ROOT, 'test/fixtures/schemas/many-findings.json'), 'utf8')
+    const run = await publish({ token: '', mode: 'validate' }, { 'schemas.json': manyFindings })
+    expect(run.code).toBe(1)
+    const annotations = run.stdout.split('\n').filter((line) => /^::(error|warning) title=/.test(line)).map((line) => line.split('::')[1])
+    expect(annotations).toEqual([
+      'error title=unknown-keyword,file=schemas.json,line=6,col=38',
+      'error title=default-mismatch,file=schemas.json,line=7,col=38',
+      'warning title=nullable,file=schemas.json,line=8,col=37',
+      'error title=unknown-format,file=schemas.json,line=9,col=37',
+      'error title=required-unknown,file=schemas.json,line=11,col=20',
+      'error title=envelope,file=schemas.json,line=14,col=5',
+    ])
+    expect(run.outputs.findings).toBe('5')
+    expect(errorCommands(run).at(-1)).toBe('::error::schemas.json has 5 errors')
+  })
+
+  it('passes with warnings only, and still annotates them', async () => {
+    const nullable = await readFile(path.join(ROOT, 'test/fixtures/schemas/nullable.json'), 'utf8')
+    const run = await publish({ token: '', mode: 'validate' }, { 'schemas.json': nullable })
+    expect(run.code).toBe(0)
+    expect(run.stdout).toContain('::warning title=nullable,file=schemas.json,line=6,col=37::"nullable" is OpenAPI 3.0')
+    expect(errorCommands(run)).toEqual([])
+    expect(run.outputs.findings).toBe('0')
+    expect(run.summary).toContain('| warning | `nullable` | schemas.json:6:37 |')
+  })
+
   it('validates on a pull request in auto mode and succeeds on a good file', async () => {
     const run = await publish({ token: '' }, {}, { GITHUB_REF: 'refs/pull/12/merge', GITHUB_EVENT_NAME: 'pull_request' })
     expect(run.code).toBe(0)
