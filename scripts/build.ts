@@ -1,4 +1,5 @@
-// Bundles the action and the CLI with ncc into the folder given (default dist/).
+// Bundles the action into dist/ and the CLI into dist/cli/ with ncc, each with the chunks it loads
+// on demand, and writes dist/cli.js, the CLI's entry. Usage: node scripts/build.ts [OUT]
 import { chmod, mkdir, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import ncc from '@vercel/ncc'
@@ -6,14 +7,16 @@ import ncc from '@vercel/ncc'
 const root = path.resolve(import.meta.dirname, '..')
 const out = path.resolve(root, process.argv[2] ?? 'dist')
 
-const entries = [
-  { entry: 'src/index.ts', file: 'index.js', license: 'licenses.txt' },
-  { entry: 'src/cli.ts', file: 'cli.js' },
+// Each bundle gets a folder of its own: ncc names on-demand chunks alike in every build.
+const bundles = [
+  { entry: 'src/index.ts', dir: '.', license: 'licenses.txt' },
+  { entry: 'src/cli.ts', dir: 'cli' },
 ]
 
 await rm(out, { recursive: true, force: true })
-await mkdir(out, { recursive: true })
-for (const { entry, file, license } of entries) {
+for (const { entry, dir, license } of bundles) {
+  const target = path.join(out, dir)
+  await mkdir(target, { recursive: true })
   const { code, assets } = await ncc(path.join(root, entry), {
     minify: false,
     quiet: true,
@@ -21,8 +24,12 @@ for (const { entry, file, license } of entries) {
     target: 'es2023',
     ...(license && { license }),
   })
-  const target = path.join(out, file)
-  await writeFile(target, code)
-  if (code.startsWith('#!')) await chmod(target, 0o755)
-  if (license && assets[license]) await writeFile(path.join(out, license), assets[license].source)
+  await writeFile(path.join(target, 'index.js'), code)
+  for (const [name, asset] of Object.entries(assets)) {
+    // The root package.json already says "type": "module".
+    if (name !== 'package.json') await writeFile(path.join(target, name), asset.source)
+  }
 }
+const cli = path.join(out, 'cli.js')
+await writeFile(cli, "#!/usr/bin/env node\nimport './cli/index.js'\n")
+await chmod(cli, 0o755)

@@ -5,11 +5,17 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 
 const root = path.resolve(import.meta.dirname, '..')
+const committed = path.join(root, 'dist')
 const fresh = await mkdtemp(path.join(tmpdir(), 'check-dist-'))
+
+async function files(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => [])
+  return entries.filter((e) => e.isFile()).map((e) => path.relative(dir, path.join(e.parentPath, e.name)))
+}
+
 try {
   execFileSync(process.execPath, [path.join(root, 'scripts/build.ts'), fresh], { stdio: 'inherit' })
-  const committed = path.join(root, 'dist')
-  const names = new Set([...(await readdir(committed).catch(() => [])), ...(await readdir(fresh))])
+  const names = new Set([...(await files(committed)), ...(await files(fresh))])
   const stale: string[] = []
   for (const name of [...names].sort()) {
     const [a, b] = await Promise.all([readFile(path.join(committed, name)).catch(() => null), readFile(path.join(fresh, name)).catch(() => null)])

@@ -2,27 +2,37 @@ import { parseArgs } from 'node:util'
 import { errorMessage } from '../errors.js'
 import { countErrors, formatFinding } from '../findings.js'
 import { readRunContext } from '../github/context.js'
-import { readInputs } from '../github/inputs.js'
+import { readInputs, type Inputs } from '../github/inputs.js'
+import { defaultPolicy } from '../http/request.js'
 import { runPipeline, type Outcome } from '../pipeline/run.js'
 import { formatModelId } from '../wriftai/identifier.js'
 import { VERSION } from '../version.js'
 
 const USAGE = `Usage:
-  wriftai-publish validate [--schemas FILE] [--json]
-  wriftai-publish publish --model OWNER/NAME (--image-digest sha256:… | --image REPO@sha256:…)
+  wriftai-publish validate [--schemas FILE] [--image IMAGE [--platform P]] [--json]
+  wriftai-publish publish --model OWNER/NAME (--image IMAGE [--platform P] | --image-digest sha256:…)
                           [--hardware ID] [--api-url URL] [--schemas FILE] [--release-notes TEXT]
                           [--release-notes-file FILE] [--create-model true|false] [--visibility private|public]
                           [--description TEXT] [--source-url URL] [--license-url URL] [--paper-url URL]
                           [--timeout-seconds N] [--max-attempts N] [--scan-versions PAGES] [--json]
+  wriftai-publish digest IMAGE [--platform OS/ARCH[/VARIANT]] [--json]
 
-The token is read from WRIFTAI_ACCESS_TOKEN. Exit codes: 0 ok, 1 failed, 2 usage.`
+Registry options (publish, validate, digest): --registry-username USER (the password is read from
+WRIFTAI_REGISTRY_PASSWORD), --insecure-registry true. Without them the Docker config is used.
+The WriftAI token is read from WRIFTAI_ACCESS_TOKEN. Exit codes: 0 ok, 1 failed, 2 usage.`
 
 // Flags mirror the action's inputs by name; `--schemas` is a short form of `--schemas-file`.
 const INPUT_FLAGS = [
   'model', 'schemas-file', 'image', 'image-digest', 'release-notes', 'release-notes-file', 'create-model', 'hardware',
   'visibility', 'description', 'source-url', 'license-url', 'paper-url', 'api-url', 'timeout-seconds', 'max-attempts',
-  'scan-versions',
+  'scan-versions', 'platform', 'registry-username', 'insecure-registry',
 ] as const
+
+/** Commands and how many operands each takes. */
+const COMMANDS: Record<string, number | undefined> = { validate: 0, publish: 0, digest: 1 }
+
+/** Secrets come from the environment only, so they never show in a process list. */
+const SECRET_ENV: Record<string, string> = { token: 'WRIFTAI_ACCESS_TOKEN', 'registry-password': 'WRIFTAI_REGISTRY_PASSWORD' }
 
 export interface CliIo {
   stdout: (text: string) => void
@@ -53,12 +63,15 @@ export async function runCli(argv: string[], io: CliIo = processIo): Promise<num
     ;(values.help ? io.stdout : io.stderr)(`${USAGE}\n`)
     return values.help ? 0 : 2
   }
-  if ((command !== 'validate' && command !== 'publish') || positionals.length > 1) {
-    io.stderr(`wriftai-publish: unknown command "${positionals.join(' ')}"\n\n${USAGE}\n`)
+  const operands = COMMANDS[command]
+  if (operands === undefined || positionals.length - 1 !== operands) {
+    const why = operands === undefined ? `unknown command "${command}"` : `"${command}" takes ${operands === 0 ? 'no arguments' : 'one argument'}`
+    io.stderr(`wriftai-publish: ${why}\n\n${USAGE}\n`)
     return 2
   }
 
-  const flags = new Map<string, string>([['mode', command]])
+  const flags = new Map<string, string>([['mode', command === 'publish' ? 'publish' : 'validate']])
+  if (command === 'digest') flags.set('image', positionals[1]!)
   for (const name of INPUT_FLAGS) {
     const value = values[name]
     if (typeof value === 'string') flags.set(name, value)
@@ -66,7 +79,9 @@ export async function runCli(argv: string[], io: CliIo = processIo): Promise<num
   if (values.schemas !== undefined && !flags.has('schemas-file')) flags.set('schemas-file', values.schemas)
   try {
     const context = readRunContext()
-    const inputs = readInputs((name) => (name === 'token' ? '' : (flags.get(name) ?? '')), { context, requireModel: command === 'publish' })
+    const secret = (name: string): string => (SECRET_ENV[name] ? (process.env[SECRET_ENV[name]] ?? '') : (flags.get(name) ?? ''))
+    const inputs = readInputs(secret, { context, requireModel: command === 'publish' })
+    if (command === 'digest') return await printDigest(inputs, values.json === true, io)
     const outcome = await runPipeline(inputs, context)
     if (values.json) io.stdout(`${JSON.stringify(toJson(outcome), null, 2)}\n`)
     else printHuman(outcome, io)
@@ -95,6 +110,26 @@ function parse(argv: string[]) {
       version: { type: 'boolean' },
     },
   })
+}
+
+/** The digest command: the pipeline's image step alone. */
+async function printDigest(inputs: Inputs, json: boolean, io: CliIo): Promise<number> {
+  const { resolveImage } = await import('../registry/resolve.js')
+  const policy = defaultPolicy({ timeoutMs: inputs.timeoutSeconds * 1000, maxAttempts: inputs.maxAttempts })
+  try {
+    const image = await resolveImage(inputs.image!, {
+      imageDigest: inputs.imageDigest,
+      platform: inputs.platform,
+      username: inputs.registryUsername,
+      password: inputs.registryPassword,
+      insecure: inputs.insecureRegistry,
+      policy,
+    })
+    io.stdout(json ? `${JSON.stringify({ ok: true, ...image }, null, 2)}\n` : `${image.digest}\n`)
+    return 0
+  } finally {
+    await policy.dispatcher.close()
+  }
 }
 
 function printHuman(outcome: Outcome, io: CliIo): void {

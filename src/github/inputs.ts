@@ -1,4 +1,6 @@
 import { InputError } from '../errors.js'
+import { isLoopback } from '../http/hosts.js'
+import { parsePlatform, type Platform } from '../registry/platform.js'
 import { DIGEST_PATTERN, parseImageReference, type ImageReference } from '../registry/reference.js'
 import { parseModelId, type ModelId } from '../wriftai/identifier.js'
 import type { Visibility } from '../wriftai/types.js'
@@ -13,7 +15,12 @@ export interface Inputs {
   model?: ModelId
   schemasFile: string
   image?: ImageReference
+  /** The image-digest input (a digest pinned in image stays in image.digest). */
   imageDigest?: string
+  platform?: Platform
+  registryUsername?: string
+  registryPassword?: string
+  insecureRegistry: boolean
   releaseNotes?: string
   releaseNotesFile?: string
   createModel: boolean
@@ -81,10 +88,19 @@ export function readInputs(source: InputSource, options: ReadInputsOptions): Inp
   } else if (image?.digest && imageDigest && image.digest !== imageDigest) {
     problem('image-digest', `${imageDigest} differs from the digest in image (${image.digest})`)
   }
-  if (image && !image.digest && !imageDigest) {
-    problem('image', `"${image.text}" is not pinned; give it as repository@sha256:<digest> or set image-digest`)
-  }
   if (publishing && !imageText && !imageDigest) problem('image-digest', 'required to publish: set image-digest or image (repository@sha256:…)')
+
+  const platformText = text('platform')
+  let platform: Platform | undefined
+  if (platformText) {
+    const parsed = parsePlatform(platformText)
+    platform = typeof parsed === 'string' ? problem('platform', parsed) : parsed
+    if (platform && !image) problem('platform', 'needs the image input: a platform is picked from the image index')
+  }
+  const registryUsername = text('registry-username')
+  const registryPassword = text('registry-password')
+  if (registryUsername && !registryPassword) problem('registry-password', 'required with registry-username')
+  if (registryPassword && !registryUsername) problem('registry-username', 'required with registry-password')
 
   const visibilityText = text('visibility') ?? 'private'
   const visibility = oneOf(visibilityText, ['private', 'public'] as const) ?? problem('visibility', `"${visibilityText}" is not one of private, public`)
@@ -118,7 +134,11 @@ export function readInputs(source: InputSource, options: ReadInputsOptions): Inp
     model,
     schemasFile: text('schemas-file') ?? 'schemas.json',
     image,
-    imageDigest: imageDigest ?? image?.digest,
+    imageDigest,
+    platform,
+    registryUsername,
+    registryPassword,
+    insecureRegistry: booleanInput('insecure-registry', text('insecure-registry'), false, problem),
     releaseNotes: text('release-notes'),
     releaseNotesFile: text('release-notes-file'),
     createModel: booleanInput('create-model', text('create-model'), true, problem),
@@ -163,10 +183,6 @@ function parseApiUrl(value: string, problem: (n: string, m: string) => undefined
   }
   if (url.username || url.password || url.search || url.hash) return problem('api-url', 'must not carry credentials, a query or a fragment')
   return url
-}
-
-export function isLoopback(hostname: string): boolean {
-  return hostname === 'localhost' || hostname === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(hostname)
 }
 
 function isHttpUrl(value: string): boolean {

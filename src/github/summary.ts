@@ -1,6 +1,7 @@
 import { formatModelId } from '../wriftai/identifier.js'
 import type { Finding } from '../findings.js'
 import type { Outcome } from '../pipeline/run.js'
+import type { ImageResolution } from '../registry/resolve.js'
 
 /** The job summary as Markdown: the result after a publish, the plan after a validation. */
 export function renderSummary(outcome: Outcome): string {
@@ -15,11 +16,13 @@ export function renderSummary(outcome: Outcome): string {
     lines.push(`| Model | ${escapeText(formatModelId(result.model))}${result.modelCreated ? ' (created)' : ''} |`)
     lines.push(`| Version | ${result.version.number}${result.versionCreated ? '' : ' (already published)'} |`)
     lines.push(`| Image digest | \`${escapeText(result.version.container_image_digest)}\` |`)
+    if (plan.image) lines.push(`| Image | ${describeImage(plan.image)} |`)
     lines.push(`| Release notes | ${escapeText(result.version.release_notes)} |`)
   } else {
     const failed = outcome.failure !== undefined
     lines.push(`## ${failed ? '❌' : '✅'} ${plan.mode === 'publish' ? 'Not published' : 'Validated'}: ${escapeText(plan.schemasFile)}${model ? ` for ${escapeText(model)}` : ''}`, '')
     if (failed) lines.push(escapeText(outcome.failure ?? ''), '')
+    if (plan.image) lines.push(`Image: ${describeImage(plan.image)}`, '')
   }
   if (plan.findings.length > 0) lines.push('', ...findingsTable(plan.findings))
   return `${lines.join('\n')}\n`
@@ -32,6 +35,11 @@ function findingsTable(findings: readonly Finding[]): string[] {
   const table = ['| Severity | Rule | Location | Message |', '| --- | --- | --- | --- |', ...rows]
   if (findings.length <= 10) return ['### Findings', '', ...table]
   return [`<details><summary>${findings.length} findings</summary>`, '', ...table, '', '</details>']
+}
+
+function describeImage(image: ImageResolution): string {
+  const how = image.how === 'verified' ? 'exists in the registry' : `resolved${image.platform ? ` for ${image.platform}` : ''}`
+  return `\`${escapeText(image.reference)}\` (${how})`
 }
 
 function link(text: string, url: string | undefined): string {

@@ -8,11 +8,15 @@ export interface HttpRequest {
   url: URL
   headers?: Record<string, string>
   body?: string
+  /** Refuse a larger response body (default 16 MiB). */
+  maxBodyBytes?: number
 }
 
 export interface HttpResponse {
   status: number
   headers: Record<string, string | string[] | undefined>
+  /** The body exactly as received. */
+  bytes: Buffer
   text: string
 }
 
@@ -110,11 +114,33 @@ async function sendOnce(req: HttpRequest, policy: HttpPolicy): Promise<HttpRespo
       headersTimeout: policy.timeoutMs,
       bodyTimeout: policy.timeoutMs,
     })
-    const text = await res.body.text()
-    return { status: res.statusCode, headers: res.headers, text }
+    const bytes = await readCapped(res.body, req.maxBodyBytes ?? DEFAULT_MAX_BODY, req)
+    return { status: res.statusCode, headers: res.headers, bytes, text: bytes.toString('utf8') }
   } catch (error: unknown) {
+    if (error instanceof BodyTooLargeError) throw error
     throw new NetworkError(describeNetworkError(error, req, policy.timeoutMs))
   }
+}
+
+/** A response body over the request's limit; the rest of it is not read. */
+export class BodyTooLargeError extends Error {
+  override name = 'BodyTooLargeError'
+}
+
+const DEFAULT_MAX_BODY = 16 * 1024 * 1024
+
+async function readCapped(body: AsyncIterable<Buffer> & { destroy(): unknown }, max: number, req: HttpRequest): Promise<Buffer> {
+  const chunks: Buffer[] = []
+  let size = 0
+  for await (const chunk of body) {
+    size += chunk.length
+    if (size > max) {
+      body.destroy()
+      throw new BodyTooLargeError(`${req.method} ${req.url.origin}${req.url.pathname} answered more than ${max} bytes`)
+    }
+    chunks.push(chunk)
+  }
+  return Buffer.concat(chunks)
 }
 
 function describeNetworkError(error: unknown, req: HttpRequest, timeoutMs: number): string {

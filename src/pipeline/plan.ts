@@ -1,5 +1,5 @@
 import path from 'node:path'
-import { UserError } from '../errors.js'
+import { errorMessage, UserError } from '../errors.js'
 import { countErrors, type Finding } from '../findings.js'
 import type { RunContext } from '../github/context.js'
 import type { Inputs } from '../github/inputs.js'
@@ -9,6 +9,9 @@ import type { WriftaiClient } from '../wriftai/client.js'
 import { formatModelId, type ModelId } from '../wriftai/identifier.js'
 import type { CreateModel, ModelVersionWithDetails, ModelWithDetails, Schemas } from '../wriftai/types.js'
 import { findVersionByDigest, sameSchemas } from './published.js'
+import type { ImageResolution } from '../registry/resolve.js'
+import type { ImageReference } from '../registry/reference.js'
+import type { HttpPolicy } from '../http/request.js'
 
 /** What a run would do, decided by reading only. */
 export interface Plan {
@@ -30,9 +33,21 @@ export interface Plan {
   published?: ModelVersionWithDetails
   /** A version with the same digest but other schemas: a new version is created beside it. */
   sameDigestVersion?: number
+  /** How the image input became the digest, when there is an image input. */
+  image?: ImageResolution
+  /** Things worth saying that do not fail the run. */
+  warnings: string[]
 }
 
-export async function makePlan(inputs: Inputs, context: RunContext, client: WriftaiClient | undefined): Promise<Plan> {
+export interface PlanDeps {
+  /** Absent in validate mode: nothing is sent to WriftAI. */
+  client?: WriftaiClient
+  /** The HTTP policy for registries (the WriftAI rate limit does not apply to them). */
+  registryPolicy: HttpPolicy
+  env?: NodeJS.ProcessEnv
+}
+
+export async function makePlan(inputs: Inputs, context: RunContext, deps: PlanDeps): Promise<Plan> {
   const schemasFile = displayPath(inputs.schemasFile, context.workspace)
   const { findings, schemas } = await checkSchemasFile(inputs.schemasFile, schemasFile)
   const plan: Plan = {
@@ -41,14 +56,28 @@ export async function makePlan(inputs: Inputs, context: RunContext, client: Wrif
     findings,
     schemas,
     releaseNotes: await chooseReleaseNotes(inputs, context),
-    digest: inputs.imageDigest,
+    digest: inputs.imageDigest ?? inputs.image?.digest,
     model: inputs.model,
     scanVersions: inputs.scanVersions,
+    warnings: [],
   }
-  if (inputs.mode !== 'publish' || countErrors(findings) > 0) return plan
+  if (countErrors(findings) > 0) return plan
+  const imageTask = inputs.image ? resolveImageInput(inputs.image, inputs, deps) : undefined
+  if (inputs.mode !== 'publish') {
+    // Planning only: a digest that cannot be resolved here (no registry credentials on a pull request) is a warning.
+    await imageTask?.then(
+      (image) => Object.assign(plan, { image, digest: image.digest }),
+      (error: unknown) => plan.warnings.push(`the image digest could not be resolved: ${errorMessage(error)}`),
+    )
+    return plan
+  }
+  const { client } = deps
   if (!client || !inputs.model) throw new Error('publishing needs a WriftAI client and a model')
 
-  plan.existingModel = await client.getModel(inputs.model)
+  // The registry and the model are looked up at the same time.
+  const [existing, image] = await Promise.all([client.getModel(inputs.model), imageTask])
+  plan.existingModel = existing
+  if (image) Object.assign(plan, { image, digest: image.digest })
   if (!plan.existingModel) {
     plan.createModel = await planModelCreation(inputs, inputs.model, client)
   } else if (plan.digest) {
@@ -82,6 +111,20 @@ async function planModelCreation(inputs: Inputs, model: ModelId, client: Wriftai
     ...(inputs.licenseUrl !== undefined && { license_url: inputs.licenseUrl }),
     ...(inputs.paperUrl !== undefined && { paper_url: inputs.paperUrl }),
   }
+}
+
+/** Loaded only when there is an image to resolve, so that a run without one starts faster. */
+async function resolveImageInput(image: ImageReference, inputs: Inputs, deps: PlanDeps): Promise<ImageResolution> {
+  const { resolveImage } = await import('../registry/resolve.js')
+  return resolveImage(image, {
+    imageDigest: inputs.imageDigest,
+    platform: inputs.platform,
+    username: inputs.registryUsername,
+    password: inputs.registryPassword,
+    insecure: inputs.insecureRegistry,
+    policy: deps.registryPolicy,
+    env: deps.env,
+  })
 }
 
 /** Workspace-relative with forward slashes, as GitHub wants annotation paths. */

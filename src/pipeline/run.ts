@@ -26,6 +26,8 @@ export interface Outcome {
 export interface PipelineDeps {
   /** Overrides for the shared HTTP policy (tests inject a dispatcher or a clock). */
   policy?: Partial<HttpPolicy>
+  /** Where the Docker config and its credential helpers are looked up (default: process.env). */
+  env?: NodeJS.ProcessEnv
 }
 
 /** inputs → plan → effects; reporting is left to the front (action or CLI). */
@@ -40,8 +42,8 @@ export async function runPipeline(inputs: Inputs, context: RunContext, deps: Pip
   })
   const client = inputs.mode === 'publish' ? new WriftaiClient({ baseUrl: inputs.apiUrl.href, token: inputs.token, policy }) : undefined
   try {
-    const plan = await makePlan(inputs, context, client)
-    const warnings: string[] = []
+    const plan = await makePlan(inputs, context, { client, registryPolicy: { ...policy, limiter: undefined }, env: deps.env })
+    const warnings = [...plan.warnings]
     const notes = plan.releaseNotes
     if (notes?.cutFrom !== undefined) {
       warnings.push(`release notes (from ${notes.source}) were cut from ${notes.cutFrom} to ${MAX_RELEASE_NOTES} characters, the API's limit`)

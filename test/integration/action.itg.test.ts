@@ -88,12 +88,6 @@ describe('the bundle on a tag push', () => {
     ])
   })
 
-  it('takes the digest from an image pinned by digest', async () => {
-    const run = await publish({ 'image-digest': '', image: `ghcr.io/acme/hello-world@${DIGEST}` })
-    expect(run.code).toBe(0)
-    expect(sandbox.models.get('acme/hello-world')!.versions[0]!.container_image_digest).toBe(DIGEST)
-  })
-
   it('cuts release notes over 255 characters, warns, and publishes', async () => {
     const run = await publish({ 'release-notes': 'Improves the sampler. '.repeat(20) })
     expect(run.code).toBe(0)

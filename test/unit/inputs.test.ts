@@ -60,8 +60,8 @@ describe('readInputs', () => {
 
   it('takes the digest from an image pinned by digest', () => {
     const inputs = read({ token: 't', model: 'acme/hello', image: `ghcr.io/acme/hello@${DIGEST}` })
-    expect(inputs.imageDigest).toBe(DIGEST)
-    expect(inputs.image?.repository).toBe('ghcr.io/acme/hello')
+    expect(inputs.imageDigest).toBeUndefined()
+    expect(inputs.image).toMatchObject({ registry: 'ghcr.io', repository: 'acme/hello', digest: DIGEST })
   })
 
   it.each([
@@ -74,8 +74,12 @@ describe('readInputs', () => {
     [{ 'image-digest': 'sha256:ABC' }, 'image-digest: "sha256:ABC" is not sha256: followed by 64 lower-case hex characters'],
     [{ 'image-digest': DIGEST.toUpperCase() }, `image-digest: "${DIGEST.toUpperCase()}" is not sha256: followed by 64 lower-case hex characters`],
     [{ 'image-digest': '' }, 'image-digest: required to publish: set image-digest or image (repository@sha256:…)'],
-    [{ image: 'ghcr.io/acme/hello:1.0', 'image-digest': '' }, 'image: "ghcr.io/acme/hello:1.0" is not pinned; give it as repository@sha256:<digest> or set image-digest'],
-    [{ image: 'ghcr.io/Acme/hello@' + DIGEST }, `image: "ghcr.io/Acme/hello@${DIGEST}" is not a valid image reference (lower-case repository path expected)`],
+    [{ image: 'ghcr.io/Acme/hello@' + DIGEST }, `image: "ghcr.io/Acme/hello@${DIGEST}" is not a valid image reference: repository names must be lower-case`],
+    [{ platform: 'linux/amd64' }, 'platform: needs the image input: a platform is picked from the image index'],
+    [{ image: 'ghcr.io/acme/hello:1.0', platform: 'linux' }, 'platform: "linux" is not os/architecture[/variant], e.g. linux/amd64 or linux/arm64/v8'],
+    [{ 'registry-username': 'ci' }, 'registry-password: required with registry-username'],
+    [{ 'registry-password': 'pw' }, 'registry-username: required with registry-password'],
+    [{ 'insecure-registry': 'maybe' }, 'insecure-registry: "maybe" is not true or false'],
     [{ image: `ghcr.io/acme/hello@sha256:${'cd'.repeat(32)}` }, `image-digest: ${DIGEST} differs from the digest in image (sha256:${'cd'.repeat(32)})`],
     [{ visibility: 'internal' }, 'visibility: "internal" is not one of private, public'],
     [{ mode: 'deploy' }, 'mode: "deploy" is not one of auto, publish, validate'],

@@ -1,0 +1,302 @@
+import { createHash } from 'node:crypto'
+import { UserError } from '../errors.js'
+import { isLoopback } from '../http/hosts.js'
+import { header, send, type HttpPolicy, type HttpResponse, type Method } from '../http/request.js'
+import { USER_AGENT } from '../version.js'
+import { parseChallenges, type Challenge } from './challenge.js'
+import type { RegistryCredentials } from './credentials.js'
+import { formatPlatform, samePlatform, type Platform } from './platform.js'
+import { hostName, type ImageReference } from './reference.js'
+
+export const OCI_INDEX = 'application/vnd.oci.image.index.v1+json'
+export const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json'
+export const DOCKER_LIST = 'application/vnd.docker.distribution.manifest.list.v2+json'
+export const DOCKER_MANIFEST = 'application/vnd.docker.distribution.manifest.v2+json'
+/** Every current manifest type, without q-values: a registry answers a missing type with a conversion or a 404. */
+export const MANIFEST_ACCEPT = [OCI_INDEX, OCI_MANIFEST, DOCKER_LIST, DOCKER_MANIFEST].join(', ')
+const SCHEMA1 = /^application\/vnd\.docker\.distribution\.manifest\.v1\+(?:pretty)?jws$|^application\/vnd\.docker\.distribution\.manifest\.v1\+json$/
+const MAX_MANIFEST_BYTES = 4 * 1024 * 1024
+const MAX_REDIRECTS = 5
+const MAX_NESTING = 4
+
+/** A registry failure the user can act on. */
+export class RegistryError extends UserError {
+  override name = 'RegistryError'
+}
+
+export interface RegistryClientOptions {
+  credentials?: RegistryCredentials
+  /** Allow plain http to a registry that is not on loopback. */
+  insecure: boolean
+  policy: HttpPolicy
+}
+
+export interface ResolvedDigest {
+  digest: string
+  mediaType?: string
+  /** The index the platform's manifest was picked from. */
+  index?: string
+}
+
+interface Descriptor {
+  mediaType?: string
+  digest?: string
+  platform?: { os?: string; architecture?: string; variant?: string }
+  annotations?: Record<string, string>
+}
+
+interface Manifest {
+  schemaVersion?: number
+  mediaType?: string
+  manifests?: Descriptor[]
+  config?: Descriptor
+}
+
+/** Talks to one registry over the distribution API, with its auth flows, for one image's repository. */
+export class RegistryClient {
+  readonly #ref: ImageReference
+  readonly #origin: string
+  readonly #options: RegistryClientOptions
+  readonly #tokens = new Map<string, { value: string; expiresAt: number }>()
+  /** The Authorization value that worked last, reused for the next request. */
+  #auth: string | undefined
+
+  constructor(ref: ImageReference, options: RegistryClientOptions) {
+    this.#ref = ref
+    this.#options = options
+    const plain = options.insecure || isLoopback(hostName(ref.host))
+    this.#origin = `${plain ? 'http' : 'https'}://${ref.host}`
+  }
+
+  /** The digest a tag or digest reference points to; with a platform, that platform's manifest in an index. */
+  async resolve(reference: string, platform?: Platform): Promise<ResolvedDigest> {
+    if (!platform) {
+      const head = await this.#manifest('HEAD', reference)
+      const digest = header(head.headers, 'docker-content-digest')
+      const mediaType = header(head.headers, 'content-type')
+      if (digest && !SCHEMA1.test(mediaType ?? '')) return { digest: this.#verified(reference, digest), mediaType }
+    }
+    const { digest, manifest } = await this.#getManifest(reference)
+    if (!platform) return { digest, mediaType: manifest.mediaType }
+    return this.#pick(digest, manifest, platform, 0)
+  }
+
+  /** Whether the repository holds a manifest with this digest. */
+  async exists(digest: string): Promise<boolean> {
+    const res = await this.#request('HEAD', this.#manifestUrl(digest), MANIFEST_ACCEPT, true)
+    if (res.status === 404) return false
+    this.#check(res, digest)
+    return true
+  }
+
+  async #pick(indexDigest: string, manifest: Manifest, platform: Platform, depth: number): Promise<ResolvedDigest> {
+    if (!Array.isArray(manifest.manifests)) {
+      await this.#checkSinglePlatform(manifest, platform, indexDigest)
+      return { digest: indexDigest, mediaType: manifest.mediaType }
+    }
+    const usable = manifest.manifests.filter((d) => d.digest && !isAttestation(d))
+    const match = usable.find((d) => d.platform && samePlatform(d.platform as Platform, platform))
+    const isIndex = (d: Descriptor) => d.mediaType === OCI_INDEX || d.mediaType === DOCKER_LIST
+    // An index may list other indexes, with or without a platform of their own: look inside them.
+    const inner = match && isIndex(match) ? [match] : match ? [] : usable.filter((d) => isIndex(d) && !d.platform)
+    for (const descriptor of inner) {
+      if (depth >= MAX_NESTING) break
+      const nested = await this.#getManifest(descriptor.digest!)
+      const picked = await this.#pick(nested.digest, nested.manifest, platform, depth + 1).catch((error: unknown) => {
+        if (error instanceof RegistryError && descriptor !== match) return undefined
+        throw error
+      })
+      if (picked) return { ...picked, index: indexDigest }
+    }
+    if (match && !isIndex(match)) return { digest: match.digest!, mediaType: match.mediaType, index: indexDigest }
+    const offered = usable.filter((d) => d.platform).map((d) => formatPlatform(d.platform as Platform)).join(', ')
+    throw new RegistryError(`${this.#name(indexDigest)} has no ${formatPlatform(platform)} image${offered ? `; it has ${offered}` : ''}`)
+  }
+
+  /** A plain manifest names one platform in its config; say so when it is not the one asked for. */
+  async #checkSinglePlatform(manifest: Manifest, platform: Platform, digest: string): Promise<void> {
+    const config = manifest.config?.digest
+    if (!config) return
+    const res = await this.#request('GET', `${this.#origin}/v2/${this.#ref.repository}/blobs/${config}`, '*/*', false, MAX_MANIFEST_BYTES)
+    this.#check(res, config)
+    let image: { os?: string; architecture?: string; variant?: string }
+    try {
+      image = JSON.parse(res.text) as typeof image
+    } catch {
+      return
+    }
+    if (image.os && image.architecture && !samePlatform({ os: image.os, architecture: image.architecture, variant: image.variant }, platform)) {
+      const has = formatPlatform({ os: image.os, architecture: image.architecture, variant: image.variant })
+      throw new RegistryError(`${this.#name(digest)} is a single ${has} image, not ${formatPlatform(platform)}`)
+    }
+  }
+
+  async #manifest(method: Method, reference: string): Promise<HttpResponse> {
+    const res = await this.#request(method, this.#manifestUrl(reference), MANIFEST_ACCEPT, true, MAX_MANIFEST_BYTES)
+    this.#check(res, reference)
+    return res
+  }
+
+  async #getManifest(reference: string): Promise<{ digest: string; manifest: Manifest }> {
+    const res = await this.#manifest('GET', reference)
+    // The digest of the exact bytes served, as the registry computes it.
+    const digest = this.#verified(reference, `sha256:${createHash('sha256').update(res.bytes).digest('hex')}`)
+    let manifest: Manifest
+    try {
+      manifest = JSON.parse(res.text) as Manifest
+    } catch {
+      throw new RegistryError(`${this.#name(reference)}: the registry served a manifest that is not JSON`)
+    }
+    const mediaType = manifest.mediaType ?? header(res.headers, 'content-type')
+    if (manifest.schemaVersion === 1 || SCHEMA1.test(mediaType ?? '')) {
+      throw new RegistryError(`${this.#name(reference)} is a Docker schema 1 image, which has no stable digest; push it again with a current Docker or buildx`)
+    }
+    return { digest, manifest: { ...manifest, mediaType } }
+  }
+
+  /** A by-digest reference must come back with that digest. */
+  #verified(reference: string, digest: string): string {
+    if (reference.startsWith('sha256:') && digest !== reference) {
+      throw new RegistryError(`${this.#name(reference)}: the registry answered with ${digest}, not the digest asked for`)
+    }
+    return digest
+  }
+
+  #check(res: HttpResponse, reference: string): void {
+    if (res.status >= 200 && res.status < 300) return
+    const name = this.#name(reference)
+    if (res.status === 404) throw new RegistryError(`${name} was not found in the registry`)
+    if (res.status === 401 || res.status === 403) {
+      const source = this.#options.credentials ? ` with the credentials from ${this.#options.credentials.source}` : ' anonymously'
+      throw new RegistryError(`access to ${name} was denied${source}; set registry-username and registry-password, or log in with docker/login-action first`)
+    }
+    if (res.status === 429) {
+      if (this.#ref.registry === 'docker.io') {
+        throw new RegistryError(`Docker Hub's pull rate limit was reached while resolving ${name}; log in (registry-username/registry-password or docker/login-action) for a higher limit, or retry later`)
+      }
+      throw new RegistryError(`the registry rate-limited the request for ${name} (HTTP 429); retry later`)
+    }
+    throw new RegistryError(`the registry answered HTTP ${res.status} for ${name}${registryErrorCode(res)}`)
+  }
+
+  #name(reference: string): string {
+    const sep = reference.startsWith('sha256:') ? '@' : ':'
+    return `${this.#ref.registry}/${this.#ref.repository}${sep}${reference}`
+  }
+
+  #manifestUrl(reference: string): string {
+    return `${this.#origin}/v2/${this.#ref.repository}/manifests/${reference}`
+  }
+
+  /** Sends with the registry's auth flow: anonymous first, then the challenge's scheme, once more on insufficient_scope. */
+  async #request(method: Method, url: string, accept: string, authenticate: boolean, maxBodyBytes?: number): Promise<HttpResponse> {
+    const scope = `repository:${this.#ref.repository}:pull`
+    let res = await this.#follow(method, url, accept, this.#auth, maxBodyBytes)
+    for (let round = 0; authenticate && res.status === 401 && round < 2; round++) {
+      const challenges = parseChallenges(res.headers['www-authenticate'])
+      const bearer = challenges.find((c) => c.scheme === 'bearer')
+      const wantsMore = round > 0 && bearer?.params.error === 'insufficient_scope'
+      if (round > 0 && !wantsMore) break
+      const auth = await this.#authorization(challenges, bearer?.params.scope ?? scope, wantsMore)
+      if (!auth) break
+      this.#auth = auth
+      res = await this.#follow(method, url, accept, auth, maxBodyBytes)
+    }
+    return res
+  }
+
+  async #authorization(challenges: Challenge[], scope: string, fresh: boolean): Promise<string | undefined> {
+    const bearer = challenges.find((c) => c.scheme === 'bearer')
+    if (bearer) return `Bearer ${await this.#token(bearer, scope, fresh)}`
+    if (challenges.some((c) => c.scheme === 'basic')) {
+      const credentials = this.#options.credentials
+      if (!credentials?.password) return undefined
+      return `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`
+    }
+    return undefined
+  }
+
+  /** A bearer token from the challenge's realm, cached until it expires. */
+  async #token(challenge: Challenge, scope: string, fresh: boolean): Promise<string> {
+    const { realm, service } = challenge.params
+    let url: URL
+    try {
+      url = new URL(realm ?? '')
+    } catch {
+      throw new RegistryError(`${this.#ref.registry} asked for a token from an invalid realm "${realm ?? ''}"`)
+    }
+    const refused = realmProblem(this.#origin, url)
+    if (refused) throw new RegistryError(`${this.#ref.registry}: ${refused}`)
+    const key = `${url.href}|${service ?? ''}|${scope}`
+    const cached = this.#tokens.get(key)
+    if (cached && !fresh && cached.expiresAt > this.#options.policy.now() + 10_000) return cached.value
+
+    const credentials = this.#options.credentials
+    const headers: Record<string, string> = { 'user-agent': USER_AGENT, accept: 'application/json' }
+    let method: Method = 'GET'
+    let body: string | undefined
+    if (credentials?.identityToken) {
+      method = 'POST'
+      headers['content-type'] = 'application/x-www-form-urlencoded'
+      body = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: credentials.identityToken, service: service ?? '', scope, client_id: 'wriftai-publish-version' }).toString()
+    } else {
+      if (service) url.searchParams.set('service', service)
+      url.searchParams.set('scope', scope)
+      if (credentials?.password) headers.authorization = `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`
+    }
+    const res = await send({ method, url, headers, body, maxBodyBytes: 1024 * 1024 }, this.#options.policy)
+    if (res.status === 401 || res.status === 403) {
+      throw new RegistryError(`the token server ${url.origin} refused the credentials from ${credentials?.source ?? 'an anonymous request'} (HTTP ${res.status})`)
+    }
+    if (res.status < 200 || res.status >= 300) throw new RegistryError(`the token server ${url.origin} answered HTTP ${res.status}`)
+    let answer: { token?: string; access_token?: string; expires_in?: number; issued_at?: string }
+    try {
+      answer = JSON.parse(res.text) as typeof answer
+    } catch {
+      throw new RegistryError(`the token server ${url.origin} answered something other than JSON`)
+    }
+    const value = answer.token || answer.access_token
+    if (!value) throw new RegistryError(`the token server ${url.origin} answered without a token`)
+    const issued = answer.issued_at ? Date.parse(answer.issued_at) : Number.NaN
+    const start = Number.isNaN(issued) ? this.#options.policy.now() : issued
+    this.#tokens.set(key, { value, expiresAt: start + (answer.expires_in || 60) * 1000 })
+    return value
+  }
+
+  /** Follows redirects itself, so that Authorization never reaches another host and https never drops to http. */
+  async #follow(method: Method, url: string, accept: string, auth: string | undefined, maxBodyBytes?: number): Promise<HttpResponse> {
+    let target = new URL(url)
+    for (let hop = 0; ; hop++) {
+      const headers: Record<string, string> = { 'user-agent': USER_AGENT, accept }
+      if (auth && target.origin === this.#origin) headers.authorization = auth
+      const res = await send({ method, url: target, headers, maxBodyBytes }, this.#options.policy)
+      const location = header(res.headers, 'location')
+      if (res.status < 300 || res.status >= 400 || !location || hop >= MAX_REDIRECTS) return res
+      const next = new URL(location, target)
+      if (target.protocol === 'https:' && next.protocol !== 'https:') {
+        throw new RegistryError(`${this.#ref.registry} redirected from https to ${next.origin}; refusing to follow`)
+      }
+      target = next
+    }
+  }
+}
+
+/** Why a token realm must not be used: credentials and tokens never travel over a weaker channel than the registry's. */
+export function realmProblem(registryOrigin: string, realm: URL): string | undefined {
+  if (realm.protocol !== 'https:' && realm.protocol !== 'http:') return `the token realm ${realm.href} is not an http(s) URL`
+  if (registryOrigin.startsWith('https:') && realm.protocol !== 'https:') return `the registry is served over https but asks for tokens from ${realm.origin}; refusing to fetch a token over plain http`
+  return undefined
+}
+
+function isAttestation(d: Descriptor): boolean {
+  return (d.platform?.os === 'unknown' && d.platform.architecture === 'unknown') || d.annotations?.['vnd.docker.reference.type'] === 'attestation-manifest'
+}
+
+function registryErrorCode(res: HttpResponse): string {
+  try {
+    const code = (JSON.parse(res.text) as { errors?: { code?: string }[] }).errors?.[0]?.code
+    return code ? ` (${code})` : ''
+  } catch {
+    return ''
+  }
+}

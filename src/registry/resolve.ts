@@ -1,0 +1,54 @@
+import type { HttpPolicy } from '../http/request.js'
+import { RegistryClient, RegistryError } from './client.js'
+import { findCredentials } from './credentials.js'
+import { formatPlatform, type Platform } from './platform.js'
+import { manifestReference, type ImageReference } from './reference.js'
+
+export interface ImageResolution {
+  /** `registry/repository@digest`, the reference WriftAI's digest can be pulled by. */
+  reference: string
+  digest: string
+  /** How the digest was found. */
+  how: 'resolved' | 'verified'
+  platform?: string
+  /** The multi-platform index the digest was picked from. */
+  index?: string
+}
+
+export interface ResolveImageOptions {
+  /** The image-digest input, checked against the image's repository. */
+  imageDigest?: string
+  platform?: Platform
+  username?: string
+  password?: string
+  insecure: boolean
+  policy: HttpPolicy
+  env?: NodeJS.ProcessEnv
+}
+
+/**
+ * Turns the image input into the digest WriftAI records, with no Docker daemon: a tag is resolved
+ * (an index stays an index unless a platform is asked for), and a digest is checked to exist, so
+ * that no version records a digest nobody can pull.
+ */
+export async function resolveImage(image: ImageReference, options: ResolveImageOptions): Promise<ImageResolution> {
+  const credentials = await findCredentials(image.registry, { username: options.username, password: options.password }, options.env)
+  const client = new RegistryClient(image, { credentials, insecure: options.insecure, policy: options.policy })
+  const repository = `${image.registry}/${image.repository}`
+
+  const pinned = options.imageDigest ?? (options.platform ? undefined : image.digest)
+  if (pinned) {
+    if (!(await client.exists(pinned))) {
+      throw new RegistryError(`${repository}@${pinned} does not exist; a version must record a digest that can be pulled`)
+    }
+    return { reference: `${repository}@${pinned}`, digest: pinned, how: 'verified' }
+  }
+  const resolved = await client.resolve(manifestReference(image), options.platform)
+  return {
+    reference: `${repository}@${resolved.digest}`,
+    digest: resolved.digest,
+    how: 'resolved',
+    ...(options.platform && { platform: formatPlatform(options.platform) }),
+    ...(resolved.index && { index: resolved.index }),
+  }
+}

@@ -1,0 +1,263 @@
+// Digest resolution against the real CNCF registry on loopback, in each auth mode, cross-checked
+// with skopeo; credentials from inputs, config.json and a credential helper.
+import { execFile, spawn } from 'node:child_process'
+import { promisify } from 'node:util'
+import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { defaultPolicy, type HttpPolicy } from '../../src/http/request.js'
+import { parsePlatform, type Platform } from '../../src/registry/platform.js'
+import { parseImageReference, type ImageReference } from '../../src/registry/reference.js'
+import { resolveImage, type ResolveImageOptions } from '../../src/registry/resolve.js'
+import { ROOT, runAction, secretLeaks, tagPushEnv } from '../helpers/run-action.js'
+import { startSandbox, type Sandbox } from '../sandbox/server.js'
+import { PASSWORD, registryAvailable, startRegistry, USER, type RegistryAuth, type RunningRegistry } from '../registry/harness.js'
+import { pushTestImages, type PushedImages } from '../registry/images.js'
+
+const available = registryAvailable()
+// In CI the registry tests must run: a missing package is a failure, not a skip.
+if (!available && process.env.CI) throw new Error('docker-registry, htpasswd and openssl must be installed (.ci/run installs them)')
+
+let root: string
+let pushed: PushedImages
+let policy: HttpPolicy
+
+beforeAll(async () => {
+  if (!available) return
+  root = await mkdtemp(path.join(tmpdir(), 'registry-data-'))
+  const open = await startRegistry(root, 'anonymous')
+  try {
+    pushed = await pushTestImages(open.host)
+  } finally {
+    await open.stop()
+  }
+  policy = defaultPolicy({ timeoutMs: 5_000, maxAttempts: 2 })
+})
+afterAll(async () => {
+  await policy?.dispatcher.close()
+  if (root) await rm(root, { recursive: true, force: true })
+})
+
+function ref(text: string): ImageReference {
+  const parsed = parseImageReference(text)
+  if (typeof parsed === 'string') throw new Error(parsed)
+  return parsed
+}
+
+function platform(text: string): Platform {
+  const parsed = parsePlatform(text)
+  if (typeof parsed === 'string') throw new Error(parsed)
+  return parsed
+}
+
+// Asynchronous: the token server answers skopeo from this same process.
+async function skopeo(args: string[], creds?: string): Promise<string> {
+  const { stdout } = await promisify(execFile)('skopeo', ['inspect', '--tls-verify=false', ...(creds ? ['--creds', creds] : []), ...args], { env: { ...process.env, HOME: tmpdir() } })
+  return stdout.trim()
+}
+
+const skopeoDigest = (image: string, creds?: string) => skopeo([`docker://${image}`, '--format', '{{.Digest}}'], creds)
+
+function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [path.join(ROOT, 'dist/cli.js'), ...args], { env: { PATH: process.env.PATH ?? '', HOME: tmpdir(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()))
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()))
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })))
+}
+
+const MODES: { auth: RegistryAuth; creds?: { username: string; password: string } }[] = [
+  { auth: 'anonymous' },
+  { auth: 'htpasswd', creds: { username: USER, password: PASSWORD } },
+  { auth: 'token', creds: { username: USER, password: PASSWORD } },
+]
+
+describe.skipIf(!available).each(MODES)('a registry with $auth access', ({ auth, creds }) => {
+  let registry: RunningRegistry
+  const options = (extra: Partial<ResolveImageOptions> = {}): ResolveImageOptions => ({ insecure: false, policy, env: { HOME: '/nonexistent' }, ...creds, ...extra })
+  const skopeoCreds = creds ? `${creds.username}:${creds.password}` : undefined
+
+  beforeAll(async () => {
+    registry = await startRegistry(root, auth)
+  })
+  afterAll(async () => registry?.stop())
+
+  it.each([
+    ['acme/single:1.0', 'single'],
+    ['acme/multi:1.0', 'index'],
+    ['acme/dockerlist:1.0', 'list'],
+    ['acme/nested:1.0', 'nested'],
+  ] as const)('resolves %s to the digest skopeo reports (%s)', async (name, key) => {
+    const image = `${registry.host}/${name}`
+    const resolved = await resolveImage(ref(image), options())
+    expect(resolved).toEqual({ reference: `${registry.host}/${name.split(':')[0]}@${pushed[key]}`, digest: pushed[key], how: 'resolved' })
+    expect(await skopeoDigest(image, skopeoCreds)).toBe(pushed[key])
+  })
+
+  it.each([
+    ['acme/multi:1.0', 'linux/amd64', 'indexAmd64', 'index'],
+    ['acme/multi:1.0', 'linux/arm64', 'indexArm64', 'index'],
+    ['acme/multi:1.0', 'linux/arm64/v8', 'indexArm64', 'index'],
+    ['acme/dockerlist:1.0', 'linux/aarch64', 'listArm64', 'list'],
+    ['acme/dockerlist:1.0', 'linux/x86_64', 'listAmd64', 'list'],
+    ['acme/nested:1.0', 'linux/amd64', undefined, 'nested'],
+  ] as const)('picks %s for %s from the index', async (name, wanted, key, index) => {
+    const resolved = await resolveImage(ref(`${registry.host}/${name}`), options({ platform: platform(wanted) }))
+    expect(resolved.index).toBe(pushed[index])
+    if (key) expect(resolved.digest).toBe(pushed[key])
+    // The child skopeo finds in the index it reads raw is the same one.
+    const raw = JSON.parse(await skopeo(['--raw', `docker://${registry.host}/${name}`], skopeoCreds)) as { manifests: { digest: string }[] }
+    if (key) expect(raw.manifests.map((m) => m.digest)).toContain(resolved.digest)
+  })
+
+  it('never picks the attestation entry, and names the platforms an index has', async () => {
+    await expect(resolveImage(ref(`${registry.host}/acme/multi:1.0`), options({ platform: platform('unknown/unknown') }))).rejects.toThrow(
+      `${registry.host}/acme/multi@${pushed.index} has no unknown/unknown image; it has linux/amd64, linux/arm64`,
+    )
+    await expect(resolveImage(ref(`${registry.host}/acme/single:1.0`), options({ platform: platform('linux/arm64') }))).rejects.toThrow(
+      `${registry.host}/acme/single@${pushed.single} is a single linux/amd64 image, not linux/arm64`,
+    )
+  })
+
+  it('verifies a digest reference and checks that an image-digest exists in the repository', async () => {
+    expect(await resolveImage(ref(`${registry.host}/acme/multi@${pushed.index}`), options())).toEqual({ reference: `${registry.host}/acme/multi@${pushed.index}`, digest: pushed.index, how: 'verified' })
+    expect((await resolveImage(ref(`${registry.host}/acme/multi`), options({ imageDigest: pushed.indexArm64 }))).digest).toBe(pushed.indexArm64)
+    const missing = `sha256:${'0'.repeat(64)}`
+    await expect(resolveImage(ref(`${registry.host}/acme/multi`), options({ imageDigest: missing }))).rejects.toThrow(
+      `${registry.host}/acme/multi@${missing} does not exist; a version must record a digest that can be pulled`,
+    )
+  })
+
+  it('reports a missing tag plainly', async () => {
+    await expect(resolveImage(ref(`${registry.host}/acme/single:nope`), options())).rejects.toThrow(`${registry.host}/acme/single:nope was not found in the registry`)
+  })
+
+  it('prints the digest from the CLI bundle', async () => {
+    const args = ['digest', `${registry.host}/acme/multi:1.0`, ...(creds ? ['--registry-username', creds.username] : [])]
+    const run = await cli(args, creds ? { WRIFTAI_REGISTRY_PASSWORD: creds.password } : {})
+    expect(run).toEqual({ code: 0, stdout: `${pushed.index}\n`, stderr: '' })
+    const arm = await cli([...args, '--platform', 'linux/arm64', '--json'], creds ? { WRIFTAI_REGISTRY_PASSWORD: creds.password } : {})
+    expect(JSON.parse(arm.stdout)).toEqual({ ok: true, reference: `${registry.host}/acme/multi@${pushed.indexArm64}`, digest: pushed.indexArm64, how: 'resolved', platform: 'linux/arm64', index: pushed.index })
+  })
+
+  if (creds) {
+    it('is denied without credentials and with a wrong password, naming where they came from', async () => {
+      const image = ref(`${registry.host}/acme/single:1.0`)
+      await expect(resolveImage(image, { insecure: false, policy, env: { HOME: '/nonexistent' } })).rejects.toThrow(
+        `access to ${registry.host}/acme/single:1.0 was denied anonymously; set registry-username and registry-password, or log in with docker/login-action first`,
+      )
+      const wrong = resolveImage(image, options({ password: 'wrong-password' }))
+      if (auth === 'htpasswd') await expect(wrong).rejects.toThrow(`access to ${registry.host}/acme/single:1.0 was denied with the credentials from registry-username/registry-password`)
+      else await expect(wrong).rejects.toThrow(`the token server ${registry.tokenServer!.realm.replace('/token', '')} refused the credentials from registry-username/registry-password (HTTP 401)`)
+    })
+
+    it('reads credentials from config.json auths, as docker/login-action writes them', async () => {
+      const dir = await mkdtemp(path.join(tmpdir(), 'docker-config-'))
+      await writeFile(path.join(dir, 'config.json'), JSON.stringify({ auths: { [`http://${registry.host}`]: { auth: Buffer.from(`${USER}:${PASSWORD}`).toString('base64') } } }))
+      const resolved = await resolveImage(ref(`${registry.host}/acme/single:1.0`), { insecure: false, policy, env: { DOCKER_CONFIG: dir } })
+      expect(resolved.digest).toBe(pushed.single)
+    })
+
+    it('asks a credential helper named in credHelpers, and one named in credsStore', async () => {
+      const dir = await mkdtemp(path.join(tmpdir(), 'docker-helper-'))
+      const asked = path.join(dir, 'asked.txt')
+      const helper = path.join(dir, 'docker-credential-test')
+      await writeFile(
+        helper,
+        `#!/bin/sh\n[ "$1" = get ] || exit 1\nread -r server\necho "$server" >> ${asked}\nif [ "$server" = "${registry.host}" ]; then printf '{"ServerURL":"%s","Username":"${USER}","Secret":"${PASSWORD}"}' "$server"; else echo "credentials not found in native keychain"; exit 1; fi\n`,
+      )
+      await chmod(helper, 0o755)
+      const savedPath = process.env.PATH
+      process.env.PATH = `${dir}:${savedPath}`
+      try {
+        await writeFile(path.join(dir, 'config.json'), JSON.stringify({ auths: {}, credHelpers: { [registry.host]: 'test' } }))
+        expect((await resolveImage(ref(`${registry.host}/acme/single:1.0`), { insecure: false, policy, env: { DOCKER_CONFIG: dir } })).digest).toBe(pushed.single)
+        await writeFile(path.join(dir, 'config.json'), JSON.stringify({ credsStore: 'test' }))
+        expect((await resolveImage(ref(`${registry.host}/acme/multi:1.0`), { insecure: false, policy, env: { DOCKER_CONFIG: dir } })).digest).toBe(pushed.index)
+      } finally {
+        process.env.PATH = savedPath
+      }
+      expect((await readFile(asked, 'utf8')).split('\n').filter(Boolean)).toEqual([registry.host, registry.host])
+    })
+  }
+
+  if (auth === 'token') {
+    it('fetches an anonymous token for a public repository, and sends credentials only to the realm', async () => {
+      const requests = registry.tokenServer!.requests
+      requests.length = 0
+      const resolved = await resolveImage(ref(`${registry.host}/public/hello:1`), { insecure: false, policy, env: { HOME: '/nonexistent' } })
+      expect(requests).toEqual([{ account: '', authorization: undefined, scopes: ['repository:public/hello:pull'], service: 'test-registry' }])
+      expect(resolved.digest).toBe(await skopeoDigest(`${registry.host}/public/hello:1`))
+
+      requests.length = 0
+      await resolveImage(ref(`${registry.host}/acme/single:1.0`), options())
+      expect(requests.map((r) => [r.account, r.scopes])).toEqual([['ci', ['repository:acme/single:pull']]])
+      expect(requests[0]!.authorization).toBe(`Basic ${Buffer.from(`${USER}:${PASSWORD}`).toString('base64')}`)
+    })
+  }
+})
+
+describe.skipIf(!available)('the bundle with an image in a real registry', () => {
+  const TOKEN = 'wai_test_acme_token'
+  let registry: RunningRegistry
+  let sandbox: Sandbox
+  let schemas: string
+
+  beforeAll(async () => {
+    registry = await startRegistry(root, 'token')
+    schemas = await readFile(path.join(ROOT, 'examples/schemas.json'), 'utf8')
+  })
+  afterAll(async () => registry?.stop())
+  beforeEach(async () => {
+    sandbox = await startSandbox()
+    registry.tokenServer!.requests.length = 0
+  })
+  afterEach(async () => sandbox.close())
+
+  const publish = (inputs: Record<string, string>) =>
+    runAction({
+      inputs: { token: TOKEN, model: 'acme/hello-world', hardware: 'cpu', 'api-url': sandbox.url, 'registry-username': USER, 'registry-password': PASSWORD, ...inputs },
+      files: { 'schemas.json': schemas },
+      env: tagPushEnv(),
+    })
+
+  it('records the digest the tag resolves to, and keeps both secrets out of everything', async () => {
+    const run = await publish({ image: `${registry.host}/acme/multi:1.0` })
+    expect(run.code).toBe(0)
+    expect(run.outputs['image-digest']).toBe(pushed.index)
+    expect(sandbox.models.get('acme/hello-world')!.versions.map((v) => v.container_image_digest)).toEqual([pushed.index])
+    expect(run.summary).toContain(`| Image | \`${registry.host}/acme/multi@${pushed.index}\` (resolved) |`)
+    expect(secretLeaks(run, [TOKEN, PASSWORD])).toEqual([])
+    expect(run.stdout).toContain(`::add-mask::${PASSWORD}`)
+    // The registry's token server saw the registry credentials, never the WriftAI token.
+    const seen = registry.tokenServer!.requests.map((r) => r.authorization ?? '')
+    expect(seen).toEqual([`Basic ${Buffer.from(`${USER}:${PASSWORD}`).toString('base64')}`])
+    expect(seen.join()).not.toContain(TOKEN)
+  })
+
+  it('publishes the platform picked from the index', async () => {
+    const run = await publish({ image: `${registry.host}/acme/dockerlist:1.0`, platform: 'linux/arm64' })
+    expect(run.code).toBe(0)
+    expect(run.outputs['image-digest']).toBe(pushed.listArm64)
+    expect(run.summary).toContain(`| Image | \`${registry.host}/acme/dockerlist@${pushed.listArm64}\` (resolved for linux/arm64) |`)
+  })
+
+  it('fails before any WriftAI write when image-digest is not in the repository', async () => {
+    const missing = `sha256:${'0'.repeat(64)}`
+    const run = await publish({ image: `${registry.host}/acme/multi`, 'image-digest': missing })
+    expect(run.code).toBe(1)
+    expect(run.stdout.split('\n').filter((l) => l.startsWith('::error'))).toEqual([
+      `::error::${registry.host}/acme/multi@${missing} does not exist; a version must record a digest that can be pulled`,
+    ])
+    expect(sandbox.writes()).toEqual([])
+  })
+
+  it('checks an existing image-digest and publishes it', async () => {
+    const run = await publish({ image: `${registry.host}/acme/multi`, 'image-digest': pushed.indexAmd64 })
+    expect(run.code).toBe(0)
+    expect(sandbox.models.get('acme/hello-world')!.versions[0]!.container_image_digest).toBe(pushed.indexAmd64)
+    expect(run.summary).toContain('(exists in the registry)')
+  })
+})
