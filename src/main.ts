@@ -8,7 +8,7 @@ import { runPipeline, type PipelineDeps } from './pipeline/run.js'
 /** The action: read inputs, run the pipeline, report. Exported so tests can call it. */
 export async function run(deps: PipelineDeps = {}): Promise<void> {
   // Mask before anything can print: a bad input must not echo a credential.
-  for (const secret of [core.getInput('token'), process.env.WRIFTAI_ACCESS_TOKEN, core.getInput('registry-password')]) {
+  for (const secret of [core.getInput('token'), process.env.WRIFTAI_ACCESS_TOKEN, core.getInput('registry-password'), core.getInput('github-token')]) {
     if (secret?.trim()) core.setSecret(secret.trim())
   }
   try {

@@ -5,6 +5,7 @@ export interface RunContext {
   eventName?: string
   repository?: string
   serverUrl?: string
+  apiUrl?: string
   workspace?: string
 }
 
@@ -16,6 +17,7 @@ export function readRunContext(env: NodeJS.ProcessEnv = process.env): RunContext
     eventName: value('GITHUB_EVENT_NAME'),
     repository: value('GITHUB_REPOSITORY'),
     serverUrl: value('GITHUB_SERVER_URL'),
+    apiUrl: value('GITHUB_API_URL'),
     workspace: value('GITHUB_WORKSPACE'),
   }
 }

@@ -35,6 +35,12 @@ export interface Inputs {
   maxAttempts: number
   scanVersions: number
   summary: boolean
+  githubToken?: string
+  failOnBreaking: boolean
+  syncMetadata: boolean
+  /** Category slugs; undefined when the input is not set. */
+  categories?: string[]
+  overviewFile?: string
 }
 
 /** Reads one input by its action.yml name; '' when it is not set. */
@@ -153,9 +159,22 @@ export function readInputs(source: InputSource, options: ReadInputsOptions): Inp
     maxAttempts: integer('max-attempts', 4, 1, 10),
     scanVersions: integer('scan-versions', 50, 0, 1000),
     summary: booleanInput('summary', text('summary'), true, problem),
+    githubToken: text('github-token'),
+    failOnBreaking: booleanInput('fail-on-breaking', text('fail-on-breaking'), false, problem),
+    syncMetadata: booleanInput('sync-metadata', text('sync-metadata'), false, problem),
+    categories: text('categories') === undefined ? undefined : parseList(source('categories')),
+    overviewFile: text('overview-file'),
   }
   if (problems.length > 0) throw new InputError(problems)
   return inputs
+}
+
+/** A list input: one item per line or comma, blanks dropped. */
+export function parseList(value: string): string[] {
+  return value
+    .split(/[\n,]/)
+    .map((item) => item.trim())
+    .filter(Boolean)
 }
 
 function oneOf<T extends string>(value: string, allowed: readonly T[]): T | undefined {

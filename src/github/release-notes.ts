@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises'
+import removeMarkdown from 'remove-markdown'
 import { UserError } from '../errors.js'
 import { tagName, type RunContext } from './context.js'
 
@@ -7,15 +8,31 @@ export const MAX_RELEASE_NOTES = 255
 
 export interface ReleaseNotes {
   text: string
-  source: 'release-notes' | 'release-notes-file' | 'tag' | 'commit'
-  /** Length before cutting, when the text had to be cut. */
+  source: 'release-notes' | 'release-notes-file' | 'github-release' | 'tag-message' | 'tag' | 'commit'
+  /** Length of the plain text before cutting, when it had to be cut. */
   cutFrom?: number
+  /** The GitHub Release the notes came from. */
+  url?: string
 }
 
-/** The first source that is present wins: input, file, then the pushed tag (or commit). */
+/** Where release notes can come from besides the inputs; each answers undefined when it has none. */
+export interface ReleaseSources {
+  /** The body and page of the published GitHub Release for a tag. */
+  release(tag: string): Promise<{ body: string; url: string } | undefined>
+  /** The message of an annotated tag. */
+  tagMessage(tag: string): Promise<string | undefined>
+}
+
+const NO_SOURCES: ReleaseSources = { release: async () => undefined, tagMessage: async () => undefined }
+
+/**
+ * The first source that has notes wins: the release-notes input, release-notes-file, the pushed
+ * tag's GitHub Release, the annotated tag's message, then `Release <tag>`. Markdown becomes plain text.
+ */
 export async function chooseReleaseNotes(
   inputs: { releaseNotes?: string; releaseNotesFile?: string },
   context: RunContext,
+  sources: ReleaseSources = NO_SOURCES,
 ): Promise<ReleaseNotes> {
   if (inputs.releaseNotes) return fit(inputs.releaseNotes, 'release-notes')
   if (inputs.releaseNotesFile) {
@@ -26,27 +43,48 @@ export async function chooseReleaseNotes(
       const code = (error as { code?: string }).code
       throw new UserError(`release-notes-file: cannot read ${inputs.releaseNotesFile}: ${code === 'ENOENT' ? 'no such file' : String(code ?? error)}`)
     }
-    if (text.trim()) return fit(text, 'release-notes-file')
+    if (plainText(text)) return fit(text, 'release-notes-file')
   }
   const tag = tagName(context)
-  if (tag) return fit(`Release ${tag}`, 'tag')
+  if (tag) {
+    const release = await sources.release(tag)
+    if (release && plainText(release.body)) return fit(release.body, 'github-release', release.url)
+    const message = await sources.tagMessage(tag)
+    if (message && plainText(message)) return fit(message, 'tag-message')
+    return fit(`Release ${tag}`, 'tag')
+  }
   return fit(context.sha ? `Release of commit ${context.sha.slice(0, 7)}` : 'Release', 'commit')
 }
 
-function fit(raw: string, source: ReleaseNotes['source']): ReleaseNotes {
-  const text = raw.trim()
-  const cut = cutAtWord(text, MAX_RELEASE_NOTES)
-  return cut === text ? { text, source } : { text: cut, source, cutFrom: [...text].length }
+/** Markdown to one line of plain text. */
+export function plainText(markdown: string): string {
+  return removeMarkdown(markdown, { gfm: true, useImgAltText: true }).replace(/\s+/g, ' ').trim()
 }
 
-/** Cuts to at most `max` characters at a word boundary and ends with an ellipsis. */
+function fit(raw: string, source: ReleaseNotes['source'], url?: string): ReleaseNotes {
+  const text = plainText(raw)
+  const length = [...text].length
+  if (length <= MAX_RELEASE_NOTES) return { text, source, ...(url && { url }) }
+  // Long notes end with a link to the full release when there is one.
+  const suffix = url ? ` … ${url}` : '…'
+  const room = MAX_RELEASE_NOTES - [...suffix].length
+  const cut = room >= 40 ? `${cutWords(text, room)}${suffix}` : `${cutWords(text, MAX_RELEASE_NOTES - 1)}…`
+  return { text: cut, source, cutFrom: length, ...(url && { url }) }
+}
+
+/** Cuts to at most `max` characters and ends with an ellipsis, at a word boundary where there is one. */
 export function cutAtWord(text: string, max: number): string {
+  return [...text].length <= max ? text : `${cutWords(text, max - 1)}…`
+}
+
+/** The longest start of `text` within `max` characters that ends at a word boundary (or mid-word when none is near). */
+function cutWords(text: string, max: number): string {
   const chars = [...text]
   if (chars.length <= max) return text
-  const head = chars.slice(0, max - 1)
+  const head = chars.slice(0, max)
   // Already at a boundary when the next character is white space; else back up to the last one.
-  const endsWord = /\s/.test(chars[max - 1] ?? '')
+  const endsWord = /\s/.test(chars[max] ?? '')
   const lastSpace = head.findLastIndex((c) => /\s/.test(c))
   const keep = endsWord ? head.length : lastSpace > max / 2 ? lastSpace : head.length
-  return `${head.slice(0, keep).join('').trimEnd()}…`
+  return head.slice(0, keep).join('').trimEnd()
 }

@@ -1,13 +1,7 @@
+import { canonicalJson } from '../schemas/canonical.js'
 import type { WriftaiClient } from '../wriftai/client.js'
 import type { ModelId } from '../wriftai/identifier.js'
 import type { ModelVersionWithDetails, ModelWithDetails, Schemas } from '../wriftai/types.js'
-
-/** JSON with object keys sorted at every level, so equal documents compare equal as text. */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
-  )
-}
 
 export function sameSchemas(a: Schemas | undefined, b: Schemas | undefined): boolean {
   return canonicalJson(a ?? null) === canonicalJson(b ?? null)

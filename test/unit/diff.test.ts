@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest'
+import { diffSchemas, type SchemaChange } from '../../src/schemas/diff.js'
+import type { Schemas } from '../../src/wriftai/types.js'
+
+const input = (properties: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({ type: 'object', properties, ...extra })
+const schemas = (inputSchema: Record<string, unknown>, output: Record<string, unknown> = { type: 'string' }): Schemas => ({ prediction: { input: inputSchema, output } })
+const rules = (changes: SchemaChange[]) => changes.map((c) => [c.rule, c.breaking, c.pointer, c.livePointer])
+
+const P = '/prediction/input/properties'
+
+describe('diffSchemas: inputs', () => {
+  it.each([
+    ['a removed input', { a: { type: 'string' }, b: { type: 'integer' } }, { b: { type: 'integer' } }, [['input-removed', true, '/prediction/input', `${P}/a`]]],
+    ['a narrowed type', { n: { type: 'number' } }, { n: { type: 'integer' } }, [['type-narrowed', true, `${P}/n`, `${P}/n`]]],
+    ['a union losing a member', { s: { type: ['string', 'null'] } }, { s: { type: 'string' } }, [['type-narrowed', true, `${P}/s`, `${P}/s`]]],
+    ['a type on an untyped input', { s: {} }, { s: { type: 'string' } }, [['type-narrowed', true, `${P}/s`, `${P}/s`]]],
+    ['an enum value removed', { m: { enum: ['a', 'b'] } }, { m: { enum: ['a'] } }, [['enum-value-removed', true, `${P}/m`, `${P}/m`]]],
+    ['an enum added', { m: { type: 'string' } }, { m: { type: 'string', enum: ['a'] } }, [['enum-added', true, `${P}/m`, `${P}/m`]]],
+    ['minimum raised', { n: { minimum: 1 } }, { n: { minimum: 2 } }, [['minimum-raised', true, `${P}/n`, `${P}/n`]]],
+    ['exclusiveMinimum added', { n: {} }, { n: { exclusiveMinimum: 0 } }, [['minimum-raised', true, `${P}/n`, `${P}/n`]]],
+    ['maximum lowered', { n: { maximum: 10 } }, { n: { maximum: 9 } }, [['maximum-lowered', true, `${P}/n`, `${P}/n`]]],
+    ['maxLength tightened', { s: { maxLength: 10 } }, { s: { maxLength: 5 } }, [['length-tightened', true, `${P}/s`, `${P}/s`]]],
+    ['minItems added', { l: { type: 'array' } }, { l: { type: 'array', minItems: 1 } }, [['length-tightened', true, `${P}/l`, `${P}/l`]]],
+    ['a pattern added', { s: { type: 'string' } }, { s: { type: 'string', pattern: '^a' } }, [['pattern-changed', true, `${P}/s`, `${P}/s`]]],
+    ['a format changed', { s: { format: 'uri' } }, { s: { format: 'email' } }, [['format-changed', true, `${P}/s`, `${P}/s`]]],
+    ['a new optional input', {}, { a: { type: 'string' } }, [['input-added', false, `${P}/a`, '/prediction/input']]],
+    ['a changed default', { a: { type: 'integer', default: 1 } }, { a: { type: 'integer', default: 2 } }, [['default-changed', false, `${P}/a`, `${P}/a`]]],
+    ['a changed description and x-order', { a: { description: 'x', 'x-order': 1 } }, { a: { description: 'y', 'x-order': 2 } }, [['annotation-changed', false, `${P}/a`, `${P}/a`]]],
+    ['a widened input', { n: { type: 'integer', maximum: 5 } }, { n: { type: 'number', maximum: 6 } }, []],
+    ['nothing', { a: { type: 'string' } }, { a: { type: 'string' } }, []],
+  ])('%s', (_name, before, after, expected) => {
+    expect(rules(diffSchemas(schemas(input(before)), schemas(input(after))))).toEqual(expected)
+  })
+
+  it('reports inputs that became required, and new required inputs without a default', () => {
+    const before = schemas(input({ a: { type: 'string' } }))
+    const after = schemas(input({ a: { type: 'string' }, b: { type: 'string' }, c: { type: 'integer', default: 1 } }, { required: ['a', 'b', 'c'] }))
+    expect(rules(diffSchemas(before, after))).toEqual([
+      ['input-now-required', true, `${P}/a`, `${P}/a`],
+      ['input-new-required', true, `${P}/b`, '/prediction/input'],
+      ['input-added', false, `${P}/c`, '/prediction/input'],
+    ])
+  })
+
+  it('closes additional properties and suggests a rename', () => {
+    const changes = diffSchemas(schemas(input({ prompt: { type: 'string' } })), schemas(input({ text: { type: 'string' } }, { additionalProperties: false })))
+    expect(changes.map((c) => c.rule)).toEqual(['additional-properties-closed', 'input-removed', 'input-added'])
+    expect(changes[1]!.message).toBe('input "prompt" was removed (renamed to "text"?); callers that send it will fail')
+  })
+
+  it('resolves $ref on both sides, recursive schemas included', () => {
+    const node = { type: 'object', properties: { value: { type: 'number' }, child: { $ref: '#/$defs/Node' } } }
+    const narrowed = { type: 'object', properties: { value: { type: 'integer' }, child: { $ref: '#/$defs/Node' } } }
+    const before = schemas(input({ tree: { $ref: '#/$defs/Node' } }, { $defs: { Node: node } }))
+    const after = schemas(input({ tree: { $ref: '#/$defs/Node' } }, { $defs: { Node: narrowed } }))
+    const changes = diffSchemas(before, after)
+    // The definition is compared once, where it is first met, not once per level of recursion.
+    expect(changes.map((c) => [c.rule, c.pointer])).toEqual([['type-narrowed', `${P}/tree/properties/value`]])
+  })
+})
+
+describe('diffSchemas: outputs', () => {
+  const O = '/prediction/output'
+  it.each([
+    ['an output property removed', { type: 'object', properties: { a: {}, b: {} } }, { type: 'object', properties: { b: {} } }, [['output-removed', true, O, `${O}/properties/a`]]],
+    ['a required output now optional', { type: 'object', properties: { a: {} }, required: ['a'] }, { type: 'object', properties: { a: {} } }, [['output-now-optional', true, `${O}/properties/a`, `${O}/properties/a`]]],
+    ['a widened type', { type: 'integer' }, { type: 'number' }, [['output-type-changed', true, O, O]]],
+    ['a changed type', { type: 'string' }, { type: 'array' }, [['output-type-changed', true, O, O]]],
+    ['an output that became nullable', { type: 'string' }, { type: ['string', 'null'] }, [['output-nullable', true, O, O]]],
+    ['an enum value added', { enum: ['a'] }, { enum: ['a', 'b'] }, [['output-enum-value-added', true, O, O]]],
+    ['a narrowed output', { type: 'number' }, { type: 'integer' }, []],
+    ['array items widened', { type: 'array', items: { type: 'string' } }, { type: 'array', items: { type: ['string', 'null'] } }, [['output-nullable', true, `${O}/items`, `${O}/items`]]],
+  ])('%s', (_name, before, after, expected) => {
+    const inputSchema = input({})
+    expect(rules(diffSchemas(schemas(inputSchema, before), schemas(inputSchema, after)))).toEqual(expected)
+  })
+})
