@@ -34699,7 +34699,7 @@ function escapeJsonPtr(str) {
 /***/ 770:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-/* unused reexport */ __nccwpck_require__(218);
+module.exports = __nccwpck_require__(218);
 
 
 /***/ }),
@@ -34707,7 +34707,6 @@ function escapeJsonPtr(str) {
 /***/ 218:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-var __webpack_unused_export__;
 
 
 var net = __nccwpck_require__(9278);
@@ -34719,10 +34718,10 @@ var assert = __nccwpck_require__(2613);
 var util = __nccwpck_require__(9023);
 
 
-__webpack_unused_export__ = httpOverHttp;
-__webpack_unused_export__ = httpsOverHttp;
-__webpack_unused_export__ = httpOverHttps;
-__webpack_unused_export__ = httpsOverHttps;
+exports.httpOverHttp = httpOverHttp;
+exports.httpsOverHttp = httpsOverHttp;
+exports.httpOverHttps = httpOverHttps;
+exports.httpsOverHttps = httpsOverHttps;
 
 
 function httpOverHttp(options) {
@@ -34971,7 +34970,7 @@ if (process.env.NODE_DEBUG && /\btunnel\b/.test(process.env.NODE_DEBUG)) {
 } else {
   debug = function() {};
 }
-__webpack_unused_export__ = debug; // for test
+exports.debug = debug; // for test
 
 
 /***/ }),
@@ -80396,7 +80395,7 @@ function header(headers, name) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6917);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(755);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -80405,7 +80404,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6917:
+/***/ 755:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -82242,6 +82241,7 @@ function readRunContext(env = process.env) {
         eventName: value('GITHUB_EVENT_NAME'),
         repository: value('GITHUB_REPOSITORY'),
         serverUrl: value('GITHUB_SERVER_URL'),
+        apiUrl: value('GITHUB_API_URL'),
         workspace: value('GITHUB_WORKSPACE'),
     };
 }
@@ -82388,10 +82388,22 @@ function readInputs(source, options) {
         maxAttempts: integer('max-attempts', 4, 1, 10),
         scanVersions: integer('scan-versions', 50, 0, 1000),
         summary: booleanInput('summary', text('summary'), true, problem),
+        githubToken: text('github-token'),
+        failOnBreaking: booleanInput('fail-on-breaking', text('fail-on-breaking'), false, problem),
+        syncMetadata: booleanInput('sync-metadata', text('sync-metadata'), false, problem),
+        categories: text('categories') === undefined ? undefined : parseList(source('categories')),
+        overviewFile: text('overview-file'),
     };
     if (problems.length > 0)
         throw new errors/* InputError */.dz(problems);
     return inputs;
+}
+/** A list input: one item per line or comma, blanks dropped. */
+function parseList(value) {
+    return value
+        .split(/[\n,]/)
+        .map((item) => item.trim())
+        .filter(Boolean);
 }
 function oneOf(value, allowed) {
     return allowed.includes(value) ? value : undefined;
@@ -82443,48 +82455,128 @@ function formatFinding(f) {
     return `${f.file}:${f.line}:${f.column}: ${f.severity}[${f.rule}]: ${f.message}`;
 }
 
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./src/schemas/canonical.ts
+/** JSON with object keys sorted at every level, so equal documents compare equal as text. */
+function canonicalJson(value) {
+    return JSON.stringify(value, (_key, v) => v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v);
+}
+
 ;// CONCATENATED MODULE: ./src/github/summary.ts
 
-/** The job summary as Markdown: the result after a publish, the plan after a validation. */
+
+
+/** Lists longer than this are folded into <details>. */
+const FOLD_AFTER = 10;
+/** The job summary as Markdown: the result after a publish, the plan otherwise. */
 function renderSummary(outcome) {
-    const { plan, result } = outcome;
-    const lines = [];
-    const model = plan.model ? formatModelId(plan.model) : undefined;
-    if (result) {
-        const id = `${formatModelId(result.model)}:${result.version.number}`;
-        lines.push(`## ${result.versionCreated ? 'Published' : 'Already published'} ${summary_link(escapeText(id), outcome.url)}`, '');
-        for (const note of result.notes)
-            lines.push(`> [!NOTE]`, `> ${escapeText(note)}`, '');
-        lines.push('| | |', '| --- | --- |');
-        lines.push(`| Model | ${escapeText(formatModelId(result.model))}${result.modelCreated ? ' (created)' : ''} |`);
-        lines.push(`| Version | ${result.version.number}${result.versionCreated ? '' : ' (already published)'} |`);
-        lines.push(`| Image digest | \`${escapeText(result.version.container_image_digest)}\` |`);
-        if (plan.image)
-            lines.push(`| Image | ${describeImage(plan.image)} |`);
-        lines.push(`| Release notes | ${escapeText(result.version.release_notes)} |`);
-    }
-    else {
-        const failed = outcome.failure !== undefined;
-        lines.push(`## ${failed ? '❌' : '✅'} ${plan.mode === 'publish' ? 'Not published' : 'Validated'}: ${escapeText(plan.schemasFile)}${model ? ` for ${escapeText(model)}` : ''}`, '');
-        if (failed)
-            lines.push(escapeText(outcome.failure ?? ''), '');
-        if (plan.image)
-            lines.push(`Image: ${describeImage(plan.image)}`, '');
-    }
-    if (plan.findings.length > 0)
-        lines.push('', ...findingsTable(plan.findings));
+    const lines = outcome.result ? resultSection(outcome) : planSection(outcome);
+    const { findings, changes } = outcome.plan;
+    if (findings.length > 0)
+        lines.push('', ...table('Findings', findings.length, findingsTable(findings)));
+    if (changes.length > 0)
+        lines.push('', ...table(`Changes against the live version (${outcome.plan.breaking} breaking)`, changes.length, changesTable(changes)));
+    if (outcome.warnings.length > 0)
+        lines.push('', ...outcome.warnings.map((w) => `> [!WARNING]\n> ${escapeText(w)}\n`));
     return `${lines.join('\n')}\n`;
 }
-function findingsTable(findings) {
-    const rows = findings.map((f) => `| ${f.severity} | \`${escapeText(f.rule)}\` | ${escapeText(`${f.file}:${f.line}:${f.column}`)} | ${escapeText(f.message)} |`);
-    const table = ['| Severity | Rule | Location | Message |', '| --- | --- | --- | --- |', ...rows];
-    if (findings.length <= 10)
-        return ['### Findings', '', ...table];
-    return [`<details><summary>${findings.length} findings</summary>`, '', ...table, '', '</details>'];
+function resultSection(outcome) {
+    const { plan, result } = outcome;
+    if (!result)
+        return [];
+    const id = `${formatModelId(result.model)}:${result.version.number}`;
+    const lines = [`## ${result.versionCreated ? 'Published' : 'Already published'} ${summary_link(escapeText(id), outcome.url)}`, ''];
+    for (const note of result.notes)
+        lines.push('> [!NOTE]', `> ${escapeText(note)}`, '');
+    lines.push('| | |', '| --- | --- |');
+    lines.push(`| Model | ${escapeText(formatModelId(result.model))}${result.modelCreated ? ' (created)' : ''} |`);
+    lines.push(`| Version | ${result.version.number}${result.versionCreated ? '' : ' (already published)'} |`);
+    lines.push(`| Image digest | \`${escapeText(result.version.container_image_digest)}\` |`);
+    if (plan.image)
+        lines.push(`| Image | ${describeImage(plan.image)} |`);
+    lines.push(`| Release notes | ${escapeText(result.version.release_notes)} |`);
+    return lines;
+}
+function planSection(outcome) {
+    const { plan } = outcome;
+    const failed = outcome.failure !== undefined;
+    const model = plan.model ? formatModelId(plan.model) : undefined;
+    const title = plan.mode === 'publish' ? 'Not published' : 'Plan';
+    const lines = [`## ${failed ? '❌' : '✅'} ${title}: ${escapeText(plan.schemasFile)}${model ? ` for ${escapeText(model)}` : ''}`, ''];
+    if (failed)
+        lines.push(escapeText(outcome.failure ?? ''), '');
+    lines.push('| | |', '| --- | --- |');
+    if (model)
+        lines.push(`| Model | ${describeModel(outcome)} |`);
+    if (plan.releaseNotes)
+        lines.push(`| Release notes | ${escapeText(plan.releaseNotes.text)} |`);
+    lines.push(`| Image digest | ${plan.digest ? `\`${escapeText(plan.digest)}\`` : 'not known yet'} |`);
+    if (plan.image)
+        lines.push(`| Image | ${describeImage(plan.image)} |`);
+    if (plan.schemas)
+        lines.push(`| Schemas hash | \`${schemasHash(plan.schemas)}\` |`);
+    const inputs = plan.schemas ? inputRows(plan.schemas) : [];
+    if (inputs.length > 0) {
+        const header = ['| Input | Type | Required | Default | Description |', '| --- | --- | --- | --- | --- |'];
+        lines.push('', ...table('Inputs', inputs.length, [...header, ...inputs]));
+    }
+    return lines;
+}
+function describeModel(outcome) {
+    const { plan } = outcome;
+    const live = plan.existingModel;
+    if (live) {
+        const latest = live.latest_version ? `, latest version ${live.latest_version.number}` : ', no versions yet';
+        return `exists (${escapeText(live.visibility)}${latest}); a new version would be created`;
+    }
+    if (!plan.modelChecked)
+        return 'not checked (no token)';
+    return 'does not exist; it would be created';
 }
 function describeImage(image) {
     const how = image.how === 'verified' ? 'exists in the registry' : `resolved${image.platform ? ` for ${image.platform}` : ''}`;
     return `\`${escapeText(image.reference)}\` (${how})`;
+}
+/** A short, stable fingerprint of the schemas, to tell versions apart at a glance. */
+function schemasHash(schemas) {
+    return `sha256:${(0,external_node_crypto_.createHash)('sha256').update(canonicalJson(schemas)).digest('hex').slice(0, 12)}`;
+}
+/** The input schema's properties in x-order order (then as written), one table row each. */
+function inputRows(schemas) {
+    const input = schemas.prediction.input;
+    const required = new Set(Array.isArray(input.required) ? input.required : []);
+    const entries = Object.entries(input.properties ?? {});
+    const order = (p) => (typeof p['x-order'] === 'number' ? p['x-order'] : Number.POSITIVE_INFINITY);
+    return entries
+        .map(([name, property], index) => ({ name, property, index }))
+        .sort((a, b) => order(a.property) - order(b.property) || a.index - b.index)
+        .map(({ name, property }) => {
+        const type = Array.isArray(property.type) ? property.type.join(' | ') : typeof property.type === 'string' ? property.type : typeof property.$ref === 'string' ? property.$ref.split('/').pop() : 'any';
+        const fallback = 'default' in property ? `\`${escapeText(JSON.stringify(property.default))}\`` : '';
+        const description = typeof property.description === 'string' ? property.description : '';
+        return `| \`${escapeText(name)}\` | ${escapeText(type)} | ${required.has(name) ? 'yes' : ''} | ${fallback} | ${escapeText(description)} |`;
+    });
+}
+function findingsTable(findings) {
+    return [
+        '| Severity | Rule | Location | Message |',
+        '| --- | --- | --- | --- |',
+        ...findings.map((f) => `| ${f.severity} | \`${escapeText(f.rule)}\` | ${escapeText(`${f.file}:${f.line}:${f.column}`)} | ${escapeText(f.message)} |`),
+    ];
+}
+function changesTable(changes) {
+    return [
+        '| | Rule | Location | Was | Change |',
+        '| --- | --- | --- | --- | --- |',
+        ...changes.map((c) => `| ${c.severity === 'notice' ? 'info' : 'breaking'} | \`${escapeText(c.rule)}\` | ${escapeText(`${c.file}:${c.line}:${c.column}`)} | \`${escapeText(c.livePointer ?? '')}\` | ${escapeText(c.message)} |`),
+    ];
+}
+/** A headed table, folded into <details> when it is long. */
+function table(title, count, rows) {
+    if (count <= FOLD_AFTER)
+        return [`### ${escapeText(title)}`, '', ...rows];
+    return [`<details><summary>${escapeText(title)}: ${count}</summary>`, '', ...rows, '', '</details>'];
 }
 function summary_link(text, url) {
     return url ? `[${text}](${url})` : text;
@@ -82510,11 +82602,12 @@ function escapeText(text) {
 
 /** Turns an outcome into workflow annotations, step outputs and the job summary. */
 async function reportToGitHub(outcome, context, options) {
-    for (const finding of outcome.plan.findings)
+    for (const finding of [...outcome.plan.findings, ...outcome.plan.changes])
         annotate(finding, context);
     for (const warning of outcome.warnings)
         core_warning(warning);
     setOutput('findings', String(countErrors(outcome.plan.findings)));
+    setOutput('breaking-changes', String(outcome.plan.breaking));
     if (outcome.plan.digest)
         setOutput('image-digest', outcome.plan.digest);
     const { result } = outcome;
@@ -82533,6 +82626,8 @@ async function reportToGitHub(outcome, context, options) {
     else if (outcome.plan.model) {
         setOutput('model', formatModelId(outcome.plan.model));
     }
+    if (outcome.plan.image)
+        info(`Image: ${outcome.plan.image.reference} (${outcome.plan.image.how})`);
     if (options.summary && process.env.GITHUB_STEP_SUMMARY) {
         try {
             await summary.addRaw(renderSummary(outcome)).write();
@@ -82554,14 +82649,26 @@ function annotate(finding, context) {
 
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(1455);
+// EXTERNAL MODULE: ./node_modules/remove-markdown/index.js
+var remove_markdown = __nccwpck_require__(7641);
+;// CONCATENATED MODULE: ./node_modules/remove-markdown/index.node.mjs
+
+
+/* harmony default export */ const index_node = (remove_markdown);
+
 ;// CONCATENATED MODULE: ./src/github/release-notes.ts
+
 
 
 
 /** The API's limit on `release_notes`. */
 const MAX_RELEASE_NOTES = 255;
-/** The first source that is present wins: input, file, then the pushed tag (or commit). */
-async function chooseReleaseNotes(inputs, context) {
+const NO_SOURCES = { release: async () => undefined, tagMessage: async () => undefined };
+/**
+ * The first source that has notes wins: the release-notes input, release-notes-file, the pushed
+ * tag's GitHub Release, the annotated tag's message, then `Release <tag>`. Markdown becomes plain text.
+ */
+async function chooseReleaseNotes(inputs, context, sources = NO_SOURCES) {
     if (inputs.releaseNotes)
         return fit(inputs.releaseNotes, 'release-notes');
     if (inputs.releaseNotesFile) {
@@ -82573,30 +82680,51 @@ async function chooseReleaseNotes(inputs, context) {
             const code = error.code;
             throw new errors/* UserError */.yo(`release-notes-file: cannot read ${inputs.releaseNotesFile}: ${code === 'ENOENT' ? 'no such file' : String(code ?? error)}`);
         }
-        if (text.trim())
+        if (plainText(text))
             return fit(text, 'release-notes-file');
     }
     const tag = tagName(context);
-    if (tag)
+    if (tag) {
+        const release = await sources.release(tag);
+        if (release && plainText(release.body))
+            return fit(release.body, 'github-release', release.url);
+        const message = await sources.tagMessage(tag);
+        if (message && plainText(message))
+            return fit(message, 'tag-message');
         return fit(`Release ${tag}`, 'tag');
+    }
     return fit(context.sha ? `Release of commit ${context.sha.slice(0, 7)}` : 'Release', 'commit');
 }
-function fit(raw, source) {
-    const text = raw.trim();
-    const cut = cutAtWord(text, MAX_RELEASE_NOTES);
-    return cut === text ? { text, source } : { text: cut, source, cutFrom: [...text].length };
+/** Markdown to one line of plain text. */
+function plainText(markdown) {
+    return index_node(markdown, { gfm: true, useImgAltText: true }).replace(/\s+/g, ' ').trim();
 }
-/** Cuts to at most `max` characters at a word boundary and ends with an ellipsis. */
+function fit(raw, source, url) {
+    const text = plainText(raw);
+    const length = [...text].length;
+    if (length <= MAX_RELEASE_NOTES)
+        return { text, source, ...(url && { url }) };
+    // Long notes end with a link to the full release when there is one.
+    const suffix = url ? ` … ${url}` : '…';
+    const room = MAX_RELEASE_NOTES - [...suffix].length;
+    const cut = room >= 40 ? `${cutWords(text, room)}${suffix}` : `${cutWords(text, MAX_RELEASE_NOTES - 1)}…`;
+    return { text: cut, source, cutFrom: length, ...(url && { url }) };
+}
+/** Cuts to at most `max` characters and ends with an ellipsis, at a word boundary where there is one. */
 function cutAtWord(text, max) {
+    return [...text].length <= max ? text : `${cutWords(text, max - 1)}…`;
+}
+/** The longest start of `text` within `max` characters that ends at a word boundary (or mid-word when none is near). */
+function cutWords(text, max) {
     const chars = [...text];
     if (chars.length <= max)
         return text;
-    const head = chars.slice(0, max - 1);
+    const head = chars.slice(0, max);
     // Already at a boundary when the next character is white space; else back up to the last one.
-    const endsWord = /\s/.test(chars[max - 1] ?? '');
+    const endsWord = /\s/.test(chars[max] ?? '');
     const lastSpace = head.findLastIndex((c) => /\s/.test(c));
     const keep = endsWord ? head.length : lastSpace > max / 2 ? lastSpace : head.length;
-    return `${head.slice(0, keep).join('').trimEnd()}…`;
+    return head.slice(0, keep).join('').trimEnd();
 }
 
 ;// CONCATENATED MODULE: ./src/http/rate-limit.ts
@@ -82694,6 +82822,9 @@ class WriftaiClient {
     }
     async listHardware(pageCap = 10) {
         return collect(this.#items({ operation: 'list hardware', method: 'GET', path: '/hardware' }, pageCap));
+    }
+    async listModelCategories(pageCap = 10) {
+        return collect(this.#items({ operation: 'list model categories', method: 'GET', path: '/model_categories' }, pageCap));
     }
     /** Versions, newest first, reading at most `pageCap` pages. */
     async listVersions(id, pageCap) {
@@ -82805,10 +82936,7 @@ function describeDetail(text) {
 }
 
 ;// CONCATENATED MODULE: ./src/pipeline/published.ts
-/** JSON with object keys sorted at every level, so equal documents compare equal as text. */
-function canonicalJson(value) {
-    return JSON.stringify(value, (_key, v) => v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v);
-}
+
 function sameSchemas(a, b) {
     return canonicalJson(a ?? null) === canonicalJson(b ?? null);
 }
@@ -82850,10 +82978,15 @@ async function applyPlan(plan, client, policy) {
         throw new Error('a publish plan needs a model, schemas, a digest and release notes');
     const id = formatModelId(model);
     const notes = [];
+    const metadataUpdated = Object.keys(plan.metadataPatch ?? {});
+    if (plan.metadataPatch && metadataUpdated.length > 0) {
+        await client.updateModel(model, plan.metadataPatch);
+        notes.push(`updated the model's ${metadataUpdated.join(', ')}`);
+    }
     if (plan.published) {
         const version = plan.published;
         notes.push(`${id}:${version.number} already has this image digest and these schemas; nothing was created`);
-        return { model, modelCreated: false, version, versionCreated: false, notes };
+        return { model, modelCreated: false, version, versionCreated: false, notes, metadataUpdated };
     }
     if (plan.sameDigestVersion !== undefined) {
         notes.push(`${id}:${plan.sameDigestVersion} has this image digest but other schemas, so a new version was created`);
@@ -82866,13 +82999,13 @@ async function applyPlan(plan, client, policy) {
             const found = await findPublished(plan, client);
             if (found) {
                 notes.push(`a concurrent run created ${id} and published this digest as version ${found.number}; nothing was created`);
-                return { model, modelCreated, version: found, versionCreated: false, notes };
+                return { model, modelCreated, version: found, versionCreated: false, notes, metadataUpdated };
             }
         }
     }
     const body = { release_notes: releaseNotes.text, schemas, container_image_digest: digest };
     const version = await createVersionOnce(plan, client, body, policy);
-    return { model, modelCreated, version, versionCreated: true, notes };
+    return { model, modelCreated, version, versionCreated: true, notes, metadataUpdated };
 }
 /** Creates the model; false when it already exists (409), as when two runs race to create it. */
 async function createModelUnlessTaken(client, body, policy) {
@@ -82924,6 +83057,49 @@ async function findPublished(plan, client) {
 }
 function isTransient(error) {
     return error instanceof request/* NetworkError */.Dr || (error instanceof ApiError && (0,request/* isTransientStatus */.Dm)(error.status));
+}
+
+;// CONCATENATED MODULE: ./src/github/release-sources.ts
+
+
+/**
+ * Release notes from GitHub: the Release published for the tag (through the REST API, with
+ * `github-token`) and the annotated tag's message (through git). Either one failing is a warning,
+ * never a failure: notes fall back to `Release <tag>`.
+ */
+function githubReleaseSources(context, githubToken, warn) {
+    return {
+        async release(tag) {
+            if (!githubToken || !context.repository)
+                return undefined;
+            const [owner, repo] = context.repository.split('/');
+            try {
+                // Octokit is loaded only when release notes come from GitHub.
+                const { getOctokit } = await __nccwpck_require__.e(/* import() */ 413).then(__nccwpck_require__.bind(__nccwpck_require__, 2413));
+                const octokit = getOctokit(githubToken, context.apiUrl ? { baseUrl: context.apiUrl } : {});
+                const { data } = await octokit.rest.repos.getReleaseByTag({ owner, repo, tag });
+                return { body: data.body ?? '', url: data.html_url };
+            }
+            catch (error) {
+                // No release for the tag (or only a draft, which is not found by tag) is normal.
+                if (error.status === 404)
+                    return undefined;
+                warn(`the GitHub Release for ${tag} could not be read: ${(0,errors/* errorMessage */.gJ)(error).split('\n')[0]}`);
+                return undefined;
+            }
+        },
+        async tagMessage(tag) {
+            try {
+                const { exitCode, stdout } = await lib_exec/* getExecOutput */.H('git', ['for-each-ref', `refs/tags/${tag}`, '--format=%(objecttype)%00%(contents:subject)%0a%0a%(contents:body)'], { silent: true, ignoreReturnCode: true, cwd: context.workspace });
+                const [type, message] = stdout.split('\0');
+                // A lightweight tag points at a commit: its "message" would be the commit's, not release notes.
+                return exitCode === 0 && type === 'tag' ? message?.trim() || undefined : undefined;
+            }
+            catch {
+                return undefined;
+            }
+        },
+    };
 }
 
 ;// CONCATENATED MODULE: ./node_modules/@humanwhocodes/momoa/dist/momoa.js
@@ -86227,7 +86403,302 @@ function checkParsed(parsed) {
     const validated = validateSchemas(parsed.document);
     const findings = [...parsed.findings, ...validated.findings].sort((a, b) => a.line - b.line || a.column - b.column);
     const valid = findings.every((f) => f.severity !== 'error');
-    return valid ? { findings, schemas: validated.schemas } : { findings };
+    return valid ? { findings, schemas: validated.schemas, document: parsed.document } : { findings, document: parsed.document };
+}
+
+;// CONCATENATED MODULE: ./src/schemas/diff.ts
+
+
+
+const INFO = new Set(['input-added', 'output-added', 'default-changed', 'annotation-changed']);
+/**
+ * What changed between the live version's schemas and the local ones, from the callers' side:
+ * narrowing an input or widening an output breaks them; the rest is information. `$ref`s are
+ * resolved before comparing.
+ */
+function diffSchemas(live, local) {
+    const changes = [];
+    for (const section of ['prediction', 'training']) {
+        const l = live[section];
+        const n = local[section];
+        if (!l || !n)
+            continue;
+        for (const side of ['input', 'output']) {
+            if (!walk_isObject(l[side]) || !walk_isObject(n[side]))
+                continue;
+            const pointer = `/${section}/${side}`;
+            new Comparison(side, l[side], n[side], changes).compare(l[side], n[side], pointer, pointer, 0);
+        }
+    }
+    return changes;
+}
+class Comparison {
+    #side;
+    #liveRoot;
+    #localRoot;
+    #changes;
+    #seen = new WeakMap();
+    constructor(side, liveRoot, localRoot, changes) {
+        this.#side = side;
+        this.#liveRoot = liveRoot;
+        this.#localRoot = localRoot;
+        this.#changes = changes;
+    }
+    compare(liveNode, localNode, livePointer, pointer, depth) {
+        const L = resolve(liveNode, this.#liveRoot);
+        const N = resolve(localNode, this.#localRoot);
+        if (!L || !N || depth > 32)
+            return;
+        // Recursive schemas meet themselves again through $ref: each pair of definitions is compared once.
+        const seen = this.#seen.get(identity(liveNode, this.#liveRoot)) ?? new WeakSet();
+        const local = identity(localNode, this.#localRoot);
+        if (seen.has(local))
+            return;
+        seen.add(local);
+        this.#seen.set(identity(liveNode, this.#liveRoot), seen);
+        const add = (rule, message) => this.#changes.push({ rule, breaking: !INFO.has(rule), message, pointer, livePointer });
+        const where = describePath(pointer);
+        if (this.#side === 'input')
+            this.#inputRules(L, N, where, add);
+        else
+            this.#outputRules(L, N, where, add);
+        this.#properties(L, N, livePointer, pointer, depth);
+        if (walk_isObject(L.items) || walk_isObject(N.items))
+            this.compare(L.items, N.items, `${livePointer}/items`, `${pointer}/items`, depth + 1);
+    }
+    #inputRules(L, N, where, add) {
+        const lost = typesOf(L).filter((t) => !accepts(typesOf(N), t));
+        if (lost.length > 0)
+            add('type-narrowed', `${where} no longer accepts ${lost.join(', ')}`);
+        else if (typesOf(L).length === 0 && typesOf(N).length > 0)
+            add('type-narrowed', `${where} now accepts only ${typesOf(N).join(', ')}`);
+        if (Array.isArray(L.enum) && Array.isArray(N.enum)) {
+            const kept = N.enum;
+            const removed = L.enum.filter((v) => !kept.some((w) => same(v, w)));
+            if (removed.length > 0)
+                add('enum-value-removed', `${where} no longer accepts ${removed.map((v) => JSON.stringify(v)).join(', ')}`);
+        }
+        else if (!Array.isArray(L.enum) && Array.isArray(N.enum)) {
+            add('enum-added', `${where} now accepts only ${N.enum.map((v) => JSON.stringify(v)).join(', ')}`);
+        }
+        for (const [keyword, rule] of [['minimum', 'minimum-raised'], ['exclusiveMinimum', 'minimum-raised']]) {
+            if (typeof N[keyword] === 'number' && (typeof L[keyword] !== 'number' || N[keyword] > L[keyword]))
+                add(rule, `${where}: "${keyword}" ${describeBound(L[keyword], N[keyword])}`);
+        }
+        for (const [keyword, rule] of [['maximum', 'maximum-lowered'], ['exclusiveMaximum', 'maximum-lowered']]) {
+            if (typeof N[keyword] === 'number' && (typeof L[keyword] !== 'number' || N[keyword] < L[keyword]))
+                add(rule, `${where}: "${keyword}" ${describeBound(L[keyword], N[keyword])}`);
+        }
+        for (const keyword of ['minLength', 'minItems']) {
+            if (typeof N[keyword] === 'number' && N[keyword] > (typeof L[keyword] === 'number' ? L[keyword] : 0))
+                add('length-tightened', `${where}: "${keyword}" ${describeBound(L[keyword], N[keyword])}`);
+        }
+        for (const keyword of ['maxLength', 'maxItems']) {
+            if (typeof N[keyword] === 'number' && (typeof L[keyword] !== 'number' || N[keyword] < L[keyword]))
+                add('length-tightened', `${where}: "${keyword}" ${describeBound(L[keyword], N[keyword])}`);
+        }
+        if (typeof N.pattern === 'string' && N.pattern !== L.pattern)
+            add('pattern-changed', `${where}: "pattern" ${describeBound(L.pattern, N.pattern)}`);
+        if (typeof N.format === 'string' && N.format !== L.format)
+            add('format-changed', `${where}: "format" ${describeBound(L.format, N.format)}`);
+        if (N.additionalProperties === false && L.additionalProperties !== false)
+            add('additional-properties-closed', `${where} no longer accepts properties it does not list ("additionalProperties": false)`);
+    }
+    #outputRules(L, N, where, add) {
+        const lTypes = typesOf(L);
+        const gained = typesOf(N).filter((t) => !accepts(lTypes, t));
+        if (gained.includes('null') && !lTypes.includes('null'))
+            add('output-nullable', `${where} can now be null`);
+        const others = gained.filter((t) => t !== 'null');
+        if (others.length > 0 || (lTypes.length > 0 && typesOf(N).length === 0)) {
+            add('output-type-changed', `${where} can now be ${others.length > 0 ? others.join(', ') : 'any type'} (was ${lTypes.join(', ')})`);
+        }
+        if (Array.isArray(L.enum)) {
+            const before = L.enum;
+            const added = Array.isArray(N.enum) ? N.enum.filter((v) => !before.some((w) => same(v, w))) : undefined;
+            if (!added)
+                add('output-enum-value-added', `${where} is no longer limited to ${L.enum.map((v) => JSON.stringify(v)).join(', ')}`);
+            else if (added.length > 0)
+                add('output-enum-value-added', `${where} can now be ${added.map((v) => JSON.stringify(v)).join(', ')}`);
+        }
+    }
+    #properties(L, N, livePointer, pointer, depth) {
+        const lProps = walk_isObject(L.properties) ? L.properties : {};
+        const nProps = walk_isObject(N.properties) ? N.properties : {};
+        const lRequired = new Set(Array.isArray(L.required) ? L.required : []);
+        const nRequired = new Set(Array.isArray(N.required) ? N.required : []);
+        const at = (base, name) => `${base}/properties/${escapePointer(name)}`;
+        const push = (rule, name, message, inLive, inLocal) => this.#changes.push({ rule, breaking: !INFO.has(rule), message, pointer: inLocal ? at(pointer, name) : pointer, livePointer: inLive ? at(livePointer, name) : livePointer });
+        const added = Object.keys(nProps).filter((name) => !(name in lProps));
+        for (const name of Object.keys(lProps)) {
+            const path = describePath(at(pointer, name));
+            if (!(name in nProps)) {
+                if (this.#side === 'input') {
+                    const renamed = added.find((candidate) => sameShape(resolve(lProps[name], this.#liveRoot), resolve(nProps[candidate], this.#localRoot)));
+                    push('input-removed', name, `input ${path} was removed${renamed ? ` (renamed to "${renamed}"?)` : ''}; callers that send it will fail`, true, false);
+                }
+                else {
+                    push('output-removed', name, `output ${path} was removed; callers that read it will break`, true, false);
+                }
+                continue;
+            }
+            if (this.#side === 'input' && nRequired.has(name) && !lRequired.has(name))
+                push('input-now-required', name, `input ${path} is now required`, true, true);
+            if (this.#side === 'output' && lRequired.has(name) && !nRequired.has(name))
+                push('output-now-optional', name, `output ${path} is no longer always present`, true, true);
+            this.#annotations(lProps[name], nProps[name], name, path, push);
+            this.compare(lProps[name], nProps[name], at(livePointer, name), at(pointer, name), depth + 1);
+        }
+        for (const name of added) {
+            const path = describePath(at(pointer, name));
+            const property = resolve(nProps[name], this.#localRoot);
+            if (this.#side === 'input' && nRequired.has(name) && !(property && 'default' in property)) {
+                push('input-new-required', name, `new input ${path} is required and has no default; callers that do not send it will fail`, false, true);
+            }
+            else {
+                push(this.#side === 'input' ? 'input-added' : 'output-added', name, `new ${this.#side} ${path}`, false, true);
+            }
+        }
+    }
+    #annotations(liveNode, localNode, name, path, push) {
+        const L = walk_isObject(liveNode) ? liveNode : {};
+        const N = walk_isObject(localNode) ? localNode : {};
+        if ('default' in L && 'default' in N && !same(L.default, N.default)) {
+            push('default-changed', name, `${path}: default ${JSON.stringify(L.default)} → ${JSON.stringify(N.default)}`, true, true);
+        }
+        const keys = new Set([...Object.keys(L), ...Object.keys(N)].filter((k) => k === 'title' || k === 'description' || k.startsWith('x-')));
+        const changed = [...keys].filter((k) => !same(L[k], N[k]));
+        if (changed.length > 0)
+            push('annotation-changed', name, `${path}: ${changed.map((k) => `"${k}"`).join(', ')} changed`, true, true);
+    }
+}
+/** Follows local `$ref`s (siblings override the target, as 2020-12 applies both). */
+function resolve(node, root) {
+    let current = node;
+    for (let hops = 0; walk_isObject(current) && typeof current.$ref === 'string' && current.$ref.startsWith('#') && hops < 32; hops++) {
+        const { $ref, ...siblings } = current;
+        const target = lookup(root, $ref.slice(1));
+        if (!walk_isObject(target))
+            return siblings;
+        current = { ...target, ...siblings };
+    }
+    return walk_isObject(current) ? current : undefined;
+}
+/** The object a node stands for: the last `$ref` target it leads to, or itself. */
+function identity(node, root) {
+    let current = node;
+    for (let hops = 0; walk_isObject(current) && typeof current.$ref === 'string' && current.$ref.startsWith('#') && hops < 32; hops++) {
+        const target = lookup(root, current.$ref.slice(1));
+        if (!walk_isObject(target))
+            break;
+        current = target;
+    }
+    return walk_isObject(current) ? current : root;
+}
+function lookup(root, fragment) {
+    if (fragment === '')
+        return root;
+    let node = root;
+    for (const segment of decodeURIComponent(fragment).slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))) {
+        node = walk_isObject(node) ? node[segment] : Array.isArray(node) ? node[Number(segment)] : undefined;
+    }
+    return node;
+}
+function typesOf(schema) {
+    if (typeof schema.type === 'string')
+        return [schema.type];
+    if (Array.isArray(schema.type))
+        return schema.type.filter((t) => typeof t === 'string');
+    return [];
+}
+/** Whether a schema of `types` (empty: any) accepts values of type `t`; numbers include integers. */
+function accepts(types, t) {
+    return types.length === 0 || types.includes(t) || (t === 'integer' && types.includes('number'));
+}
+function sameShape(a, b) {
+    return !!a && !!b && JSON.stringify(typesOf(a)) === JSON.stringify(typesOf(b));
+}
+function same(a, b) {
+    return canonicalJson(a) === canonicalJson(b);
+}
+function describeBound(before, after) {
+    return before === undefined ? `added (${JSON.stringify(after)})` : `${JSON.stringify(before)} → ${JSON.stringify(after)}`;
+}
+/** `/prediction/input/properties/a/items/properties/b` → `"a[].b"`. */
+function describePath(pointer) {
+    const parts = pointer.split('/').slice(3);
+    let path = '';
+    for (let i = 0; i < parts.length; i++) {
+        if (parts[i] === 'properties' && parts[i + 1] !== undefined)
+            path += `${path ? '.' : ''}${parts[++i].replace(/~1/g, '/').replace(/~0/g, '~')}`;
+        else if (parts[i] === 'items')
+            path += '[]';
+    }
+    return path ? `"${path}"` : 'the root';
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/model-metadata.ts
+
+
+
+/** The metadata the inputs set, as the API names it; fields whose input is empty are left out. */
+async function metadataFromInputs(inputs) {
+    return {
+        ...(inputs.description !== undefined && { description: inputs.description }),
+        ...(inputs.sourceUrl !== undefined && { source_url: inputs.sourceUrl }),
+        ...(inputs.licenseUrl !== undefined && { license_url: inputs.licenseUrl }),
+        ...(inputs.paperUrl !== undefined && { paper_url: inputs.paperUrl }),
+        ...(inputs.categories !== undefined && { category_slugs: inputs.categories }),
+        ...(inputs.overviewFile !== undefined && { overview: await readOverview(inputs.overviewFile) }),
+    };
+}
+async function readOverview(file) {
+    try {
+        return await (0,promises_.readFile)(file, 'utf8');
+    }
+    catch (error) {
+        const code = error.code;
+        throw new errors/* UserError */.yo(`overview-file: cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : String(code ?? error)}`);
+    }
+}
+/** The body to create the missing model with, after checking every value the API would refuse. */
+async function planModelCreation(inputs, model, client) {
+    const id = formatModelId(model);
+    if (!inputs.createModel)
+        throw new errors/* UserError */.yo(`model ${id} does not exist and create-model is false; create it first or set create-model: true`);
+    const [hardware, user] = await Promise.all([client.listHardware(), client.getUser()]);
+    const known = hardware.map((h) => h.identifier);
+    if (!inputs.hardware)
+        throw new errors/* UserError */.yo(`hardware: required to create the missing model ${id}${known.length ? `; one of: ${known.join(', ')}` : ''}`);
+    if (known.length > 0 && !known.includes(inputs.hardware))
+        throw new errors/* UserError */.yo(`hardware: "${inputs.hardware}" is not a WriftAI hardware identifier; one of: ${known.join(', ')}`);
+    if (user.username !== model.owner) {
+        throw new errors/* UserError */.yo(`model ${id} does not exist, and it cannot be created: the token belongs to "${user.username}", and models are created under the token's user; use model: ${user.username}/${model.name} or a token of "${model.owner}"`);
+    }
+    await checkCategories(inputs.categories, client);
+    return { name: model.name, hardware_identifier: inputs.hardware, visibility: inputs.visibility, ...(await metadataFromInputs(inputs)) };
+}
+/** Only the metadata fields whose input differs from the live model: what sync-metadata patches. */
+async function planMetadataSync(inputs, live, client) {
+    const wanted = { ...(await metadataFromInputs(inputs)), visibility: inputs.visibility };
+    const patch = {};
+    for (const [field, value] of Object.entries(wanted)) {
+        const current = field === 'category_slugs' ? (live.categories ?? []).map((c) => c.slug) : live[field];
+        const same = Array.isArray(value) && Array.isArray(current) ? [...value].sort().join('\n') === [...current].sort().join('\n') : (current ?? null) === (value ?? null);
+        if (!same)
+            Object.assign(patch, { [field]: value });
+    }
+    if (patch.category_slugs)
+        await checkCategories(patch.category_slugs, client);
+    return patch;
+}
+async function checkCategories(slugs, client) {
+    if (!slugs?.length)
+        return;
+    const known = (await client.listModelCategories()).map((c) => c.slug);
+    const unknown = slugs.filter((slug) => !known.includes(slug));
+    if (unknown.length > 0)
+        throw new errors/* UserError */.yo(`categories: ${unknown.map((s) => `"${s}"`).join(', ')} ${unknown.length === 1 ? 'is not a' : 'are not'} WriftAI category; one of: ${known.join(', ')}`);
 }
 
 ;// CONCATENATED MODULE: ./src/pipeline/plan.ts
@@ -86238,41 +86709,58 @@ function checkParsed(parsed) {
 
 
 
+
+
+
 async function makePlan(inputs, context, deps) {
     const schemasFile = displayPath(inputs.schemasFile, context.workspace);
-    const { findings, schemas } = await checkSchemasFile(inputs.schemasFile, schemasFile);
+    const warnings = [];
+    const { findings, schemas, document } = await checkSchemasFile(inputs.schemasFile, schemasFile);
     const plan = {
         mode: inputs.mode,
         schemasFile,
         findings,
+        changes: [],
+        breaking: 0,
         schemas,
-        releaseNotes: await chooseReleaseNotes(inputs, context),
+        releaseNotes: await chooseReleaseNotes(inputs, context, githubReleaseSources(context, inputs.githubToken, (w) => warnings.push(w))),
         digest: inputs.imageDigest ?? inputs.image?.digest,
         model: inputs.model,
+        modelChecked: false,
         scanVersions: inputs.scanVersions,
-        warnings: [],
+        warnings,
     };
     if (countErrors(findings) > 0)
         return plan;
-    const imageTask = inputs.image ? resolveImageInput(inputs.image, inputs, deps) : undefined;
-    if (inputs.mode !== 'publish') {
-        // Planning only: a digest that cannot be resolved here (no registry credentials on a pull request) is a warning.
-        await imageTask?.then((image) => Object.assign(plan, { image, digest: image.digest }), (error) => plan.warnings.push(`the image digest could not be resolved: ${(0,errors/* errorMessage */.gJ)(error)}`));
-        return plan;
-    }
+    const publishing = inputs.mode === 'publish';
     const { client } = deps;
-    if (!client || !inputs.model)
-        throw new Error('publishing needs a WriftAI client and a model');
+    const model = inputs.model;
     // The registry and the model are looked up at the same time.
-    const [existing, image] = await Promise.all([client.getModel(inputs.model), imageTask]);
-    plan.existingModel = existing;
+    const imageTask = inputs.image ? resolveImageInput(inputs.image, inputs, deps) : undefined;
+    const modelTask = client && model ? readModel(client, model, publishing, warnings) : undefined;
+    const [image, existing] = await Promise.all([
+        // Planning only, a digest that cannot be resolved (no registry credentials on a pull request) is a warning.
+        publishing ? imageTask : imageTask?.catch((error) => void warnings.push(`the image digest could not be resolved: ${(0,errors/* errorMessage */.gJ)(error)}`)),
+        modelTask,
+    ]);
     if (image)
         Object.assign(plan, { image, digest: image.digest });
+    if (modelTask)
+        Object.assign(plan, { existingModel: existing ?? undefined, modelChecked: existing !== null });
+    if (plan.existingModel && schemas && document)
+        compareWithLive(plan, plan.existingModel, schemas, document, inputs.failOnBreaking);
+    if (!publishing)
+        return plan;
+    if (!client || !model)
+        throw new Error('publishing needs a WriftAI client and a model');
     if (!plan.existingModel) {
-        plan.createModel = await planModelCreation(inputs, inputs.model, client);
+        plan.createModel = await planModelCreation(inputs, model, client);
+        return plan;
     }
-    else if (plan.digest) {
-        const match = await findVersionByDigest(client, inputs.model, plan.digest, plan.existingModel, inputs.scanVersions);
+    if (inputs.syncMetadata)
+        plan.metadataPatch = await planMetadataSync(inputs, plan.existingModel, client);
+    if (plan.digest) {
+        const match = await findVersionByDigest(client, model, plan.digest, plan.existingModel, inputs.scanVersions);
         if (match && sameSchemas(match.schemas, schemas))
             plan.published = match;
         else if (match)
@@ -86280,28 +86768,41 @@ async function makePlan(inputs, context, deps) {
     }
     return plan;
 }
-async function planModelCreation(inputs, model, client) {
-    const id = formatModelId(model);
-    if (!inputs.createModel)
-        throw new errors/* UserError */.yo(`model ${id} does not exist and create-model is false; create it first or set create-model: true`);
-    if (!inputs.hardware) {
-        const hardware = await client.listHardware();
-        const choices = hardware.map((h) => h.identifier).join(', ');
-        throw new errors/* UserError */.yo(`hardware: required to create the missing model ${id}${choices ? `; one of: ${choices}` : ''}`);
+/** The live model; undefined when missing; null when it could not be read in validate mode (which only warns). */
+async function readModel(client, model, publishing, warnings) {
+    if (publishing)
+        return client.getModel(model);
+    try {
+        return await client.getModel(model);
     }
-    const user = await client.getUser();
-    if (user.username !== model.owner) {
-        throw new errors/* UserError */.yo(`model ${id} does not exist, and it cannot be created: the token belongs to "${user.username}", and models are created under the token's user; use model: ${user.username}/${model.name} or a token of "${model.owner}"`);
+    catch (error) {
+        if (!(error instanceof ApiError))
+            throw error;
+        warnings.push(`the live model could not be read, so breaking changes were not checked: ${error.message}`);
+        return null;
     }
-    return {
-        name: model.name,
-        hardware_identifier: inputs.hardware,
-        visibility: inputs.visibility,
-        ...(inputs.description !== undefined && { description: inputs.description }),
-        ...(inputs.sourceUrl !== undefined && { source_url: inputs.sourceUrl }),
-        ...(inputs.licenseUrl !== undefined && { license_url: inputs.licenseUrl }),
-        ...(inputs.paperUrl !== undefined && { paper_url: inputs.paperUrl }),
-    };
+}
+/** Annotates what the local schemas change against the live version, breaking changes first. */
+function compareWithLive(plan, live, schemas, document, failOnBreaking) {
+    const liveSchemas = live.latest_version?.schemas;
+    if (!liveSchemas)
+        return;
+    const version = `${live.owner.username}/${live.name}:${live.latest_version.number}`;
+    const changes = diffSchemas(liveSchemas, schemas).sort((a, b) => Number(b.breaking) - Number(a.breaking));
+    plan.breaking = changes.filter((c) => c.breaking).length;
+    plan.changes = changes.map((change) => {
+        const at = document.locate(change.pointer);
+        return {
+            severity: change.breaking ? (failOnBreaking ? 'error' : 'warning') : 'notice',
+            rule: change.rule,
+            message: `${change.message} (compared with ${version})`,
+            pointer: change.pointer,
+            livePointer: change.livePointer,
+            file: document.file,
+            line: at.line,
+            column: at.column,
+        };
+    });
 }
 /** Loaded only when there is an image to resolve, so that a run without one starts faster. */
 async function resolveImageInput(image, inputs, deps) {
@@ -86353,7 +86854,8 @@ async function runPipeline(inputs, context, deps = {}) {
         limiter: new TokenBucket({ perSecond: API_REQUESTS_PER_SECOND, burst: API_BURST }),
         ...deps.policy,
     });
-    const client = inputs.mode === 'publish' ? new WriftaiClient({ baseUrl: inputs.apiUrl.href, token: inputs.token, policy }) : undefined;
+    // Validate mode reads the live model only with a token, and never writes.
+    const client = inputs.mode === 'publish' || inputs.token ? new WriftaiClient({ baseUrl: inputs.apiUrl.href, token: inputs.token, policy }) : undefined;
     try {
         const plan = await makePlan(inputs, context, { client, registryPolicy: { ...policy, limiter: undefined }, env: deps.env });
         const warnings = [...plan.warnings];
@@ -86364,6 +86866,9 @@ async function runPipeline(inputs, context, deps = {}) {
         const errors = countErrors(plan.findings);
         if (errors > 0) {
             return { plan, warnings, failure: `${plan.schemasFile} has ${errors} error${errors === 1 ? '' : 's'}${plan.mode === 'publish' ? '; nothing was published' : ''}` };
+        }
+        if (inputs.failOnBreaking && plan.breaking > 0) {
+            return { plan, warnings, failure: `${plan.breaking} breaking change${plan.breaking === 1 ? '' : 's'} against the live version${plan.mode === 'publish' ? '; nothing was published' : ''}` };
         }
         if (plan.mode !== 'publish' || !client)
             return { plan, warnings };
@@ -86386,7 +86891,7 @@ async function runPipeline(inputs, context, deps = {}) {
 /** The action: read inputs, run the pipeline, report. Exported so tests can call it. */
 async function run(deps = {}) {
     // Mask before anything can print: a bad input must not echo a credential.
-    for (const secret of [getInput('token'), process.env.WRIFTAI_ACCESS_TOKEN, getInput('registry-password')]) {
+    for (const secret of [getInput('token'), process.env.WRIFTAI_ACCESS_TOKEN, getInput('registry-password'), getInput('github-token')]) {
         if (secret?.trim())
             core_setSecret(secret.trim());
     }
@@ -88629,6 +89134,110 @@ module.exports = {
 
 /***/ }),
 
+/***/ 7641:
+/***/ ((module) => {
+
+module.exports = function(md, options) {
+  options = options || {};
+  options.listUnicodeChar = options.hasOwnProperty('listUnicodeChar') ? options.listUnicodeChar : false;
+  options.stripListLeaders = options.hasOwnProperty('stripListLeaders') ? options.stripListLeaders : true;
+  options.gfm = options.hasOwnProperty('gfm') ? options.gfm : true;
+  options.useImgAltText = options.hasOwnProperty('useImgAltText') ? options.useImgAltText : true;
+  options.abbr = options.hasOwnProperty('abbr') ? options.abbr : false;
+  options.replaceLinksWithURL = options.hasOwnProperty('replaceLinksWithURL') ? options.replaceLinksWithURL : false;
+  options.separateLinksAndTexts = options.hasOwnProperty('separateLinksAndTexts') ? options.separateLinksAndTexts : null;
+  options.htmlTagsToSkip = options.hasOwnProperty('htmlTagsToSkip') ? options.htmlTagsToSkip : [];
+  options.throwError = options.hasOwnProperty('throwError') ? options.throwError : false;
+
+  var output = md || '';
+
+  // Remove horizontal rules (stripListHeaders conflict with this rule, which is why it has been moved to the top)
+  output = output.replace(/^ {0,3}((?:-[\t ]*){3,}|(?:_[ \t]*){3,}|(?:\*[ \t]*){3,})(?:\n+|$)/gm, '');
+
+  try {
+    if (options.stripListLeaders) {
+      if (options.listUnicodeChar)
+        output = output.replace(/^([\s\t]*)([\*\-\+]|\d+\.)\s+/gm, options.listUnicodeChar + ' $1');
+      else
+        output = output.replace(/^([\s\t]*)([\*\-\+]|\d+\.)\s+/gm, '$1');
+    }
+    if (options.gfm) {
+      output = output
+      // Header
+        .replace(/\n={2,}/g, '\n')
+        // Fenced codeblocks
+        .replace(/~{3}.*\n/g, '')
+        // Strikethrough
+        .replace(/~~/g, '')
+        // Fenced codeblocks with backticks
+        .replace(/```(?:.*)\n([\s\S]*?)```/g, (_, code) => code.trim());
+    }
+    if (options.abbr) {
+      // Remove abbreviations
+      output = output.replace(/\*\[.*\]:.*\n/, '');
+    }
+
+    let htmlReplaceRegex = /<[^>]*>/g
+    if (options.htmlTagsToSkip && options.htmlTagsToSkip.length > 0) {
+      // Create a regex that matches tags not in htmlTagsToSkip
+      const joinedHtmlTagsToSkip = options.htmlTagsToSkip.join('|')
+      htmlReplaceRegex = new RegExp(
+        `<(?!\/?(${joinedHtmlTagsToSkip})(?=>|\s[^>]*>))[^>]*>`,
+        'g',
+      )
+    }
+
+    if (options.separateLinksAndTexts) {
+      output = output.replace(/\[([^\]]+)\]\(([^)]+)\)/g, '$1' + options.separateLinksAndTexts + '$2');
+    }
+
+    output = output
+      // Remove HTML tags
+      .replace(htmlReplaceRegex, '')
+      // Remove setext-style headers
+      .replace(/^[=\-]{2,}\s*$/g, '')
+      // Remove footnotes?
+      .replace(/\[\^.+?\](\: .*?$)?/g, '')
+      .replace(/\s{0,2}\[.*?\]: .*?$/g, '')
+      // Remove images
+      .replace(/\!\[(.*?)\][\[\(].*?[\]\)]/g, options.useImgAltText ? '$1' : '')
+      // Remove inline links
+      .replace(/\[([\s\S]*?)\]\s*[\(\[](.*?)[\)\]]/g, options.replaceLinksWithURL ? '$2' : '$1')
+      // Remove blockquotes
+      .replace(/^(\n)?\s{0,3}>\s?/gm, '$1')
+      // .replace(/(^|\n)\s{0,3}>\s?/g, '\n\n')
+      // Remove reference-style links?
+      .replace(/^\s{1,2}\[(.*?)\]: (\S+)( ".*?")?\s*$/g, '')
+      // Remove atx-style headers
+      .replace(/^(\n)?\s{0,}#{1,6}\s*( (.+))? +#+$|^(\n)?\s{0,}#{1,6}\s*( (.+))?$/gm, '$1$3$4$6')
+      // Remove * emphasis
+      .replace(/([\*]+)(\S)(.*?\S)??\1/g, '$2$3')
+      // Remove _ emphasis. Unlike *, _ emphasis gets rendered only if
+      //   1. Either there is a whitespace character before opening _ and after closing _.
+      //   2. Or _ is at the start/end of the string.
+      .replace(/(^|\W)([_]+)(\S)(.*?\S)??\2($|\W)/g, '$1$3$4$5')
+      // Remove single-line code blocks (already handled multiline above in gfm section)
+      .replace(/(`{3,})(.*?)\1/gm, '$2')
+      // Remove inline code
+      .replace(/`(.+?)`/g, '$1')
+      // // Replace two or more newlines with exactly two? Not entirely sure this belongs here...
+      // .replace(/\n{2,}/g, '\n\n')
+      // // Remove newlines in a paragraph
+      // .replace(/(\S+)\n\s*(\S+)/g, '$1 $2')
+      // Replace strike through
+      .replace(/~(.*?)~/g, '$1');
+  } catch(e) {
+    if (options.throwError) throw e;
+
+    console.error("remove-markdown encountered error: %s", e);
+    return md;
+  }
+  return output;
+};
+
+
+/***/ }),
+
 /***/ 2876:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
@@ -89871,7 +90480,7 @@ module.exports = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/dra
 /******/ 	// Execute the module function
 /******/ 	var threw = true;
 /******/ 	try {
-/******/ 		__webpack_modules__[moduleId](module, module.exports, __nccwpck_require__);
+/******/ 		__webpack_modules__[moduleId].call(module.exports, module, module.exports, __nccwpck_require__);
 /******/ 		threw = false;
 /******/ 	} finally {
 /******/ 		if(threw) delete __webpack_module_cache__[moduleId];

@@ -12,6 +12,8 @@ export interface Finding {
   line: number
   /** 1-based. */
   column: number
+  /** For a change against the live version: where it was there. */
+  livePointer?: string
 }
 
 export function countErrors(findings: readonly Finding[]): number {

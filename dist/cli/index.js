@@ -51825,7 +51825,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5377);
+/* harmony import */ var _cli_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5350);
 
 process.exitCode = await (0,_cli_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runCli */ .a)(process.argv.slice(2));
 
@@ -51834,7 +51834,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5377:
+/***/ 5350:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -51864,6 +51864,7 @@ function readRunContext(env = process.env) {
         eventName: value('GITHUB_EVENT_NAME'),
         repository: value('GITHUB_REPOSITORY'),
         serverUrl: value('GITHUB_SERVER_URL'),
+        apiUrl: value('GITHUB_API_URL'),
         workspace: value('GITHUB_WORKSPACE'),
     };
 }
@@ -52010,10 +52011,22 @@ function readInputs(source, options) {
         maxAttempts: integer('max-attempts', 4, 1, 10),
         scanVersions: integer('scan-versions', 50, 0, 1000),
         summary: booleanInput('summary', text('summary'), true, problem),
+        githubToken: text('github-token'),
+        failOnBreaking: booleanInput('fail-on-breaking', text('fail-on-breaking'), false, problem),
+        syncMetadata: booleanInput('sync-metadata', text('sync-metadata'), false, problem),
+        categories: text('categories') === undefined ? undefined : parseList(source('categories')),
+        overviewFile: text('overview-file'),
     };
     if (problems.length > 0)
         throw new errors/* InputError */.dz(problems);
     return inputs;
+}
+/** A list input: one item per line or comma, blanks dropped. */
+function parseList(value) {
+    return value
+        .split(/[\n,]/)
+        .map((item) => item.trim())
+        .filter(Boolean);
 }
 function oneOf(value, allowed) {
     return allowed.includes(value) ? value : undefined;
@@ -52058,14 +52071,26 @@ function isHttpUrl(value) {
 var request = __nccwpck_require__(7777);
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(1455);
+// EXTERNAL MODULE: ./node_modules/remove-markdown/index.js
+var remove_markdown = __nccwpck_require__(7641);
+;// CONCATENATED MODULE: ./node_modules/remove-markdown/index.node.mjs
+
+
+/* harmony default export */ const index_node = (remove_markdown);
+
 ;// CONCATENATED MODULE: ./src/github/release-notes.ts
+
 
 
 
 /** The API's limit on `release_notes`. */
 const MAX_RELEASE_NOTES = 255;
-/** The first source that is present wins: input, file, then the pushed tag (or commit). */
-async function chooseReleaseNotes(inputs, context) {
+const NO_SOURCES = { release: async () => undefined, tagMessage: async () => undefined };
+/**
+ * The first source that has notes wins: the release-notes input, release-notes-file, the pushed
+ * tag's GitHub Release, the annotated tag's message, then `Release <tag>`. Markdown becomes plain text.
+ */
+async function chooseReleaseNotes(inputs, context, sources = NO_SOURCES) {
     if (inputs.releaseNotes)
         return fit(inputs.releaseNotes, 'release-notes');
     if (inputs.releaseNotesFile) {
@@ -52077,30 +52102,51 @@ async function chooseReleaseNotes(inputs, context) {
             const code = error.code;
             throw new errors/* UserError */.yo(`release-notes-file: cannot read ${inputs.releaseNotesFile}: ${code === 'ENOENT' ? 'no such file' : String(code ?? error)}`);
         }
-        if (text.trim())
+        if (plainText(text))
             return fit(text, 'release-notes-file');
     }
     const tag = tagName(context);
-    if (tag)
+    if (tag) {
+        const release = await sources.release(tag);
+        if (release && plainText(release.body))
+            return fit(release.body, 'github-release', release.url);
+        const message = await sources.tagMessage(tag);
+        if (message && plainText(message))
+            return fit(message, 'tag-message');
         return fit(`Release ${tag}`, 'tag');
+    }
     return fit(context.sha ? `Release of commit ${context.sha.slice(0, 7)}` : 'Release', 'commit');
 }
-function fit(raw, source) {
-    const text = raw.trim();
-    const cut = cutAtWord(text, MAX_RELEASE_NOTES);
-    return cut === text ? { text, source } : { text: cut, source, cutFrom: [...text].length };
+/** Markdown to one line of plain text. */
+function plainText(markdown) {
+    return index_node(markdown, { gfm: true, useImgAltText: true }).replace(/\s+/g, ' ').trim();
 }
-/** Cuts to at most `max` characters at a word boundary and ends with an ellipsis. */
+function fit(raw, source, url) {
+    const text = plainText(raw);
+    const length = [...text].length;
+    if (length <= MAX_RELEASE_NOTES)
+        return { text, source, ...(url && { url }) };
+    // Long notes end with a link to the full release when there is one.
+    const suffix = url ? ` … ${url}` : '…';
+    const room = MAX_RELEASE_NOTES - [...suffix].length;
+    const cut = room >= 40 ? `${cutWords(text, room)}${suffix}` : `${cutWords(text, MAX_RELEASE_NOTES - 1)}…`;
+    return { text: cut, source, cutFrom: length, ...(url && { url }) };
+}
+/** Cuts to at most `max` characters and ends with an ellipsis, at a word boundary where there is one. */
 function cutAtWord(text, max) {
+    return [...text].length <= max ? text : `${cutWords(text, max - 1)}…`;
+}
+/** The longest start of `text` within `max` characters that ends at a word boundary (or mid-word when none is near). */
+function cutWords(text, max) {
     const chars = [...text];
     if (chars.length <= max)
         return text;
-    const head = chars.slice(0, max - 1);
+    const head = chars.slice(0, max);
     // Already at a boundary when the next character is white space; else back up to the last one.
-    const endsWord = /\s/.test(chars[max - 1] ?? '');
+    const endsWord = /\s/.test(chars[max] ?? '');
     const lastSpace = head.findLastIndex((c) => /\s/.test(c));
     const keep = endsWord ? head.length : lastSpace > max / 2 ? lastSpace : head.length;
-    return `${head.slice(0, keep).join('').trimEnd()}…`;
+    return head.slice(0, keep).join('').trimEnd();
 }
 
 ;// CONCATENATED MODULE: ./src/http/rate-limit.ts
@@ -52196,6 +52242,9 @@ class WriftaiClient {
     }
     async listHardware(pageCap = 10) {
         return collect(this.#items({ operation: 'list hardware', method: 'GET', path: '/hardware' }, pageCap));
+    }
+    async listModelCategories(pageCap = 10) {
+        return collect(this.#items({ operation: 'list model categories', method: 'GET', path: '/model_categories' }, pageCap));
     }
     /** Versions, newest first, reading at most `pageCap` pages. */
     async listVersions(id, pageCap) {
@@ -52306,11 +52355,14 @@ function describeDetail(text) {
     return body === null || body === undefined ? '' : JSON.stringify(body).slice(0, 300);
 }
 
-;// CONCATENATED MODULE: ./src/pipeline/published.ts
+;// CONCATENATED MODULE: ./src/schemas/canonical.ts
 /** JSON with object keys sorted at every level, so equal documents compare equal as text. */
 function canonicalJson(value) {
     return JSON.stringify(value, (_key, v) => v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v);
 }
+
+;// CONCATENATED MODULE: ./src/pipeline/published.ts
+
 function sameSchemas(a, b) {
     return canonicalJson(a ?? null) === canonicalJson(b ?? null);
 }
@@ -52352,10 +52404,15 @@ async function applyPlan(plan, client, policy) {
         throw new Error('a publish plan needs a model, schemas, a digest and release notes');
     const id = formatModelId(model);
     const notes = [];
+    const metadataUpdated = Object.keys(plan.metadataPatch ?? {});
+    if (plan.metadataPatch && metadataUpdated.length > 0) {
+        await client.updateModel(model, plan.metadataPatch);
+        notes.push(`updated the model's ${metadataUpdated.join(', ')}`);
+    }
     if (plan.published) {
         const version = plan.published;
         notes.push(`${id}:${version.number} already has this image digest and these schemas; nothing was created`);
-        return { model, modelCreated: false, version, versionCreated: false, notes };
+        return { model, modelCreated: false, version, versionCreated: false, notes, metadataUpdated };
     }
     if (plan.sameDigestVersion !== undefined) {
         notes.push(`${id}:${plan.sameDigestVersion} has this image digest but other schemas, so a new version was created`);
@@ -52368,13 +52425,13 @@ async function applyPlan(plan, client, policy) {
             const found = await findPublished(plan, client);
             if (found) {
                 notes.push(`a concurrent run created ${id} and published this digest as version ${found.number}; nothing was created`);
-                return { model, modelCreated, version: found, versionCreated: false, notes };
+                return { model, modelCreated, version: found, versionCreated: false, notes, metadataUpdated };
             }
         }
     }
     const body = { release_notes: releaseNotes.text, schemas, container_image_digest: digest };
     const version = await createVersionOnce(plan, client, body, policy);
-    return { model, modelCreated, version, versionCreated: true, notes };
+    return { model, modelCreated, version, versionCreated: true, notes, metadataUpdated };
 }
 /** Creates the model; false when it already exists (409), as when two runs race to create it. */
 async function createModelUnlessTaken(client, body, policy) {
@@ -52431,6 +52488,51 @@ function isTransient(error) {
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
+// EXTERNAL MODULE: ./node_modules/@actions/exec/lib/exec.js + 6 modules
+var exec = __nccwpck_require__(9014);
+;// CONCATENATED MODULE: ./src/github/release-sources.ts
+
+
+/**
+ * Release notes from GitHub: the Release published for the tag (through the REST API, with
+ * `github-token`) and the annotated tag's message (through git). Either one failing is a warning,
+ * never a failure: notes fall back to `Release <tag>`.
+ */
+function githubReleaseSources(context, githubToken, warn) {
+    return {
+        async release(tag) {
+            if (!githubToken || !context.repository)
+                return undefined;
+            const [owner, repo] = context.repository.split('/');
+            try {
+                // Octokit is loaded only when release notes come from GitHub.
+                const { getOctokit } = await __nccwpck_require__.e(/* import() */ 413).then(__nccwpck_require__.bind(__nccwpck_require__, 2413));
+                const octokit = getOctokit(githubToken, context.apiUrl ? { baseUrl: context.apiUrl } : {});
+                const { data } = await octokit.rest.repos.getReleaseByTag({ owner, repo, tag });
+                return { body: data.body ?? '', url: data.html_url };
+            }
+            catch (error) {
+                // No release for the tag (or only a draft, which is not found by tag) is normal.
+                if (error.status === 404)
+                    return undefined;
+                warn(`the GitHub Release for ${tag} could not be read: ${(0,errors/* errorMessage */.gJ)(error).split('\n')[0]}`);
+                return undefined;
+            }
+        },
+        async tagMessage(tag) {
+            try {
+                const { exitCode, stdout } = await exec/* getExecOutput */.H('git', ['for-each-ref', `refs/tags/${tag}`, '--format=%(objecttype)%00%(contents:subject)%0a%0a%(contents:body)'], { silent: true, ignoreReturnCode: true, cwd: context.workspace });
+                const [type, message] = stdout.split('\0');
+                // A lightweight tag points at a commit: its "message" would be the commit's, not release notes.
+                return exitCode === 0 && type === 'tag' ? message?.trim() || undefined : undefined;
+            }
+            catch {
+                return undefined;
+            }
+        },
+    };
+}
+
 ;// CONCATENATED MODULE: ./node_modules/@humanwhocodes/momoa/dist/momoa.js
 /**
  * @fileoverview Character codes.
@@ -55732,7 +55834,302 @@ function checkParsed(parsed) {
     const validated = validateSchemas(parsed.document);
     const findings = [...parsed.findings, ...validated.findings].sort((a, b) => a.line - b.line || a.column - b.column);
     const valid = findings.every((f) => f.severity !== 'error');
-    return valid ? { findings, schemas: validated.schemas } : { findings };
+    return valid ? { findings, schemas: validated.schemas, document: parsed.document } : { findings, document: parsed.document };
+}
+
+;// CONCATENATED MODULE: ./src/schemas/diff.ts
+
+
+
+const INFO = new Set(['input-added', 'output-added', 'default-changed', 'annotation-changed']);
+/**
+ * What changed between the live version's schemas and the local ones, from the callers' side:
+ * narrowing an input or widening an output breaks them; the rest is information. `$ref`s are
+ * resolved before comparing.
+ */
+function diffSchemas(live, local) {
+    const changes = [];
+    for (const section of ['prediction', 'training']) {
+        const l = live[section];
+        const n = local[section];
+        if (!l || !n)
+            continue;
+        for (const side of ['input', 'output']) {
+            if (!walk_isObject(l[side]) || !walk_isObject(n[side]))
+                continue;
+            const pointer = `/${section}/${side}`;
+            new Comparison(side, l[side], n[side], changes).compare(l[side], n[side], pointer, pointer, 0);
+        }
+    }
+    return changes;
+}
+class Comparison {
+    #side;
+    #liveRoot;
+    #localRoot;
+    #changes;
+    #seen = new WeakMap();
+    constructor(side, liveRoot, localRoot, changes) {
+        this.#side = side;
+        this.#liveRoot = liveRoot;
+        this.#localRoot = localRoot;
+        this.#changes = changes;
+    }
+    compare(liveNode, localNode, livePointer, pointer, depth) {
+        const L = resolve(liveNode, this.#liveRoot);
+        const N = resolve(localNode, this.#localRoot);
+        if (!L || !N || depth > 32)
+            return;
+        // Recursive schemas meet themselves again through $ref: each pair of definitions is compared once.
+        const seen = this.#seen.get(identity(liveNode, this.#liveRoot)) ?? new WeakSet();
+        const local = identity(localNode, this.#localRoot);
+        if (seen.has(local))
+            return;
+        seen.add(local);
+        this.#seen.set(identity(liveNode, this.#liveRoot), seen);
+        const add = (rule, message) => this.#changes.push({ rule, breaking: !INFO.has(rule), message, pointer, livePointer });
+        const where = describePath(pointer);
+        if (this.#side === 'input')
+            this.#inputRules(L, N, where, add);
+        else
+            this.#outputRules(L, N, where, add);
+        this.#properties(L, N, livePointer, pointer, depth);
+        if (walk_isObject(L.items) || walk_isObject(N.items))
+            this.compare(L.items, N.items, `${livePointer}/items`, `${pointer}/items`, depth + 1);
+    }
+    #inputRules(L, N, where, add) {
+        const lost = typesOf(L).filter((t) => !accepts(typesOf(N), t));
+        if (lost.length > 0)
+            add('type-narrowed', `${where} no longer accepts ${lost.join(', ')}`);
+        else if (typesOf(L).length === 0 && typesOf(N).length > 0)
+            add('type-narrowed', `${where} now accepts only ${typesOf(N).join(', ')}`);
+        if (Array.isArray(L.enum) && Array.isArray(N.enum)) {
+            const kept = N.enum;
+            const removed = L.enum.filter((v) => !kept.some((w) => same(v, w)));
+            if (removed.length > 0)
+                add('enum-value-removed', `${where} no longer accepts ${removed.map((v) => JSON.stringify(v)).join(', ')}`);
+        }
+        else if (!Array.isArray(L.enum) && Array.isArray(N.enum)) {
+            add('enum-added', `${where} now accepts only ${N.enum.map((v) => JSON.stringify(v)).join(', ')}`);
+        }
+        for (const [keyword, rule] of [['minimum', 'minimum-raised'], ['exclusiveMinimum', 'minimum-raised']]) {
+            if (typeof N[keyword] === 'number' && (typeof L[keyword] !== 'number' || N[keyword] > L[keyword]))
+                add(rule, `${where}: "${keyword}" ${describeBound(L[keyword], N[keyword])}`);
+        }
+        for (const [keyword, rule] of [['maximum', 'maximum-lowered'], ['exclusiveMaximum', 'maximum-lowered']]) {
+            if (typeof N[keyword] === 'number' && (typeof L[keyword] !== 'number' || N[keyword] < L[keyword]))
+                add(rule, `${where}: "${keyword}" ${describeBound(L[keyword], N[keyword])}`);
+        }
+        for (const keyword of ['minLength', 'minItems']) {
+            if (typeof N[keyword] === 'number' && N[keyword] > (typeof L[keyword] === 'number' ? L[keyword] : 0))
+                add('length-tightened', `${where}: "${keyword}" ${describeBound(L[keyword], N[keyword])}`);
+        }
+        for (const keyword of ['maxLength', 'maxItems']) {
+            if (typeof N[keyword] === 'number' && (typeof L[keyword] !== 'number' || N[keyword] < L[keyword]))
+                add('length-tightened', `${where}: "${keyword}" ${describeBound(L[keyword], N[keyword])}`);
+        }
+        if (typeof N.pattern === 'string' && N.pattern !== L.pattern)
+            add('pattern-changed', `${where}: "pattern" ${describeBound(L.pattern, N.pattern)}`);
+        if (typeof N.format === 'string' && N.format !== L.format)
+            add('format-changed', `${where}: "format" ${describeBound(L.format, N.format)}`);
+        if (N.additionalProperties === false && L.additionalProperties !== false)
+            add('additional-properties-closed', `${where} no longer accepts properties it does not list ("additionalProperties": false)`);
+    }
+    #outputRules(L, N, where, add) {
+        const lTypes = typesOf(L);
+        const gained = typesOf(N).filter((t) => !accepts(lTypes, t));
+        if (gained.includes('null') && !lTypes.includes('null'))
+            add('output-nullable', `${where} can now be null`);
+        const others = gained.filter((t) => t !== 'null');
+        if (others.length > 0 || (lTypes.length > 0 && typesOf(N).length === 0)) {
+            add('output-type-changed', `${where} can now be ${others.length > 0 ? others.join(', ') : 'any type'} (was ${lTypes.join(', ')})`);
+        }
+        if (Array.isArray(L.enum)) {
+            const before = L.enum;
+            const added = Array.isArray(N.enum) ? N.enum.filter((v) => !before.some((w) => same(v, w))) : undefined;
+            if (!added)
+                add('output-enum-value-added', `${where} is no longer limited to ${L.enum.map((v) => JSON.stringify(v)).join(', ')}`);
+            else if (added.length > 0)
+                add('output-enum-value-added', `${where} can now be ${added.map((v) => JSON.stringify(v)).join(', ')}`);
+        }
+    }
+    #properties(L, N, livePointer, pointer, depth) {
+        const lProps = walk_isObject(L.properties) ? L.properties : {};
+        const nProps = walk_isObject(N.properties) ? N.properties : {};
+        const lRequired = new Set(Array.isArray(L.required) ? L.required : []);
+        const nRequired = new Set(Array.isArray(N.required) ? N.required : []);
+        const at = (base, name) => `${base}/properties/${escapePointer(name)}`;
+        const push = (rule, name, message, inLive, inLocal) => this.#changes.push({ rule, breaking: !INFO.has(rule), message, pointer: inLocal ? at(pointer, name) : pointer, livePointer: inLive ? at(livePointer, name) : livePointer });
+        const added = Object.keys(nProps).filter((name) => !(name in lProps));
+        for (const name of Object.keys(lProps)) {
+            const path = describePath(at(pointer, name));
+            if (!(name in nProps)) {
+                if (this.#side === 'input') {
+                    const renamed = added.find((candidate) => sameShape(resolve(lProps[name], this.#liveRoot), resolve(nProps[candidate], this.#localRoot)));
+                    push('input-removed', name, `input ${path} was removed${renamed ? ` (renamed to "${renamed}"?)` : ''}; callers that send it will fail`, true, false);
+                }
+                else {
+                    push('output-removed', name, `output ${path} was removed; callers that read it will break`, true, false);
+                }
+                continue;
+            }
+            if (this.#side === 'input' && nRequired.has(name) && !lRequired.has(name))
+                push('input-now-required', name, `input ${path} is now required`, true, true);
+            if (this.#side === 'output' && lRequired.has(name) && !nRequired.has(name))
+                push('output-now-optional', name, `output ${path} is no longer always present`, true, true);
+            this.#annotations(lProps[name], nProps[name], name, path, push);
+            this.compare(lProps[name], nProps[name], at(livePointer, name), at(pointer, name), depth + 1);
+        }
+        for (const name of added) {
+            const path = describePath(at(pointer, name));
+            const property = resolve(nProps[name], this.#localRoot);
+            if (this.#side === 'input' && nRequired.has(name) && !(property && 'default' in property)) {
+                push('input-new-required', name, `new input ${path} is required and has no default; callers that do not send it will fail`, false, true);
+            }
+            else {
+                push(this.#side === 'input' ? 'input-added' : 'output-added', name, `new ${this.#side} ${path}`, false, true);
+            }
+        }
+    }
+    #annotations(liveNode, localNode, name, path, push) {
+        const L = walk_isObject(liveNode) ? liveNode : {};
+        const N = walk_isObject(localNode) ? localNode : {};
+        if ('default' in L && 'default' in N && !same(L.default, N.default)) {
+            push('default-changed', name, `${path}: default ${JSON.stringify(L.default)} → ${JSON.stringify(N.default)}`, true, true);
+        }
+        const keys = new Set([...Object.keys(L), ...Object.keys(N)].filter((k) => k === 'title' || k === 'description' || k.startsWith('x-')));
+        const changed = [...keys].filter((k) => !same(L[k], N[k]));
+        if (changed.length > 0)
+            push('annotation-changed', name, `${path}: ${changed.map((k) => `"${k}"`).join(', ')} changed`, true, true);
+    }
+}
+/** Follows local `$ref`s (siblings override the target, as 2020-12 applies both). */
+function resolve(node, root) {
+    let current = node;
+    for (let hops = 0; walk_isObject(current) && typeof current.$ref === 'string' && current.$ref.startsWith('#') && hops < 32; hops++) {
+        const { $ref, ...siblings } = current;
+        const target = lookup(root, $ref.slice(1));
+        if (!walk_isObject(target))
+            return siblings;
+        current = { ...target, ...siblings };
+    }
+    return walk_isObject(current) ? current : undefined;
+}
+/** The object a node stands for: the last `$ref` target it leads to, or itself. */
+function identity(node, root) {
+    let current = node;
+    for (let hops = 0; walk_isObject(current) && typeof current.$ref === 'string' && current.$ref.startsWith('#') && hops < 32; hops++) {
+        const target = lookup(root, current.$ref.slice(1));
+        if (!walk_isObject(target))
+            break;
+        current = target;
+    }
+    return walk_isObject(current) ? current : root;
+}
+function lookup(root, fragment) {
+    if (fragment === '')
+        return root;
+    let node = root;
+    for (const segment of decodeURIComponent(fragment).slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))) {
+        node = walk_isObject(node) ? node[segment] : Array.isArray(node) ? node[Number(segment)] : undefined;
+    }
+    return node;
+}
+function typesOf(schema) {
+    if (typeof schema.type === 'string')
+        return [schema.type];
+    if (Array.isArray(schema.type))
+        return schema.type.filter((t) => typeof t === 'string');
+    return [];
+}
+/** Whether a schema of `types` (empty: any) accepts values of type `t`; numbers include integers. */
+function accepts(types, t) {
+    return types.length === 0 || types.includes(t) || (t === 'integer' && types.includes('number'));
+}
+function sameShape(a, b) {
+    return !!a && !!b && JSON.stringify(typesOf(a)) === JSON.stringify(typesOf(b));
+}
+function same(a, b) {
+    return canonicalJson(a) === canonicalJson(b);
+}
+function describeBound(before, after) {
+    return before === undefined ? `added (${JSON.stringify(after)})` : `${JSON.stringify(before)} → ${JSON.stringify(after)}`;
+}
+/** `/prediction/input/properties/a/items/properties/b` → `"a[].b"`. */
+function describePath(pointer) {
+    const parts = pointer.split('/').slice(3);
+    let path = '';
+    for (let i = 0; i < parts.length; i++) {
+        if (parts[i] === 'properties' && parts[i + 1] !== undefined)
+            path += `${path ? '.' : ''}${parts[++i].replace(/~1/g, '/').replace(/~0/g, '~')}`;
+        else if (parts[i] === 'items')
+            path += '[]';
+    }
+    return path ? `"${path}"` : 'the root';
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/model-metadata.ts
+
+
+
+/** The metadata the inputs set, as the API names it; fields whose input is empty are left out. */
+async function metadataFromInputs(inputs) {
+    return {
+        ...(inputs.description !== undefined && { description: inputs.description }),
+        ...(inputs.sourceUrl !== undefined && { source_url: inputs.sourceUrl }),
+        ...(inputs.licenseUrl !== undefined && { license_url: inputs.licenseUrl }),
+        ...(inputs.paperUrl !== undefined && { paper_url: inputs.paperUrl }),
+        ...(inputs.categories !== undefined && { category_slugs: inputs.categories }),
+        ...(inputs.overviewFile !== undefined && { overview: await readOverview(inputs.overviewFile) }),
+    };
+}
+async function readOverview(file) {
+    try {
+        return await (0,promises_.readFile)(file, 'utf8');
+    }
+    catch (error) {
+        const code = error.code;
+        throw new errors/* UserError */.yo(`overview-file: cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : String(code ?? error)}`);
+    }
+}
+/** The body to create the missing model with, after checking every value the API would refuse. */
+async function planModelCreation(inputs, model, client) {
+    const id = formatModelId(model);
+    if (!inputs.createModel)
+        throw new errors/* UserError */.yo(`model ${id} does not exist and create-model is false; create it first or set create-model: true`);
+    const [hardware, user] = await Promise.all([client.listHardware(), client.getUser()]);
+    const known = hardware.map((h) => h.identifier);
+    if (!inputs.hardware)
+        throw new errors/* UserError */.yo(`hardware: required to create the missing model ${id}${known.length ? `; one of: ${known.join(', ')}` : ''}`);
+    if (known.length > 0 && !known.includes(inputs.hardware))
+        throw new errors/* UserError */.yo(`hardware: "${inputs.hardware}" is not a WriftAI hardware identifier; one of: ${known.join(', ')}`);
+    if (user.username !== model.owner) {
+        throw new errors/* UserError */.yo(`model ${id} does not exist, and it cannot be created: the token belongs to "${user.username}", and models are created under the token's user; use model: ${user.username}/${model.name} or a token of "${model.owner}"`);
+    }
+    await checkCategories(inputs.categories, client);
+    return { name: model.name, hardware_identifier: inputs.hardware, visibility: inputs.visibility, ...(await metadataFromInputs(inputs)) };
+}
+/** Only the metadata fields whose input differs from the live model: what sync-metadata patches. */
+async function planMetadataSync(inputs, live, client) {
+    const wanted = { ...(await metadataFromInputs(inputs)), visibility: inputs.visibility };
+    const patch = {};
+    for (const [field, value] of Object.entries(wanted)) {
+        const current = field === 'category_slugs' ? (live.categories ?? []).map((c) => c.slug) : live[field];
+        const same = Array.isArray(value) && Array.isArray(current) ? [...value].sort().join('\n') === [...current].sort().join('\n') : (current ?? null) === (value ?? null);
+        if (!same)
+            Object.assign(patch, { [field]: value });
+    }
+    if (patch.category_slugs)
+        await checkCategories(patch.category_slugs, client);
+    return patch;
+}
+async function checkCategories(slugs, client) {
+    if (!slugs?.length)
+        return;
+    const known = (await client.listModelCategories()).map((c) => c.slug);
+    const unknown = slugs.filter((slug) => !known.includes(slug));
+    if (unknown.length > 0)
+        throw new errors/* UserError */.yo(`categories: ${unknown.map((s) => `"${s}"`).join(', ')} ${unknown.length === 1 ? 'is not a' : 'are not'} WriftAI category; one of: ${known.join(', ')}`);
 }
 
 ;// CONCATENATED MODULE: ./src/pipeline/plan.ts
@@ -55743,41 +56140,58 @@ function checkParsed(parsed) {
 
 
 
+
+
+
 async function makePlan(inputs, context, deps) {
     const schemasFile = displayPath(inputs.schemasFile, context.workspace);
-    const { findings, schemas } = await checkSchemasFile(inputs.schemasFile, schemasFile);
+    const warnings = [];
+    const { findings, schemas, document } = await checkSchemasFile(inputs.schemasFile, schemasFile);
     const plan = {
         mode: inputs.mode,
         schemasFile,
         findings,
+        changes: [],
+        breaking: 0,
         schemas,
-        releaseNotes: await chooseReleaseNotes(inputs, context),
+        releaseNotes: await chooseReleaseNotes(inputs, context, githubReleaseSources(context, inputs.githubToken, (w) => warnings.push(w))),
         digest: inputs.imageDigest ?? inputs.image?.digest,
         model: inputs.model,
+        modelChecked: false,
         scanVersions: inputs.scanVersions,
-        warnings: [],
+        warnings,
     };
     if (countErrors(findings) > 0)
         return plan;
-    const imageTask = inputs.image ? resolveImageInput(inputs.image, inputs, deps) : undefined;
-    if (inputs.mode !== 'publish') {
-        // Planning only: a digest that cannot be resolved here (no registry credentials on a pull request) is a warning.
-        await imageTask?.then((image) => Object.assign(plan, { image, digest: image.digest }), (error) => plan.warnings.push(`the image digest could not be resolved: ${(0,errors/* errorMessage */.gJ)(error)}`));
-        return plan;
-    }
+    const publishing = inputs.mode === 'publish';
     const { client } = deps;
-    if (!client || !inputs.model)
-        throw new Error('publishing needs a WriftAI client and a model');
+    const model = inputs.model;
     // The registry and the model are looked up at the same time.
-    const [existing, image] = await Promise.all([client.getModel(inputs.model), imageTask]);
-    plan.existingModel = existing;
+    const imageTask = inputs.image ? resolveImageInput(inputs.image, inputs, deps) : undefined;
+    const modelTask = client && model ? readModel(client, model, publishing, warnings) : undefined;
+    const [image, existing] = await Promise.all([
+        // Planning only, a digest that cannot be resolved (no registry credentials on a pull request) is a warning.
+        publishing ? imageTask : imageTask?.catch((error) => void warnings.push(`the image digest could not be resolved: ${(0,errors/* errorMessage */.gJ)(error)}`)),
+        modelTask,
+    ]);
     if (image)
         Object.assign(plan, { image, digest: image.digest });
+    if (modelTask)
+        Object.assign(plan, { existingModel: existing ?? undefined, modelChecked: existing !== null });
+    if (plan.existingModel && schemas && document)
+        compareWithLive(plan, plan.existingModel, schemas, document, inputs.failOnBreaking);
+    if (!publishing)
+        return plan;
+    if (!client || !model)
+        throw new Error('publishing needs a WriftAI client and a model');
     if (!plan.existingModel) {
-        plan.createModel = await planModelCreation(inputs, inputs.model, client);
+        plan.createModel = await planModelCreation(inputs, model, client);
+        return plan;
     }
-    else if (plan.digest) {
-        const match = await findVersionByDigest(client, inputs.model, plan.digest, plan.existingModel, inputs.scanVersions);
+    if (inputs.syncMetadata)
+        plan.metadataPatch = await planMetadataSync(inputs, plan.existingModel, client);
+    if (plan.digest) {
+        const match = await findVersionByDigest(client, model, plan.digest, plan.existingModel, inputs.scanVersions);
         if (match && sameSchemas(match.schemas, schemas))
             plan.published = match;
         else if (match)
@@ -55785,32 +56199,45 @@ async function makePlan(inputs, context, deps) {
     }
     return plan;
 }
-async function planModelCreation(inputs, model, client) {
-    const id = formatModelId(model);
-    if (!inputs.createModel)
-        throw new errors/* UserError */.yo(`model ${id} does not exist and create-model is false; create it first or set create-model: true`);
-    if (!inputs.hardware) {
-        const hardware = await client.listHardware();
-        const choices = hardware.map((h) => h.identifier).join(', ');
-        throw new errors/* UserError */.yo(`hardware: required to create the missing model ${id}${choices ? `; one of: ${choices}` : ''}`);
+/** The live model; undefined when missing; null when it could not be read in validate mode (which only warns). */
+async function readModel(client, model, publishing, warnings) {
+    if (publishing)
+        return client.getModel(model);
+    try {
+        return await client.getModel(model);
     }
-    const user = await client.getUser();
-    if (user.username !== model.owner) {
-        throw new errors/* UserError */.yo(`model ${id} does not exist, and it cannot be created: the token belongs to "${user.username}", and models are created under the token's user; use model: ${user.username}/${model.name} or a token of "${model.owner}"`);
+    catch (error) {
+        if (!(error instanceof ApiError))
+            throw error;
+        warnings.push(`the live model could not be read, so breaking changes were not checked: ${error.message}`);
+        return null;
     }
-    return {
-        name: model.name,
-        hardware_identifier: inputs.hardware,
-        visibility: inputs.visibility,
-        ...(inputs.description !== undefined && { description: inputs.description }),
-        ...(inputs.sourceUrl !== undefined && { source_url: inputs.sourceUrl }),
-        ...(inputs.licenseUrl !== undefined && { license_url: inputs.licenseUrl }),
-        ...(inputs.paperUrl !== undefined && { paper_url: inputs.paperUrl }),
-    };
+}
+/** Annotates what the local schemas change against the live version, breaking changes first. */
+function compareWithLive(plan, live, schemas, document, failOnBreaking) {
+    const liveSchemas = live.latest_version?.schemas;
+    if (!liveSchemas)
+        return;
+    const version = `${live.owner.username}/${live.name}:${live.latest_version.number}`;
+    const changes = diffSchemas(liveSchemas, schemas).sort((a, b) => Number(b.breaking) - Number(a.breaking));
+    plan.breaking = changes.filter((c) => c.breaking).length;
+    plan.changes = changes.map((change) => {
+        const at = document.locate(change.pointer);
+        return {
+            severity: change.breaking ? (failOnBreaking ? 'error' : 'warning') : 'notice',
+            rule: change.rule,
+            message: `${change.message} (compared with ${version})`,
+            pointer: change.pointer,
+            livePointer: change.livePointer,
+            file: document.file,
+            line: at.line,
+            column: at.column,
+        };
+    });
 }
 /** Loaded only when there is an image to resolve, so that a run without one starts faster. */
 async function resolveImageInput(image, inputs, deps) {
-    const { resolveImage } = await Promise.all(/* import() */[__nccwpck_require__.e(260), __nccwpck_require__.e(224)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1224));
+    const { resolveImage } = await __nccwpck_require__.e(/* import() */ 224).then(__nccwpck_require__.bind(__nccwpck_require__, 1224));
     return resolveImage(image, {
         imageDigest: inputs.imageDigest,
         platform: inputs.platform,
@@ -55858,7 +56285,8 @@ async function runPipeline(inputs, context, deps = {}) {
         limiter: new TokenBucket({ perSecond: API_REQUESTS_PER_SECOND, burst: API_BURST }),
         ...deps.policy,
     });
-    const client = inputs.mode === 'publish' ? new WriftaiClient({ baseUrl: inputs.apiUrl.href, token: inputs.token, policy }) : undefined;
+    // Validate mode reads the live model only with a token, and never writes.
+    const client = inputs.mode === 'publish' || inputs.token ? new WriftaiClient({ baseUrl: inputs.apiUrl.href, token: inputs.token, policy }) : undefined;
     try {
         const plan = await makePlan(inputs, context, { client, registryPolicy: { ...policy, limiter: undefined }, env: deps.env });
         const warnings = [...plan.warnings];
@@ -55869,6 +56297,9 @@ async function runPipeline(inputs, context, deps = {}) {
         const errors = countErrors(plan.findings);
         if (errors > 0) {
             return { plan, warnings, failure: `${plan.schemasFile} has ${errors} error${errors === 1 ? '' : 's'}${plan.mode === 'publish' ? '; nothing was published' : ''}` };
+        }
+        if (inputs.failOnBreaking && plan.breaking > 0) {
+            return { plan, warnings, failure: `${plan.breaking} breaking change${plan.breaking === 1 ? '' : 's'} against the live version${plan.mode === 'publish' ? '; nothing was published' : ''}` };
         }
         if (plan.mode !== 'publish' || !client)
             return { plan, warnings };
@@ -55991,7 +56422,7 @@ function run_parse(argv) {
 }
 /** The digest command: the pipeline's image step alone. */
 async function printDigest(inputs, json, io) {
-    const { resolveImage } = await Promise.all(/* import() */[__nccwpck_require__.e(260), __nccwpck_require__.e(224)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1224));
+    const { resolveImage } = await __nccwpck_require__.e(/* import() */ 224).then(__nccwpck_require__.bind(__nccwpck_require__, 1224));
     const policy = (0,request/* defaultPolicy */.G4)({ timeoutMs: inputs.timeoutSeconds * 1000, maxAttempts: inputs.maxAttempts });
     try {
         const image = await resolveImage(inputs.image, {
@@ -56423,13 +56854,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("assert");
 
 /***/ }),
 
-/***/ 5317:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_process");
-
-/***/ }),
-
 /***/ 4434:
 /***/ ((module) => {
 
@@ -56441,6 +56865,27 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
+
+/***/ }),
+
+/***/ 8611:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("http");
+
+/***/ }),
+
+/***/ 5692:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("https");
+
+/***/ }),
+
+/***/ 9278:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("net");
 
 /***/ }),
 
@@ -56633,13 +57078,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
 
 /***/ }),
 
-/***/ 6928:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
-
-/***/ }),
-
 /***/ 3193:
 /***/ ((module) => {
 
@@ -56647,10 +57085,17 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("string_decod
 
 /***/ }),
 
-/***/ 3557:
+/***/ 4756:
 /***/ ((module) => {
 
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("timers");
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tls");
+
+/***/ }),
+
+/***/ 9023:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 /***/ }),
 
@@ -58457,6 +58902,1260 @@ module.exports = {
 
 /***/ }),
 
+/***/ 7641:
+/***/ ((module) => {
+
+module.exports = function(md, options) {
+  options = options || {};
+  options.listUnicodeChar = options.hasOwnProperty('listUnicodeChar') ? options.listUnicodeChar : false;
+  options.stripListLeaders = options.hasOwnProperty('stripListLeaders') ? options.stripListLeaders : true;
+  options.gfm = options.hasOwnProperty('gfm') ? options.gfm : true;
+  options.useImgAltText = options.hasOwnProperty('useImgAltText') ? options.useImgAltText : true;
+  options.abbr = options.hasOwnProperty('abbr') ? options.abbr : false;
+  options.replaceLinksWithURL = options.hasOwnProperty('replaceLinksWithURL') ? options.replaceLinksWithURL : false;
+  options.separateLinksAndTexts = options.hasOwnProperty('separateLinksAndTexts') ? options.separateLinksAndTexts : null;
+  options.htmlTagsToSkip = options.hasOwnProperty('htmlTagsToSkip') ? options.htmlTagsToSkip : [];
+  options.throwError = options.hasOwnProperty('throwError') ? options.throwError : false;
+
+  var output = md || '';
+
+  // Remove horizontal rules (stripListHeaders conflict with this rule, which is why it has been moved to the top)
+  output = output.replace(/^ {0,3}((?:-[\t ]*){3,}|(?:_[ \t]*){3,}|(?:\*[ \t]*){3,})(?:\n+|$)/gm, '');
+
+  try {
+    if (options.stripListLeaders) {
+      if (options.listUnicodeChar)
+        output = output.replace(/^([\s\t]*)([\*\-\+]|\d+\.)\s+/gm, options.listUnicodeChar + ' $1');
+      else
+        output = output.replace(/^([\s\t]*)([\*\-\+]|\d+\.)\s+/gm, '$1');
+    }
+    if (options.gfm) {
+      output = output
+      // Header
+        .replace(/\n={2,}/g, '\n')
+        // Fenced codeblocks
+        .replace(/~{3}.*\n/g, '')
+        // Strikethrough
+        .replace(/~~/g, '')
+        // Fenced codeblocks with backticks
+        .replace(/```(?:.*)\n([\s\S]*?)```/g, (_, code) => code.trim());
+    }
+    if (options.abbr) {
+      // Remove abbreviations
+      output = output.replace(/\*\[.*\]:.*\n/, '');
+    }
+
+    let htmlReplaceRegex = /<[^>]*>/g
+    if (options.htmlTagsToSkip && options.htmlTagsToSkip.length > 0) {
+      // Create a regex that matches tags not in htmlTagsToSkip
+      const joinedHtmlTagsToSkip = options.htmlTagsToSkip.join('|')
+      htmlReplaceRegex = new RegExp(
+        `<(?!\/?(${joinedHtmlTagsToSkip})(?=>|\s[^>]*>))[^>]*>`,
+        'g',
+      )
+    }
+
+    if (options.separateLinksAndTexts) {
+      output = output.replace(/\[([^\]]+)\]\(([^)]+)\)/g, '$1' + options.separateLinksAndTexts + '$2');
+    }
+
+    output = output
+      // Remove HTML tags
+      .replace(htmlReplaceRegex, '')
+      // Remove setext-style headers
+      .replace(/^[=\-]{2,}\s*$/g, '')
+      // Remove footnotes?
+      .replace(/\[\^.+?\](\: .*?$)?/g, '')
+      .replace(/\s{0,2}\[.*?\]: .*?$/g, '')
+      // Remove images
+      .replace(/\!\[(.*?)\][\[\(].*?[\]\)]/g, options.useImgAltText ? '$1' : '')
+      // Remove inline links
+      .replace(/\[([\s\S]*?)\]\s*[\(\[](.*?)[\)\]]/g, options.replaceLinksWithURL ? '$2' : '$1')
+      // Remove blockquotes
+      .replace(/^(\n)?\s{0,3}>\s?/gm, '$1')
+      // .replace(/(^|\n)\s{0,3}>\s?/g, '\n\n')
+      // Remove reference-style links?
+      .replace(/^\s{1,2}\[(.*?)\]: (\S+)( ".*?")?\s*$/g, '')
+      // Remove atx-style headers
+      .replace(/^(\n)?\s{0,}#{1,6}\s*( (.+))? +#+$|^(\n)?\s{0,}#{1,6}\s*( (.+))?$/gm, '$1$3$4$6')
+      // Remove * emphasis
+      .replace(/([\*]+)(\S)(.*?\S)??\1/g, '$2$3')
+      // Remove _ emphasis. Unlike *, _ emphasis gets rendered only if
+      //   1. Either there is a whitespace character before opening _ and after closing _.
+      //   2. Or _ is at the start/end of the string.
+      .replace(/(^|\W)([_]+)(\S)(.*?\S)??\2($|\W)/g, '$1$3$4$5')
+      // Remove single-line code blocks (already handled multiline above in gfm section)
+      .replace(/(`{3,})(.*?)\1/gm, '$2')
+      // Remove inline code
+      .replace(/`(.+?)`/g, '$1')
+      // // Replace two or more newlines with exactly two? Not entirely sure this belongs here...
+      // .replace(/\n{2,}/g, '\n\n')
+      // // Remove newlines in a paragraph
+      // .replace(/(\S+)\n\s*(\S+)/g, '$1 $2')
+      // Replace strike through
+      .replace(/~(.*?)~/g, '$1');
+  } catch(e) {
+    if (options.throwError) throw e;
+
+    console.error("remove-markdown encountered error: %s", e);
+    return md;
+  }
+  return output;
+};
+
+
+/***/ }),
+
+/***/ 9014:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  H: () => (/* binding */ getExecOutput)
+});
+
+// UNUSED EXPORTS: exec
+
+// EXTERNAL MODULE: external "string_decoder"
+var external_string_decoder_ = __nccwpck_require__(3193);
+// EXTERNAL MODULE: external "os"
+var external_os_ = __nccwpck_require__(857);
+// EXTERNAL MODULE: external "events"
+var external_events_ = __nccwpck_require__(4434);
+;// CONCATENATED MODULE: external "child_process"
+const external_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_process");
+;// CONCATENATED MODULE: external "path"
+const external_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
+// EXTERNAL MODULE: external "assert"
+var external_assert_ = __nccwpck_require__(2613);
+// EXTERNAL MODULE: external "fs"
+var external_fs_ = __nccwpck_require__(9896);
+;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io-util.js
+var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_.promises;
+// export const {open} = 'fs'
+const IS_WINDOWS = process.platform === 'win32';
+/**
+ * Custom implementation of readlink to ensure Windows junctions
+ * maintain trailing backslash for backward compatibility with Node.js < 24
+ *
+ * In Node.js 20, Windows junctions (directory symlinks) always returned paths
+ * with trailing backslashes. Node.js 24 removed this behavior, which breaks
+ * code that relied on this format for path operations.
+ *
+ * This implementation restores the Node 20 behavior by adding a trailing
+ * backslash to all junction results on Windows.
+ */
+function readlink(fsPath) {
+    return __awaiter(this, void 0, void 0, function* () {
+        const result = yield fs.promises.readlink(fsPath);
+        // On Windows, restore Node 20 behavior: add trailing backslash to all results
+        // since junctions on Windows are always directory links
+        if (IS_WINDOWS && !result.endsWith('\\')) {
+            return `${result}\\`;
+        }
+        return result;
+    });
+}
+// See https://github.com/nodejs/node/blob/d0153aee367422d0858105abec186da4dff0a0c5/deps/uv/include/uv/win.h#L691
+const UV_FS_O_EXLOCK = 0x10000000;
+const READONLY = external_fs_.constants.O_RDONLY;
+function exists(fsPath) {
+    return __awaiter(this, void 0, void 0, function* () {
+        try {
+            yield stat(fsPath);
+        }
+        catch (err) {
+            if (err.code === 'ENOENT') {
+                return false;
+            }
+            throw err;
+        }
+        return true;
+    });
+}
+function isDirectory(fsPath_1) {
+    return __awaiter(this, arguments, void 0, function* (fsPath, useStat = false) {
+        const stats = useStat ? yield stat(fsPath) : yield lstat(fsPath);
+        return stats.isDirectory();
+    });
+}
+/**
+ * On OSX/Linux, true if path starts with '/'. On Windows, true for paths like:
+ * \, \hello, \\hello\share, C:, and C:\hello (and corresponding alternate separator cases).
+ */
+function isRooted(p) {
+    p = normalizeSeparators(p);
+    if (!p) {
+        throw new Error('isRooted() parameter "p" cannot be empty');
+    }
+    if (IS_WINDOWS) {
+        return (p.startsWith('\\') || /^[A-Z]:/i.test(p) // e.g. \ or \hello or \\hello
+        ); // e.g. C: or C:\hello
+    }
+    return p.startsWith('/');
+}
+/**
+ * Best effort attempt to determine whether a file exists and is executable.
+ * @param filePath    file path to check
+ * @param extensions  additional file extensions to try
+ * @return if file exists and is executable, returns the file path. otherwise empty string.
+ */
+function tryGetExecutablePath(filePath, extensions) {
+    return __awaiter(this, void 0, void 0, function* () {
+        let stats = undefined;
+        try {
+            // test file exists
+            stats = yield stat(filePath);
+        }
+        catch (err) {
+            if (err.code !== 'ENOENT') {
+                // eslint-disable-next-line no-console
+                console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
+            }
+        }
+        if (stats && stats.isFile()) {
+            if (IS_WINDOWS) {
+                // on Windows, test for valid extension
+                const upperExt = external_path_namespaceObject.extname(filePath).toUpperCase();
+                if (extensions.some(validExt => validExt.toUpperCase() === upperExt)) {
+                    return filePath;
+                }
+            }
+            else {
+                if (isUnixExecutable(stats)) {
+                    return filePath;
+                }
+            }
+        }
+        // try each extension
+        const originalFilePath = filePath;
+        for (const extension of extensions) {
+            filePath = originalFilePath + extension;
+            stats = undefined;
+            try {
+                stats = yield stat(filePath);
+            }
+            catch (err) {
+                if (err.code !== 'ENOENT') {
+                    // eslint-disable-next-line no-console
+                    console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
+                }
+            }
+            if (stats && stats.isFile()) {
+                if (IS_WINDOWS) {
+                    // preserve the case of the actual file (since an extension was appended)
+                    try {
+                        const directory = external_path_namespaceObject.dirname(filePath);
+                        const upperName = external_path_namespaceObject.basename(filePath).toUpperCase();
+                        for (const actualName of yield readdir(directory)) {
+                            if (upperName === actualName.toUpperCase()) {
+                                filePath = external_path_namespaceObject.join(directory, actualName);
+                                break;
+                            }
+                        }
+                    }
+                    catch (err) {
+                        // eslint-disable-next-line no-console
+                        console.log(`Unexpected error attempting to determine the actual case of the file '${filePath}': ${err}`);
+                    }
+                    return filePath;
+                }
+                else {
+                    if (isUnixExecutable(stats)) {
+                        return filePath;
+                    }
+                }
+            }
+        }
+        return '';
+    });
+}
+function normalizeSeparators(p) {
+    p = p || '';
+    if (IS_WINDOWS) {
+        // convert slashes on Windows
+        p = p.replace(/\//g, '\\');
+        // remove redundant slashes
+        return p.replace(/\\\\+/g, '\\');
+    }
+    // remove redundant slashes
+    return p.replace(/\/\/+/g, '/');
+}
+// on Mac/Linux, test the execute bit
+//     R   W  X  R  W X R W X
+//   256 128 64 32 16 8 4 2 1
+function isUnixExecutable(stats) {
+    return ((stats.mode & 1) > 0 ||
+        ((stats.mode & 8) > 0 &&
+            process.getgid !== undefined &&
+            stats.gid === process.getgid()) ||
+        ((stats.mode & 64) > 0 &&
+            process.getuid !== undefined &&
+            stats.uid === process.getuid()));
+}
+// Get the path of cmd.exe in windows
+function getCmdPath() {
+    var _a;
+    return (_a = process.env['COMSPEC']) !== null && _a !== void 0 ? _a : `cmd.exe`;
+}
+//# sourceMappingURL=io-util.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io.js
+var io_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+/**
+ * Copies a file or folder.
+ * Based off of shelljs - https://github.com/shelljs/shelljs/blob/9237f66c52e5daa40458f94f9565e18e8132f5a6/src/cp.js
+ *
+ * @param     source    source path
+ * @param     dest      destination path
+ * @param     options   optional. See CopyOptions.
+ */
+function cp(source_1, dest_1) {
+    return io_awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
+        const { force, recursive, copySourceDirectory } = readCopyOptions(options);
+        const destStat = (yield ioUtil.exists(dest)) ? yield ioUtil.stat(dest) : null;
+        // Dest is an existing file, but not forcing
+        if (destStat && destStat.isFile() && !force) {
+            return;
+        }
+        // If dest is an existing directory, should copy inside.
+        const newDest = destStat && destStat.isDirectory() && copySourceDirectory
+            ? path.join(dest, path.basename(source))
+            : dest;
+        if (!(yield ioUtil.exists(source))) {
+            throw new Error(`no such file or directory: ${source}`);
+        }
+        const sourceStat = yield ioUtil.stat(source);
+        if (sourceStat.isDirectory()) {
+            if (!recursive) {
+                throw new Error(`Failed to copy. ${source} is a directory, but tried to copy without recursive flag.`);
+            }
+            else {
+                yield cpDirRecursive(source, newDest, 0, force);
+            }
+        }
+        else {
+            if (path.relative(source, newDest) === '') {
+                // a file cannot be copied to itself
+                throw new Error(`'${newDest}' and '${source}' are the same file`);
+            }
+            yield io_copyFile(source, newDest, force);
+        }
+    });
+}
+/**
+ * Moves a path.
+ *
+ * @param     source    source path
+ * @param     dest      destination path
+ * @param     options   optional. See MoveOptions.
+ */
+function mv(source_1, dest_1) {
+    return io_awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
+        if (yield ioUtil.exists(dest)) {
+            let destExists = true;
+            if (yield ioUtil.isDirectory(dest)) {
+                // If dest is directory copy src into dest
+                dest = path.join(dest, path.basename(source));
+                destExists = yield ioUtil.exists(dest);
+            }
+            if (destExists) {
+                if (options.force == null || options.force) {
+                    yield rmRF(dest);
+                }
+                else {
+                    throw new Error('Destination already exists');
+                }
+            }
+        }
+        yield mkdirP(path.dirname(dest));
+        yield ioUtil.rename(source, dest);
+    });
+}
+/**
+ * Remove a path recursively with force
+ *
+ * @param inputPath path to remove
+ */
+function rmRF(inputPath) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        if (ioUtil.IS_WINDOWS) {
+            // Check for invalid characters
+            // https://docs.microsoft.com/en-us/windows/win32/fileio/naming-a-file
+            if (/[*"<>|]/.test(inputPath)) {
+                throw new Error('File path must not contain `*`, `"`, `<`, `>` or `|` on Windows');
+            }
+        }
+        try {
+            // note if path does not exist, error is silent
+            yield ioUtil.rm(inputPath, {
+                force: true,
+                maxRetries: 3,
+                recursive: true,
+                retryDelay: 300
+            });
+        }
+        catch (err) {
+            throw new Error(`File was unable to be removed ${err}`);
+        }
+    });
+}
+/**
+ * Make a directory.  Creates the full path with folders in between
+ * Will throw if it fails
+ *
+ * @param   fsPath        path to create
+ * @returns Promise<void>
+ */
+function mkdirP(fsPath) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        ok(fsPath, 'a path argument must be provided');
+        yield ioUtil.mkdir(fsPath, { recursive: true });
+    });
+}
+/**
+ * Returns path of a tool had the tool actually been invoked.  Resolves via paths.
+ * If you check and the tool does not exist, it will throw.
+ *
+ * @param     tool              name of the tool
+ * @param     check             whether to check if tool exists
+ * @returns   Promise<string>   path to tool
+ */
+function which(tool, check) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        if (!tool) {
+            throw new Error("parameter 'tool' is required");
+        }
+        // recursive when check=true
+        if (check) {
+            const result = yield which(tool, false);
+            if (!result) {
+                if (IS_WINDOWS) {
+                    throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also verify the file has a valid extension for an executable file.`);
+                }
+                else {
+                    throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also check the file mode to verify the file is executable.`);
+                }
+            }
+            return result;
+        }
+        const matches = yield findInPath(tool);
+        if (matches && matches.length > 0) {
+            return matches[0];
+        }
+        return '';
+    });
+}
+/**
+ * Returns a list of all occurrences of the given tool on the system path.
+ *
+ * @returns   Promise<string[]>  the paths of the tool
+ */
+function findInPath(tool) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        if (!tool) {
+            throw new Error("parameter 'tool' is required");
+        }
+        // build the list of extensions to try
+        const extensions = [];
+        if (IS_WINDOWS && process.env['PATHEXT']) {
+            for (const extension of process.env['PATHEXT'].split(external_path_namespaceObject.delimiter)) {
+                if (extension) {
+                    extensions.push(extension);
+                }
+            }
+        }
+        // if it's rooted, return it if exists. otherwise return empty.
+        if (isRooted(tool)) {
+            const filePath = yield tryGetExecutablePath(tool, extensions);
+            if (filePath) {
+                return [filePath];
+            }
+            return [];
+        }
+        // if any path separators, return empty
+        if (tool.includes(external_path_namespaceObject.sep)) {
+            return [];
+        }
+        // build the list of directories
+        //
+        // Note, technically "where" checks the current directory on Windows. From a toolkit perspective,
+        // it feels like we should not do this. Checking the current directory seems like more of a use
+        // case of a shell, and the which() function exposed by the toolkit should strive for consistency
+        // across platforms.
+        const directories = [];
+        if (process.env.PATH) {
+            for (const p of process.env.PATH.split(external_path_namespaceObject.delimiter)) {
+                if (p) {
+                    directories.push(p);
+                }
+            }
+        }
+        // find all matches
+        const matches = [];
+        for (const directory of directories) {
+            const filePath = yield tryGetExecutablePath(external_path_namespaceObject.join(directory, tool), extensions);
+            if (filePath) {
+                matches.push(filePath);
+            }
+        }
+        return matches;
+    });
+}
+function readCopyOptions(options) {
+    const force = options.force == null ? true : options.force;
+    const recursive = Boolean(options.recursive);
+    const copySourceDirectory = options.copySourceDirectory == null
+        ? true
+        : Boolean(options.copySourceDirectory);
+    return { force, recursive, copySourceDirectory };
+}
+function cpDirRecursive(sourceDir, destDir, currentDepth, force) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        // Ensure there is not a run away recursive copy
+        if (currentDepth >= 255)
+            return;
+        currentDepth++;
+        yield mkdirP(destDir);
+        const files = yield ioUtil.readdir(sourceDir);
+        for (const fileName of files) {
+            const srcFile = `${sourceDir}/${fileName}`;
+            const destFile = `${destDir}/${fileName}`;
+            const srcFileStat = yield ioUtil.lstat(srcFile);
+            if (srcFileStat.isDirectory()) {
+                // Recurse
+                yield cpDirRecursive(srcFile, destFile, currentDepth, force);
+            }
+            else {
+                yield io_copyFile(srcFile, destFile, force);
+            }
+        }
+        // Change the mode for the newly created directory
+        yield ioUtil.chmod(destDir, (yield ioUtil.stat(sourceDir)).mode);
+    });
+}
+// Buffered file copy
+function io_copyFile(srcFile, destFile, force) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        if ((yield ioUtil.lstat(srcFile)).isSymbolicLink()) {
+            // unlink/re-link it
+            try {
+                yield ioUtil.lstat(destFile);
+                yield ioUtil.unlink(destFile);
+            }
+            catch (e) {
+                // Try to override file permission
+                if (e.code === 'EPERM') {
+                    yield ioUtil.chmod(destFile, '0666');
+                    yield ioUtil.unlink(destFile);
+                }
+                // other errors = it doesn't exist, no work to do
+            }
+            // Copy over symlink
+            const symlinkFull = yield ioUtil.readlink(srcFile);
+            yield ioUtil.symlink(symlinkFull, destFile, ioUtil.IS_WINDOWS ? 'junction' : null);
+        }
+        else if (!(yield ioUtil.exists(destFile)) || force) {
+            yield ioUtil.copyFile(srcFile, destFile);
+        }
+    });
+}
+//# sourceMappingURL=io.js.map
+;// CONCATENATED MODULE: external "timers"
+const external_timers_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("timers");
+;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/toolrunner.js
+var toolrunner_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+
+
+
+
+/* eslint-disable @typescript-eslint/unbound-method */
+const toolrunner_IS_WINDOWS = process.platform === 'win32';
+/*
+ * Class for running command line tools. Handles quoting and arg parsing in a platform agnostic way.
+ */
+class ToolRunner extends external_events_.EventEmitter {
+    constructor(toolPath, args, options) {
+        super();
+        if (!toolPath) {
+            throw new Error("Parameter 'toolPath' cannot be null or empty.");
+        }
+        this.toolPath = toolPath;
+        this.args = args || [];
+        this.options = options || {};
+    }
+    _debug(message) {
+        if (this.options.listeners && this.options.listeners.debug) {
+            this.options.listeners.debug(message);
+        }
+    }
+    _getCommandString(options, noPrefix) {
+        const toolPath = this._getSpawnFileName();
+        const args = this._getSpawnArgs(options);
+        let cmd = noPrefix ? '' : '[command]'; // omit prefix when piped to a second tool
+        if (toolrunner_IS_WINDOWS) {
+            // Windows + cmd file
+            if (this._isCmdFile()) {
+                cmd += toolPath;
+                for (const a of args) {
+                    cmd += ` ${a}`;
+                }
+            }
+            // Windows + verbatim
+            else if (options.windowsVerbatimArguments) {
+                cmd += `"${toolPath}"`;
+                for (const a of args) {
+                    cmd += ` ${a}`;
+                }
+            }
+            // Windows (regular)
+            else {
+                cmd += this._windowsQuoteCmdArg(toolPath);
+                for (const a of args) {
+                    cmd += ` ${this._windowsQuoteCmdArg(a)}`;
+                }
+            }
+        }
+        else {
+            // OSX/Linux - this can likely be improved with some form of quoting.
+            // creating processes on Unix is fundamentally different than Windows.
+            // on Unix, execvp() takes an arg array.
+            cmd += toolPath;
+            for (const a of args) {
+                cmd += ` ${a}`;
+            }
+        }
+        return cmd;
+    }
+    _processLineBuffer(data, strBuffer, onLine) {
+        try {
+            let s = strBuffer + data.toString();
+            let n = s.indexOf(external_os_.EOL);
+            while (n > -1) {
+                const line = s.substring(0, n);
+                onLine(line);
+                // the rest of the string ...
+                s = s.substring(n + external_os_.EOL.length);
+                n = s.indexOf(external_os_.EOL);
+            }
+            return s;
+        }
+        catch (err) {
+            // streaming lines to console is best effort.  Don't fail a build.
+            this._debug(`error processing line. Failed with error ${err}`);
+            return '';
+        }
+    }
+    _getSpawnFileName() {
+        if (toolrunner_IS_WINDOWS) {
+            if (this._isCmdFile()) {
+                return process.env['COMSPEC'] || 'cmd.exe';
+            }
+        }
+        return this.toolPath;
+    }
+    _getSpawnArgs(options) {
+        if (toolrunner_IS_WINDOWS) {
+            if (this._isCmdFile()) {
+                let argline = `/D /S /C "${this._windowsQuoteCmdArg(this.toolPath)}`;
+                for (const a of this.args) {
+                    argline += ' ';
+                    argline += options.windowsVerbatimArguments
+                        ? a
+                        : this._windowsQuoteCmdArg(a);
+                }
+                argline += '"';
+                return [argline];
+            }
+        }
+        return this.args;
+    }
+    _endsWith(str, end) {
+        return str.endsWith(end);
+    }
+    _isCmdFile() {
+        const upperToolPath = this.toolPath.toUpperCase();
+        return (this._endsWith(upperToolPath, '.CMD') ||
+            this._endsWith(upperToolPath, '.BAT'));
+    }
+    _windowsQuoteCmdArg(arg) {
+        // for .exe, apply the normal quoting rules that libuv applies
+        if (!this._isCmdFile()) {
+            return this._uvQuoteCmdArg(arg);
+        }
+        // otherwise apply quoting rules specific to the cmd.exe command line parser.
+        // the libuv rules are generic and are not designed specifically for cmd.exe
+        // command line parser.
+        //
+        // for a detailed description of the cmd.exe command line parser, refer to
+        // http://stackoverflow.com/questions/4094699/how-does-the-windows-command-interpreter-cmd-exe-parse-scripts/7970912#7970912
+        // need quotes for empty arg
+        if (!arg) {
+            return '""';
+        }
+        // determine whether the arg needs to be quoted
+        const cmdSpecialChars = [
+            ' ',
+            '\t',
+            '&',
+            '(',
+            ')',
+            '[',
+            ']',
+            '{',
+            '}',
+            '^',
+            '=',
+            ';',
+            '!',
+            "'",
+            '+',
+            ',',
+            '`',
+            '~',
+            '|',
+            '<',
+            '>',
+            '"'
+        ];
+        let needsQuotes = false;
+        for (const char of arg) {
+            if (cmdSpecialChars.some(x => x === char)) {
+                needsQuotes = true;
+                break;
+            }
+        }
+        // short-circuit if quotes not needed
+        if (!needsQuotes) {
+            return arg;
+        }
+        // the following quoting rules are very similar to the rules that by libuv applies.
+        //
+        // 1) wrap the string in quotes
+        //
+        // 2) double-up quotes - i.e. " => ""
+        //
+        //    this is different from the libuv quoting rules. libuv replaces " with \", which unfortunately
+        //    doesn't work well with a cmd.exe command line.
+        //
+        //    note, replacing " with "" also works well if the arg is passed to a downstream .NET console app.
+        //    for example, the command line:
+        //          foo.exe "myarg:""my val"""
+        //    is parsed by a .NET console app into an arg array:
+        //          [ "myarg:\"my val\"" ]
+        //    which is the same end result when applying libuv quoting rules. although the actual
+        //    command line from libuv quoting rules would look like:
+        //          foo.exe "myarg:\"my val\""
+        //
+        // 3) double-up slashes that precede a quote,
+        //    e.g.  hello \world    => "hello \world"
+        //          hello\"world    => "hello\\""world"
+        //          hello\\"world   => "hello\\\\""world"
+        //          hello world\    => "hello world\\"
+        //
+        //    technically this is not required for a cmd.exe command line, or the batch argument parser.
+        //    the reasons for including this as a .cmd quoting rule are:
+        //
+        //    a) this is optimized for the scenario where the argument is passed from the .cmd file to an
+        //       external program. many programs (e.g. .NET console apps) rely on the slash-doubling rule.
+        //
+        //    b) it's what we've been doing previously (by deferring to node default behavior) and we
+        //       haven't heard any complaints about that aspect.
+        //
+        // note, a weakness of the quoting rules chosen here, is that % is not escaped. in fact, % cannot be
+        // escaped when used on the command line directly - even though within a .cmd file % can be escaped
+        // by using %%.
+        //
+        // the saving grace is, on the command line, %var% is left as-is if var is not defined. this contrasts
+        // the line parsing rules within a .cmd file, where if var is not defined it is replaced with nothing.
+        //
+        // one option that was explored was replacing % with ^% - i.e. %var% => ^%var^%. this hack would
+        // often work, since it is unlikely that var^ would exist, and the ^ character is removed when the
+        // variable is used. the problem, however, is that ^ is not removed when %* is used to pass the args
+        // to an external program.
+        //
+        // an unexplored potential solution for the % escaping problem, is to create a wrapper .cmd file.
+        // % can be escaped within a .cmd file.
+        let reverse = '"';
+        let quoteHit = true;
+        for (let i = arg.length; i > 0; i--) {
+            // walk the string in reverse
+            reverse += arg[i - 1];
+            if (quoteHit && arg[i - 1] === '\\') {
+                reverse += '\\'; // double the slash
+            }
+            else if (arg[i - 1] === '"') {
+                quoteHit = true;
+                reverse += '"'; // double the quote
+            }
+            else {
+                quoteHit = false;
+            }
+        }
+        reverse += '"';
+        return reverse.split('').reverse().join('');
+    }
+    _uvQuoteCmdArg(arg) {
+        // Tool runner wraps child_process.spawn() and needs to apply the same quoting as
+        // Node in certain cases where the undocumented spawn option windowsVerbatimArguments
+        // is used.
+        //
+        // Since this function is a port of quote_cmd_arg from Node 4.x (technically, lib UV,
+        // see https://github.com/nodejs/node/blob/v4.x/deps/uv/src/win/process.c for details),
+        // pasting copyright notice from Node within this function:
+        //
+        //      Copyright Joyent, Inc. and other Node contributors. All rights reserved.
+        //
+        //      Permission is hereby granted, free of charge, to any person obtaining a copy
+        //      of this software and associated documentation files (the "Software"), to
+        //      deal in the Software without restriction, including without limitation the
+        //      rights to use, copy, modify, merge, publish, distribute, sublicense, and/or
+        //      sell copies of the Software, and to permit persons to whom the Software is
+        //      furnished to do so, subject to the following conditions:
+        //
+        //      The above copyright notice and this permission notice shall be included in
+        //      all copies or substantial portions of the Software.
+        //
+        //      THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
+        //      IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
+        //      FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
+        //      AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
+        //      LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING
+        //      FROM, OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS
+        //      IN THE SOFTWARE.
+        if (!arg) {
+            // Need double quotation for empty argument
+            return '""';
+        }
+        if (!arg.includes(' ') && !arg.includes('\t') && !arg.includes('"')) {
+            // No quotation needed
+            return arg;
+        }
+        if (!arg.includes('"') && !arg.includes('\\')) {
+            // No embedded double quotes or backslashes, so I can just wrap
+            // quote marks around the whole thing.
+            return `"${arg}"`;
+        }
+        // Expected input/output:
+        //   input : hello"world
+        //   output: "hello\"world"
+        //   input : hello""world
+        //   output: "hello\"\"world"
+        //   input : hello\world
+        //   output: hello\world
+        //   input : hello\\world
+        //   output: hello\\world
+        //   input : hello\"world
+        //   output: "hello\\\"world"
+        //   input : hello\\"world
+        //   output: "hello\\\\\"world"
+        //   input : hello world\
+        //   output: "hello world\\" - note the comment in libuv actually reads "hello world\"
+        //                             but it appears the comment is wrong, it should be "hello world\\"
+        let reverse = '"';
+        let quoteHit = true;
+        for (let i = arg.length; i > 0; i--) {
+            // walk the string in reverse
+            reverse += arg[i - 1];
+            if (quoteHit && arg[i - 1] === '\\') {
+                reverse += '\\';
+            }
+            else if (arg[i - 1] === '"') {
+                quoteHit = true;
+                reverse += '\\';
+            }
+            else {
+                quoteHit = false;
+            }
+        }
+        reverse += '"';
+        return reverse.split('').reverse().join('');
+    }
+    _cloneExecOptions(options) {
+        options = options || {};
+        const result = {
+            cwd: options.cwd || process.cwd(),
+            env: options.env || process.env,
+            silent: options.silent || false,
+            windowsVerbatimArguments: options.windowsVerbatimArguments || false,
+            failOnStdErr: options.failOnStdErr || false,
+            ignoreReturnCode: options.ignoreReturnCode || false,
+            delay: options.delay || 10000
+        };
+        result.outStream = options.outStream || process.stdout;
+        result.errStream = options.errStream || process.stderr;
+        return result;
+    }
+    _getSpawnOptions(options, toolPath) {
+        options = options || {};
+        const result = {};
+        result.cwd = options.cwd;
+        result.env = options.env;
+        result['windowsVerbatimArguments'] =
+            options.windowsVerbatimArguments || this._isCmdFile();
+        if (options.windowsVerbatimArguments) {
+            result.argv0 = `"${toolPath}"`;
+        }
+        return result;
+    }
+    /**
+     * Exec a tool.
+     * Output will be streamed to the live console.
+     * Returns promise with return code
+     *
+     * @param     tool     path to tool to exec
+     * @param     options  optional exec options.  See ExecOptions
+     * @returns   number
+     */
+    exec() {
+        return toolrunner_awaiter(this, void 0, void 0, function* () {
+            // root the tool path if it is unrooted and contains relative pathing
+            if (!isRooted(this.toolPath) &&
+                (this.toolPath.includes('/') ||
+                    (toolrunner_IS_WINDOWS && this.toolPath.includes('\\')))) {
+                // prefer options.cwd if it is specified, however options.cwd may also need to be rooted
+                this.toolPath = external_path_namespaceObject.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
+            }
+            // if the tool is only a file name, then resolve it from the PATH
+            // otherwise verify it exists (add extension on Windows if necessary)
+            this.toolPath = yield which(this.toolPath, true);
+            return new Promise((resolve, reject) => toolrunner_awaiter(this, void 0, void 0, function* () {
+                this._debug(`exec tool: ${this.toolPath}`);
+                this._debug('arguments:');
+                for (const arg of this.args) {
+                    this._debug(`   ${arg}`);
+                }
+                const optionsNonNull = this._cloneExecOptions(this.options);
+                if (!optionsNonNull.silent && optionsNonNull.outStream) {
+                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + external_os_.EOL);
+                }
+                const state = new ExecState(optionsNonNull, this.toolPath);
+                state.on('debug', (message) => {
+                    this._debug(message);
+                });
+                if (this.options.cwd && !(yield exists(this.options.cwd))) {
+                    return reject(new Error(`The cwd: ${this.options.cwd} does not exist!`));
+                }
+                const fileName = this._getSpawnFileName();
+                const cp = external_child_process_namespaceObject.spawn(fileName, this._getSpawnArgs(optionsNonNull), this._getSpawnOptions(this.options, fileName));
+                let stdbuffer = '';
+                if (cp.stdout) {
+                    cp.stdout.on('data', (data) => {
+                        if (this.options.listeners && this.options.listeners.stdout) {
+                            this.options.listeners.stdout(data);
+                        }
+                        if (!optionsNonNull.silent && optionsNonNull.outStream) {
+                            optionsNonNull.outStream.write(data);
+                        }
+                        stdbuffer = this._processLineBuffer(data, stdbuffer, (line) => {
+                            if (this.options.listeners && this.options.listeners.stdline) {
+                                this.options.listeners.stdline(line);
+                            }
+                        });
+                    });
+                }
+                let errbuffer = '';
+                if (cp.stderr) {
+                    cp.stderr.on('data', (data) => {
+                        state.processStderr = true;
+                        if (this.options.listeners && this.options.listeners.stderr) {
+                            this.options.listeners.stderr(data);
+                        }
+                        if (!optionsNonNull.silent &&
+                            optionsNonNull.errStream &&
+                            optionsNonNull.outStream) {
+                            const s = optionsNonNull.failOnStdErr
+                                ? optionsNonNull.errStream
+                                : optionsNonNull.outStream;
+                            s.write(data);
+                        }
+                        errbuffer = this._processLineBuffer(data, errbuffer, (line) => {
+                            if (this.options.listeners && this.options.listeners.errline) {
+                                this.options.listeners.errline(line);
+                            }
+                        });
+                    });
+                }
+                cp.on('error', (err) => {
+                    state.processError = err.message;
+                    state.processExited = true;
+                    state.processClosed = true;
+                    state.CheckComplete();
+                });
+                cp.on('exit', (code) => {
+                    state.processExitCode = code;
+                    state.processExited = true;
+                    this._debug(`Exit code ${code} received from tool '${this.toolPath}'`);
+                    state.CheckComplete();
+                });
+                cp.on('close', (code) => {
+                    state.processExitCode = code;
+                    state.processExited = true;
+                    state.processClosed = true;
+                    this._debug(`STDIO streams have closed for tool '${this.toolPath}'`);
+                    state.CheckComplete();
+                });
+                state.on('done', (error, exitCode) => {
+                    if (stdbuffer.length > 0) {
+                        this.emit('stdline', stdbuffer);
+                    }
+                    if (errbuffer.length > 0) {
+                        this.emit('errline', errbuffer);
+                    }
+                    cp.removeAllListeners();
+                    if (error) {
+                        reject(error);
+                    }
+                    else {
+                        resolve(exitCode);
+                    }
+                });
+                if (this.options.input) {
+                    if (!cp.stdin) {
+                        throw new Error('child process missing stdin');
+                    }
+                    cp.stdin.end(this.options.input);
+                }
+            }));
+        });
+    }
+}
+/**
+ * Convert an arg string to an array of args. Handles escaping
+ *
+ * @param    argString   string of arguments
+ * @returns  string[]    array of arguments
+ */
+function argStringToArray(argString) {
+    const args = [];
+    let inQuotes = false;
+    let escaped = false;
+    let arg = '';
+    function append(c) {
+        // we only escape double quotes.
+        if (escaped && c !== '"') {
+            arg += '\\';
+        }
+        arg += c;
+        escaped = false;
+    }
+    for (let i = 0; i < argString.length; i++) {
+        const c = argString.charAt(i);
+        if (c === '"') {
+            if (!escaped) {
+                inQuotes = !inQuotes;
+            }
+            else {
+                append(c);
+            }
+            continue;
+        }
+        if (c === '\\' && escaped) {
+            append(c);
+            continue;
+        }
+        if (c === '\\' && inQuotes) {
+            escaped = true;
+            continue;
+        }
+        if (c === ' ' && !inQuotes) {
+            if (arg.length > 0) {
+                args.push(arg);
+                arg = '';
+            }
+            continue;
+        }
+        append(c);
+    }
+    if (arg.length > 0) {
+        args.push(arg.trim());
+    }
+    return args;
+}
+class ExecState extends external_events_.EventEmitter {
+    constructor(options, toolPath) {
+        super();
+        this.processClosed = false; // tracks whether the process has exited and stdio is closed
+        this.processError = '';
+        this.processExitCode = 0;
+        this.processExited = false; // tracks whether the process has exited
+        this.processStderr = false; // tracks whether stderr was written to
+        this.delay = 10000; // 10 seconds
+        this.done = false;
+        this.timeout = null;
+        if (!toolPath) {
+            throw new Error('toolPath must not be empty');
+        }
+        this.options = options;
+        this.toolPath = toolPath;
+        if (options.delay) {
+            this.delay = options.delay;
+        }
+    }
+    CheckComplete() {
+        if (this.done) {
+            return;
+        }
+        if (this.processClosed) {
+            this._setResult();
+        }
+        else if (this.processExited) {
+            this.timeout = (0,external_timers_namespaceObject.setTimeout)(ExecState.HandleTimeout, this.delay, this);
+        }
+    }
+    _debug(message) {
+        this.emit('debug', message);
+    }
+    _setResult() {
+        // determine whether there is an error
+        let error;
+        if (this.processExited) {
+            if (this.processError) {
+                error = new Error(`There was an error when attempting to execute the process '${this.toolPath}'. This may indicate the process failed to start. Error: ${this.processError}`);
+            }
+            else if (this.processExitCode !== 0 && !this.options.ignoreReturnCode) {
+                error = new Error(`The process '${this.toolPath}' failed with exit code ${this.processExitCode}`);
+            }
+            else if (this.processStderr && this.options.failOnStdErr) {
+                error = new Error(`The process '${this.toolPath}' failed because one or more lines were written to the STDERR stream`);
+            }
+        }
+        // clear the timeout
+        if (this.timeout) {
+            clearTimeout(this.timeout);
+            this.timeout = null;
+        }
+        this.done = true;
+        this.emit('done', error, this.processExitCode);
+    }
+    static HandleTimeout(state) {
+        if (state.done) {
+            return;
+        }
+        if (!state.processClosed && state.processExited) {
+            const message = `The STDIO streams did not close within ${state.delay / 1000} seconds of the exit event from process '${state.toolPath}'. This may indicate a child process inherited the STDIO streams and has not yet exited.`;
+            state._debug(message);
+        }
+        state._setResult();
+    }
+}
+//# sourceMappingURL=toolrunner.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/exec.js
+var exec_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+/**
+ * Exec a command.
+ * Output will be streamed to the live console.
+ * Returns promise with return code
+ *
+ * @param     commandLine        command to execute (can include additional args). Must be correctly escaped.
+ * @param     args               optional arguments for tool. Escaping is handled by the lib.
+ * @param     options            optional exec options.  See ExecOptions
+ * @returns   Promise<number>    exit code
+ */
+function exec(commandLine, args, options) {
+    return exec_awaiter(this, void 0, void 0, function* () {
+        const commandArgs = argStringToArray(commandLine);
+        if (commandArgs.length === 0) {
+            throw new Error(`Parameter 'commandLine' cannot be null or empty.`);
+        }
+        // Path to tool to execute should be first arg
+        const toolPath = commandArgs[0];
+        args = commandArgs.slice(1).concat(args || []);
+        const runner = new ToolRunner(toolPath, args, options);
+        return runner.exec();
+    });
+}
+/**
+ * Exec a command and get the output.
+ * Output will be streamed to the live console.
+ * Returns promise with the exit code and collected stdout and stderr
+ *
+ * @param     commandLine           command to execute (can include additional args). Must be correctly escaped.
+ * @param     args                  optional arguments for tool. Escaping is handled by the lib.
+ * @param     options               optional exec options.  See ExecOptions
+ * @returns   Promise<ExecOutput>   exit code, stdout, and stderr
+ */
+function getExecOutput(commandLine, args, options) {
+    return exec_awaiter(this, void 0, void 0, function* () {
+        var _a, _b;
+        let stdout = '';
+        let stderr = '';
+        //Using string decoder covers the case where a mult-byte character is split
+        const stdoutDecoder = new external_string_decoder_.StringDecoder('utf8');
+        const stderrDecoder = new external_string_decoder_.StringDecoder('utf8');
+        const originalStdoutListener = (_a = options === null || options === void 0 ? void 0 : options.listeners) === null || _a === void 0 ? void 0 : _a.stdout;
+        const originalStdErrListener = (_b = options === null || options === void 0 ? void 0 : options.listeners) === null || _b === void 0 ? void 0 : _b.stderr;
+        const stdErrListener = (data) => {
+            stderr += stderrDecoder.write(data);
+            if (originalStdErrListener) {
+                originalStdErrListener(data);
+            }
+        };
+        const stdOutListener = (data) => {
+            stdout += stdoutDecoder.write(data);
+            if (originalStdoutListener) {
+                originalStdoutListener(data);
+            }
+        };
+        const listeners = Object.assign(Object.assign({}, options === null || options === void 0 ? void 0 : options.listeners), { stdout: stdOutListener, stderr: stdErrListener });
+        const exitCode = yield exec(commandLine, args, Object.assign(Object.assign({}, options), { listeners }));
+        //flush any remaining characters
+        stdout += stdoutDecoder.end();
+        stderr += stderrDecoder.end();
+        return {
+            exitCode,
+            stdout,
+            stderr
+        };
+    });
+}
+//# sourceMappingURL=exec.js.map
+
+/***/ }),
+
 /***/ 3837:
 /***/ ((module) => {
 
@@ -58549,7 +60248,7 @@ module.exports = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/dra
 /******/ 	// Execute the module function
 /******/ 	var threw = true;
 /******/ 	try {
-/******/ 		__webpack_modules__[moduleId](module, module.exports, __nccwpck_require__);
+/******/ 		__webpack_modules__[moduleId].call(module.exports, module, module.exports, __nccwpck_require__);
 /******/ 		threw = false;
 /******/ 	} finally {
 /******/ 		if(threw) delete __webpack_module_cache__[moduleId];

@@ -8,10 +8,11 @@ import { renderSummary } from './summary.js'
 
 /** Turns an outcome into workflow annotations, step outputs and the job summary. */
 export async function reportToGitHub(outcome: Outcome, context: RunContext, options: { summary: boolean }): Promise<void> {
-  for (const finding of outcome.plan.findings) annotate(finding, context)
+  for (const finding of [...outcome.plan.findings, ...outcome.plan.changes]) annotate(finding, context)
   for (const warning of outcome.warnings) core.warning(warning)
 
   core.setOutput('findings', String(countErrors(outcome.plan.findings)))
+  core.setOutput('breaking-changes', String(outcome.plan.breaking))
   if (outcome.plan.digest) core.setOutput('image-digest', outcome.plan.digest)
   const { result } = outcome
   if (result) {
@@ -27,6 +28,7 @@ export async function reportToGitHub(outcome: Outcome, context: RunContext, opti
   } else if (outcome.plan.model) {
     core.setOutput('model', formatModelId(outcome.plan.model))
   }
+  if (outcome.plan.image) core.info(`Image: ${outcome.plan.image.reference} (${outcome.plan.image.how})`)
 
   if (options.summary && process.env.GITHUB_STEP_SUMMARY) {
     try {

@@ -1,45 +1,121 @@
-import { formatModelId } from '../wriftai/identifier.js'
+import { createHash } from 'node:crypto'
 import type { Finding } from '../findings.js'
 import type { Outcome } from '../pipeline/run.js'
 import type { ImageResolution } from '../registry/resolve.js'
+import { canonicalJson } from '../schemas/canonical.js'
+import { formatModelId } from '../wriftai/identifier.js'
+import type { Schemas } from '../wriftai/types.js'
 
-/** The job summary as Markdown: the result after a publish, the plan after a validation. */
+/** Lists longer than this are folded into <details>. */
+const FOLD_AFTER = 10
+
+/** The job summary as Markdown: the result after a publish, the plan otherwise. */
 export function renderSummary(outcome: Outcome): string {
-  const { plan, result } = outcome
-  const lines: string[] = []
-  const model = plan.model ? formatModelId(plan.model) : undefined
-  if (result) {
-    const id = `${formatModelId(result.model)}:${result.version.number}`
-    lines.push(`## ${result.versionCreated ? 'Published' : 'Already published'} ${link(escapeText(id), outcome.url)}`, '')
-    for (const note of result.notes) lines.push(`> [!NOTE]`, `> ${escapeText(note)}`, '')
-    lines.push('| | |', '| --- | --- |')
-    lines.push(`| Model | ${escapeText(formatModelId(result.model))}${result.modelCreated ? ' (created)' : ''} |`)
-    lines.push(`| Version | ${result.version.number}${result.versionCreated ? '' : ' (already published)'} |`)
-    lines.push(`| Image digest | \`${escapeText(result.version.container_image_digest)}\` |`)
-    if (plan.image) lines.push(`| Image | ${describeImage(plan.image)} |`)
-    lines.push(`| Release notes | ${escapeText(result.version.release_notes)} |`)
-  } else {
-    const failed = outcome.failure !== undefined
-    lines.push(`## ${failed ? '❌' : '✅'} ${plan.mode === 'publish' ? 'Not published' : 'Validated'}: ${escapeText(plan.schemasFile)}${model ? ` for ${escapeText(model)}` : ''}`, '')
-    if (failed) lines.push(escapeText(outcome.failure ?? ''), '')
-    if (plan.image) lines.push(`Image: ${describeImage(plan.image)}`, '')
-  }
-  if (plan.findings.length > 0) lines.push('', ...findingsTable(plan.findings))
+  const lines = outcome.result ? resultSection(outcome) : planSection(outcome)
+  const { findings, changes } = outcome.plan
+  if (findings.length > 0) lines.push('', ...table('Findings', findings.length, findingsTable(findings)))
+  if (changes.length > 0) lines.push('', ...table(`Changes against the live version (${outcome.plan.breaking} breaking)`, changes.length, changesTable(changes)))
+  if (outcome.warnings.length > 0) lines.push('', ...outcome.warnings.map((w) => `> [!WARNING]\n> ${escapeText(w)}\n`))
   return `${lines.join('\n')}\n`
 }
 
-function findingsTable(findings: readonly Finding[]): string[] {
-  const rows = findings.map(
-    (f) => `| ${f.severity} | \`${escapeText(f.rule)}\` | ${escapeText(`${f.file}:${f.line}:${f.column}`)} | ${escapeText(f.message)} |`,
-  )
-  const table = ['| Severity | Rule | Location | Message |', '| --- | --- | --- | --- |', ...rows]
-  if (findings.length <= 10) return ['### Findings', '', ...table]
-  return [`<details><summary>${findings.length} findings</summary>`, '', ...table, '', '</details>']
+function resultSection(outcome: Outcome): string[] {
+  const { plan, result } = outcome
+  if (!result) return []
+  const id = `${formatModelId(result.model)}:${result.version.number}`
+  const lines = [`## ${result.versionCreated ? 'Published' : 'Already published'} ${link(escapeText(id), outcome.url)}`, '']
+  for (const note of result.notes) lines.push('> [!NOTE]', `> ${escapeText(note)}`, '')
+  lines.push('| | |', '| --- | --- |')
+  lines.push(`| Model | ${escapeText(formatModelId(result.model))}${result.modelCreated ? ' (created)' : ''} |`)
+  lines.push(`| Version | ${result.version.number}${result.versionCreated ? '' : ' (already published)'} |`)
+  lines.push(`| Image digest | \`${escapeText(result.version.container_image_digest)}\` |`)
+  if (plan.image) lines.push(`| Image | ${describeImage(plan.image)} |`)
+  lines.push(`| Release notes | ${escapeText(result.version.release_notes)} |`)
+  return lines
+}
+
+function planSection(outcome: Outcome): string[] {
+  const { plan } = outcome
+  const failed = outcome.failure !== undefined
+  const model = plan.model ? formatModelId(plan.model) : undefined
+  const title = plan.mode === 'publish' ? 'Not published' : 'Plan'
+  const lines = [`## ${failed ? '❌' : '✅'} ${title}: ${escapeText(plan.schemasFile)}${model ? ` for ${escapeText(model)}` : ''}`, '']
+  if (failed) lines.push(escapeText(outcome.failure ?? ''), '')
+  lines.push('| | |', '| --- | --- |')
+  if (model) lines.push(`| Model | ${describeModel(outcome)} |`)
+  if (plan.releaseNotes) lines.push(`| Release notes | ${escapeText(plan.releaseNotes.text)} |`)
+  lines.push(`| Image digest | ${plan.digest ? `\`${escapeText(plan.digest)}\`` : 'not known yet'} |`)
+  if (plan.image) lines.push(`| Image | ${describeImage(plan.image)} |`)
+  if (plan.schemas) lines.push(`| Schemas hash | \`${schemasHash(plan.schemas)}\` |`)
+  const inputs = plan.schemas ? inputRows(plan.schemas) : []
+  if (inputs.length > 0) {
+    const header = ['| Input | Type | Required | Default | Description |', '| --- | --- | --- | --- | --- |']
+    lines.push('', ...table('Inputs', inputs.length, [...header, ...inputs]))
+  }
+  return lines
+}
+
+function describeModel(outcome: Outcome): string {
+  const { plan } = outcome
+  const live = plan.existingModel
+  if (live) {
+    const latest = live.latest_version ? `, latest version ${live.latest_version.number}` : ', no versions yet'
+    return `exists (${escapeText(live.visibility)}${latest}); a new version would be created`
+  }
+  if (!plan.modelChecked) return 'not checked (no token)'
+  return 'does not exist; it would be created'
 }
 
 function describeImage(image: ImageResolution): string {
   const how = image.how === 'verified' ? 'exists in the registry' : `resolved${image.platform ? ` for ${image.platform}` : ''}`
   return `\`${escapeText(image.reference)}\` (${how})`
+}
+
+/** A short, stable fingerprint of the schemas, to tell versions apart at a glance. */
+export function schemasHash(schemas: Schemas): string {
+  return `sha256:${createHash('sha256').update(canonicalJson(schemas)).digest('hex').slice(0, 12)}`
+}
+
+/** The input schema's properties in x-order order (then as written), one table row each. */
+function inputRows(schemas: Schemas): string[] {
+  const input = schemas.prediction.input as { properties?: Record<string, Record<string, unknown>>; required?: unknown }
+  const required = new Set(Array.isArray(input.required) ? input.required : [])
+  const entries = Object.entries(input.properties ?? {})
+  const order = (p: Record<string, unknown>) => (typeof p['x-order'] === 'number' ? p['x-order'] : Number.POSITIVE_INFINITY)
+  return entries
+    .map(([name, property], index) => ({ name, property, index }))
+    .sort((a, b) => order(a.property) - order(b.property) || a.index - b.index)
+    .map(({ name, property }) => {
+      const type = Array.isArray(property.type) ? property.type.join(' | ') : typeof property.type === 'string' ? property.type : typeof property.$ref === 'string' ? property.$ref.split('/').pop()! : 'any'
+      const fallback = 'default' in property ? `\`${escapeText(JSON.stringify(property.default))}\`` : ''
+      const description = typeof property.description === 'string' ? property.description : ''
+      return `| \`${escapeText(name)}\` | ${escapeText(type)} | ${required.has(name) ? 'yes' : ''} | ${fallback} | ${escapeText(description)} |`
+    })
+}
+
+function findingsTable(findings: readonly Finding[]): string[] {
+  return [
+    '| Severity | Rule | Location | Message |',
+    '| --- | --- | --- | --- |',
+    ...findings.map((f) => `| ${f.severity} | \`${escapeText(f.rule)}\` | ${escapeText(`${f.file}:${f.line}:${f.column}`)} | ${escapeText(f.message)} |`),
+  ]
+}
+
+function changesTable(changes: readonly Finding[]): string[] {
+  return [
+    '| | Rule | Location | Was | Change |',
+    '| --- | --- | --- | --- | --- |',
+    ...changes.map(
+      (c) =>
+        `| ${c.severity === 'notice' ? 'info' : 'breaking'} | \`${escapeText(c.rule)}\` | ${escapeText(`${c.file}:${c.line}:${c.column}`)} | \`${escapeText(c.livePointer ?? '')}\` | ${escapeText(c.message)} |`,
+    ),
+  ]
+}
+
+/** A headed table, folded into <details> when it is long. */
+function table(title: string, count: number, rows: string[]): string[] {
+  if (count <= FOLD_AFTER) return [`### ${escapeText(title)}`, '', ...rows]
+  return [`<details><summary>${escapeText(title)}: ${count}</summary>`, '', ...rows, '', '</details>']
 }
 
 function link(text: string, url: string | undefined): string {

@@ -13,6 +13,8 @@ export interface PublishResult {
   versionCreated: boolean
   /** Why the run did what it did, when that is not the plain "created a version". */
   notes: string[]
+  /** Metadata fields updated on the existing model (sync-metadata). */
+  metadataUpdated: string[]
 }
 
 /** Carries out a publish plan: the only place that writes to WriftAI. Nothing is ever deleted. */
@@ -21,11 +23,16 @@ export async function applyPlan(plan: Plan, client: WriftaiClient, policy: HttpP
   if (!model || !schemas || !digest || !releaseNotes) throw new Error('a publish plan needs a model, schemas, a digest and release notes')
   const id = formatModelId(model)
   const notes: string[] = []
+  const metadataUpdated = Object.keys(plan.metadataPatch ?? {})
+  if (plan.metadataPatch && metadataUpdated.length > 0) {
+    await client.updateModel(model, plan.metadataPatch)
+    notes.push(`updated the model's ${metadataUpdated.join(', ')}`)
+  }
 
   if (plan.published) {
     const version = plan.published
     notes.push(`${id}:${version.number} already has this image digest and these schemas; nothing was created`)
-    return { model, modelCreated: false, version, versionCreated: false, notes }
+    return { model, modelCreated: false, version, versionCreated: false, notes, metadataUpdated }
   }
   if (plan.sameDigestVersion !== undefined) {
     notes.push(`${id}:${plan.sameDigestVersion} has this image digest but other schemas, so a new version was created`)
@@ -39,14 +46,14 @@ export async function applyPlan(plan: Plan, client: WriftaiClient, policy: HttpP
       const found = await findPublished(plan, client)
       if (found) {
         notes.push(`a concurrent run created ${id} and published this digest as version ${found.number}; nothing was created`)
-        return { model, modelCreated, version: found, versionCreated: false, notes }
+        return { model, modelCreated, version: found, versionCreated: false, notes, metadataUpdated }
       }
     }
   }
 
   const body: CreateVersion = { release_notes: releaseNotes.text, schemas, container_image_digest: digest }
   const version = await createVersionOnce(plan, client, body, policy)
-  return { model, modelCreated, version, versionCreated: true, notes }
+  return { model, modelCreated, version, versionCreated: true, notes, metadataUpdated }
 }
 
 /** Creates the model; false when it already exists (409), as when two runs race to create it. */

@@ -1,32 +1,45 @@
 import path from 'node:path'
-import { errorMessage, UserError } from '../errors.js'
+import { errorMessage } from '../errors.js'
 import { countErrors, type Finding } from '../findings.js'
 import type { RunContext } from '../github/context.js'
 import type { Inputs } from '../github/inputs.js'
 import { chooseReleaseNotes, type ReleaseNotes } from '../github/release-notes.js'
-import { checkSchemasFile } from '../schemas/check.js'
-import type { WriftaiClient } from '../wriftai/client.js'
-import { formatModelId, type ModelId } from '../wriftai/identifier.js'
-import type { CreateModel, ModelVersionWithDetails, ModelWithDetails, Schemas } from '../wriftai/types.js'
-import { findVersionByDigest, sameSchemas } from './published.js'
-import type { ImageResolution } from '../registry/resolve.js'
-import type { ImageReference } from '../registry/reference.js'
+import { githubReleaseSources } from '../github/release-sources.js'
 import type { HttpPolicy } from '../http/request.js'
+import type { ImageReference } from '../registry/reference.js'
+import type { ImageResolution } from '../registry/resolve.js'
+import { checkSchemasFile } from '../schemas/check.js'
+import { diffSchemas } from '../schemas/diff.js'
+import type { SourceDocument } from '../schemas/document.js'
+import { ApiError, type WriftaiClient } from '../wriftai/client.js'
+import type { ModelId } from '../wriftai/identifier.js'
+import type { CreateModel, ModelVersionWithDetails, ModelWithDetails, Schemas, UpdateModel } from '../wriftai/types.js'
+import { planMetadataSync, planModelCreation } from './model-metadata.js'
+import { findVersionByDigest, sameSchemas } from './published.js'
 
 /** What a run would do, decided by reading only. */
 export interface Plan {
   mode: 'publish' | 'validate'
   /** The schemas file as shown to the user (workspace-relative when possible). */
   schemasFile: string
+  /** Validation findings of the schemas file. */
   findings: Finding[]
+  /** Changes against the live version, on the local file's lines (breaking ones first). */
+  changes: Finding[]
+  /** How many of the changes break callers. */
+  breaking: number
   schemas?: Schemas
   releaseNotes?: ReleaseNotes
   digest?: string
   model?: ModelId
-  /** The live model when it exists; publish mode only. */
+  /** The live model; undefined when it does not exist or could not be read (validate mode without a token). */
   existingModel?: ModelWithDetails
+  /** Whether the model's existence is known (publish mode, or validate mode with a token). */
+  modelChecked: boolean
   /** The body to create the model with, when it is missing. */
   createModel?: CreateModel
+  /** Metadata fields to update on the existing model (sync-metadata). */
+  metadataPatch?: UpdateModel
   /** Pages of versions to scan for one with the same digest. */
   scanVersions: number
   /** A version with the same digest and the same schemas: there is nothing to create. */
@@ -40,7 +53,7 @@ export interface Plan {
 }
 
 export interface PlanDeps {
-  /** Absent in validate mode: nothing is sent to WriftAI. */
+  /** Present when there is a token: validate mode then reads the live model, and never writes. */
   client?: WriftaiClient
   /** The HTTP policy for registries (the WriftAI rate limit does not apply to them). */
   registryPolicy: HttpPolicy
@@ -49,68 +62,86 @@ export interface PlanDeps {
 
 export async function makePlan(inputs: Inputs, context: RunContext, deps: PlanDeps): Promise<Plan> {
   const schemasFile = displayPath(inputs.schemasFile, context.workspace)
-  const { findings, schemas } = await checkSchemasFile(inputs.schemasFile, schemasFile)
+  const warnings: string[] = []
+  const { findings, schemas, document } = await checkSchemasFile(inputs.schemasFile, schemasFile)
   const plan: Plan = {
     mode: inputs.mode,
     schemasFile,
     findings,
+    changes: [],
+    breaking: 0,
     schemas,
-    releaseNotes: await chooseReleaseNotes(inputs, context),
+    releaseNotes: await chooseReleaseNotes(inputs, context, githubReleaseSources(context, inputs.githubToken, (w) => warnings.push(w))),
     digest: inputs.imageDigest ?? inputs.image?.digest,
     model: inputs.model,
+    modelChecked: false,
     scanVersions: inputs.scanVersions,
-    warnings: [],
+    warnings,
   }
   if (countErrors(findings) > 0) return plan
-  const imageTask = inputs.image ? resolveImageInput(inputs.image, inputs, deps) : undefined
-  if (inputs.mode !== 'publish') {
-    // Planning only: a digest that cannot be resolved here (no registry credentials on a pull request) is a warning.
-    await imageTask?.then(
-      (image) => Object.assign(plan, { image, digest: image.digest }),
-      (error: unknown) => plan.warnings.push(`the image digest could not be resolved: ${errorMessage(error)}`),
-    )
-    return plan
-  }
+  const publishing = inputs.mode === 'publish'
   const { client } = deps
-  if (!client || !inputs.model) throw new Error('publishing needs a WriftAI client and a model')
+  const model = inputs.model
 
   // The registry and the model are looked up at the same time.
-  const [existing, image] = await Promise.all([client.getModel(inputs.model), imageTask])
-  plan.existingModel = existing
+  const imageTask = inputs.image ? resolveImageInput(inputs.image, inputs, deps) : undefined
+  const modelTask = client && model ? readModel(client, model, publishing, warnings) : undefined
+  const [image, existing] = await Promise.all([
+    // Planning only, a digest that cannot be resolved (no registry credentials on a pull request) is a warning.
+    publishing ? imageTask : imageTask?.catch((error: unknown) => void warnings.push(`the image digest could not be resolved: ${errorMessage(error)}`)),
+    modelTask,
+  ])
   if (image) Object.assign(plan, { image, digest: image.digest })
+  if (modelTask) Object.assign(plan, { existingModel: existing ?? undefined, modelChecked: existing !== null })
+  if (plan.existingModel && schemas && document) compareWithLive(plan, plan.existingModel, schemas, document, inputs.failOnBreaking)
+  if (!publishing) return plan
+  if (!client || !model) throw new Error('publishing needs a WriftAI client and a model')
+
   if (!plan.existingModel) {
-    plan.createModel = await planModelCreation(inputs, inputs.model, client)
-  } else if (plan.digest) {
-    const match = await findVersionByDigest(client, inputs.model, plan.digest, plan.existingModel, inputs.scanVersions)
+    plan.createModel = await planModelCreation(inputs, model, client)
+    return plan
+  }
+  if (inputs.syncMetadata) plan.metadataPatch = await planMetadataSync(inputs, plan.existingModel, client)
+  if (plan.digest) {
+    const match = await findVersionByDigest(client, model, plan.digest, plan.existingModel, inputs.scanVersions)
     if (match && sameSchemas(match.schemas, schemas)) plan.published = match
     else if (match) plan.sameDigestVersion = match.number
   }
   return plan
 }
 
-async function planModelCreation(inputs: Inputs, model: ModelId, client: WriftaiClient): Promise<CreateModel> {
-  const id = formatModelId(model)
-  if (!inputs.createModel) throw new UserError(`model ${id} does not exist and create-model is false; create it first or set create-model: true`)
-  if (!inputs.hardware) {
-    const hardware = await client.listHardware()
-    const choices = hardware.map((h) => h.identifier).join(', ')
-    throw new UserError(`hardware: required to create the missing model ${id}${choices ? `; one of: ${choices}` : ''}`)
+/** The live model; undefined when missing; null when it could not be read in validate mode (which only warns). */
+async function readModel(client: WriftaiClient, model: ModelId, publishing: boolean, warnings: string[]): Promise<ModelWithDetails | undefined | null> {
+  if (publishing) return client.getModel(model)
+  try {
+    return await client.getModel(model)
+  } catch (error: unknown) {
+    if (!(error instanceof ApiError)) throw error
+    warnings.push(`the live model could not be read, so breaking changes were not checked: ${error.message}`)
+    return null
   }
-  const user = await client.getUser()
-  if (user.username !== model.owner) {
-    throw new UserError(
-      `model ${id} does not exist, and it cannot be created: the token belongs to "${user.username}", and models are created under the token's user; use model: ${user.username}/${model.name} or a token of "${model.owner}"`,
-    )
-  }
-  return {
-    name: model.name,
-    hardware_identifier: inputs.hardware,
-    visibility: inputs.visibility,
-    ...(inputs.description !== undefined && { description: inputs.description }),
-    ...(inputs.sourceUrl !== undefined && { source_url: inputs.sourceUrl }),
-    ...(inputs.licenseUrl !== undefined && { license_url: inputs.licenseUrl }),
-    ...(inputs.paperUrl !== undefined && { paper_url: inputs.paperUrl }),
-  }
+}
+
+/** Annotates what the local schemas change against the live version, breaking changes first. */
+function compareWithLive(plan: Plan, live: ModelWithDetails, schemas: Schemas, document: SourceDocument, failOnBreaking: boolean): void {
+  const liveSchemas = live.latest_version?.schemas
+  if (!liveSchemas) return
+  const version = `${live.owner.username}/${live.name}:${live.latest_version!.number}`
+  const changes = diffSchemas(liveSchemas, schemas).sort((a, b) => Number(b.breaking) - Number(a.breaking))
+  plan.breaking = changes.filter((c) => c.breaking).length
+  plan.changes = changes.map((change) => {
+    const at = document.locate(change.pointer)
+    return {
+      severity: change.breaking ? (failOnBreaking ? 'error' : 'warning') : 'notice',
+      rule: change.rule,
+      message: `${change.message} (compared with ${version})`,
+      pointer: change.pointer,
+      livePointer: change.livePointer,
+      file: document.file,
+      line: at.line,
+      column: at.column,
+    }
+  })
 }
 
 /** Loaded only when there is an image to resolve, so that a run without one starts faster. */

@@ -40,7 +40,8 @@ export async function runPipeline(inputs: Inputs, context: RunContext, deps: Pip
     limiter: new TokenBucket({ perSecond: API_REQUESTS_PER_SECOND, burst: API_BURST }),
     ...deps.policy,
   })
-  const client = inputs.mode === 'publish' ? new WriftaiClient({ baseUrl: inputs.apiUrl.href, token: inputs.token, policy }) : undefined
+  // Validate mode reads the live model only with a token, and never writes.
+  const client = inputs.mode === 'publish' || inputs.token ? new WriftaiClient({ baseUrl: inputs.apiUrl.href, token: inputs.token, policy }) : undefined
   try {
     const plan = await makePlan(inputs, context, { client, registryPolicy: { ...policy, limiter: undefined }, env: deps.env })
     const warnings = [...plan.warnings]
@@ -51,6 +52,9 @@ export async function runPipeline(inputs: Inputs, context: RunContext, deps: Pip
     const errors = countErrors(plan.findings)
     if (errors > 0) {
       return { plan, warnings, failure: `${plan.schemasFile} has ${errors} error${errors === 1 ? '' : 's'}${plan.mode === 'publish' ? '; nothing was published' : ''}` }
+    }
+    if (inputs.failOnBreaking && plan.breaking > 0) {
+      return { plan, warnings, failure: `${plan.breaking} breaking change${plan.breaking === 1 ? '' : 's'} against the live version${plan.mode === 'publish' ? '; nothing was published' : ''}` }
     }
     if (plan.mode !== 'publish' || !client) return { plan, warnings }
     const result = await applyPlan(plan, client, policy)

@@ -1,12 +1,14 @@
 import type { Finding } from '../findings.js'
 import type { Schemas } from '../wriftai/types.js'
-import { parseJson, readJsonFile, type ParseResult } from './document.js'
+import { parseJson, readJsonFile, type ParseResult, type SourceDocument } from './document.js'
 import { validateSchemas } from './validate.js'
 
 export interface SchemasCheck {
   findings: Finding[]
   /** Present when there is no error. */
   schemas?: Schemas
+  /** The parsed file, to place other findings (breaking changes) on its lines. */
+  document?: SourceDocument
 }
 
 /** Reads and checks a schemas file: JSON text, envelope, and each schema in it. */
@@ -24,5 +26,5 @@ function checkParsed(parsed: ParseResult): SchemasCheck {
   const validated = validateSchemas(parsed.document)
   const findings = [...parsed.findings, ...validated.findings].sort((a, b) => a.line - b.line || a.column - b.column)
   const valid = findings.every((f) => f.severity !== 'error')
-  return valid ? { findings, schemas: validated.schemas } : { findings }
+  return valid ? { findings, schemas: validated.schemas, document: parsed.document } : { findings, document: parsed.document }
 }

@@ -6,6 +6,7 @@ import type {
   CreateModel,
   CreateVersion,
   Hardware,
+  ModelCategory,
   ModelVersion,
   ModelVersionWithDetails,
   ModelWithDetails,
@@ -84,6 +85,10 @@ export class WriftaiClient {
 
   async listHardware(pageCap = 10): Promise<Hardware[]> {
     return collect(this.#items<Hardware>({ operation: 'list hardware', method: 'GET', path: '/hardware' }, pageCap))
+  }
+
+  async listModelCategories(pageCap = 10): Promise<ModelCategory[]> {
+    return collect(this.#items<ModelCategory>({ operation: 'list model categories', method: 'GET', path: '/model_categories' }, pageCap))
   }
 
   /** Versions, newest first, reading at most `pageCap` pages. */

@@ -27,6 +27,12 @@ export interface Hardware {
   identifier: string
 }
 
+export interface ModelCategory {
+  name: string
+  slug: string
+  description?: string
+}
+
 export interface ModelVersion {
   number: number
   release_notes: string
@@ -47,7 +53,7 @@ export interface ModelWithDetails {
   owner: BaseUser
   hardware: Hardware
   predictions_count?: number
-  categories?: { name: string; slug: string }[]
+  categories?: ModelCategory[]
   overview?: string | null
   latest_version?: ModelVersionWithDetails | null
   source_url?: string | null

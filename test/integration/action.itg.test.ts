@@ -44,6 +44,7 @@ describe('the bundle on a tag push', () => {
     expect(run.code).toBe(0)
     expect(run.outputs).toEqual({
       findings: '0',
+      'breaking-changes': '0',
       'image-digest': DIGEST,
       model: 'acme/hello-world',
       version: '1',
@@ -52,12 +53,10 @@ describe('the bundle on a tag push', () => {
       'version-created': 'true',
       url: `${sandbox.url.replace('/v1', '')}/acme/hello-world/versions/1`,
     })
-    expect(sandbox.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
-      'GET /models/acme/hello-world',
-      'GET /user',
-      'POST /models',
-      'POST /models/acme/hello-world/versions',
-    ])
+    expect(sandbox.requests.map((r) => `${r.method} ${r.path}`).sort()).toEqual(
+      ['GET /models/acme/hello-world', 'GET /hardware', 'GET /user', 'POST /models', 'POST /models/acme/hello-world/versions'].sort(),
+    )
+    expect(sandbox.writes().map((r) => `${r.method} ${r.path}`)).toEqual(['POST /models', 'POST /models/acme/hello-world/versions'])
     expect(sandbox.writes()[0]!.body).toEqual({
       name: 'hello-world',
       hardware_identifier: 'cpu',
@@ -153,11 +152,19 @@ describe('the bundle on a tag push', () => {
     expect(secretLeaks(run, ['wai_revoked'])).toEqual([])
   })
 
-  it('surfaces a 422 with the field the API rejected', async () => {
+  it('checks hardware against the API before creating the model', async () => {
     const run = await publish({ hardware: 'tpu-v9' })
     expect(run.code).toBe(1)
+    expect(errorCommands(run)).toEqual(['::error::hardware: "tpu-v9" is not a WriftAI hardware identifier; one of: cpu, gpu-l40s'])
+    expect(sandbox.writes()).toEqual([])
+  })
+
+  it('surfaces a 422 with the field the API rejected', async () => {
+    sandbox.inject({ method: 'POST', path: '/models', status: 422, body: { detail: [{ loc: ['body', 'name'], msg: 'Name is reserved', type: 'value_error' }] } })
+    const run = await publish()
+    expect(run.code).toBe(1)
     expect(errorCommands(run)).toEqual([
-      '::error::create model hello-world failed: HTTP 422: hardware_identifier: Unknown hardware identifier (the API rejected a field) [x-request-id req-3]',
+      '::error::create model hello-world failed: HTTP 422: name: Name is reserved (the API rejected a field) [x-request-id req-4]',
     ])
     expect(sandbox.models.size).toBe(0)
   })
@@ -209,8 +216,8 @@ describe('the bundle in validate mode', () => {
     const run = await publish({ token: '' }, {}, { GITHUB_REF: 'refs/pull/12/merge', GITHUB_EVENT_NAME: 'pull_request' })
     expect(run.code).toBe(0)
     expect(run.stdout).toContain('Mode: validate')
-    expect(run.outputs).toEqual({ findings: '0', 'image-digest': DIGEST, model: 'acme/hello-world' })
-    expect(run.summary).toContain('## ✅ Validated: schemas.json for acme/hello-world')
+    expect(run.outputs).toEqual({ findings: '0', 'breaking-changes': '0', 'image-digest': DIGEST, model: 'acme/hello-world' })
+    expect(run.summary).toContain('## ✅ Plan: schemas.json for acme/hello-world')
     expect(sandbox.requests).toEqual([])
   })
 })
