@@ -86456,7 +86456,11 @@ class Comparison {
             return;
         seen.add(local);
         this.#seen.set(identity(liveNode, this.#liveRoot), seen);
-        const add = (rule, message) => this.#changes.push({ rule, breaking: !INFO.has(rule), message, pointer, livePointer });
+        // A change sits on the keyword that changed, where the local schema has it.
+        const add = (rule, message, keyword) => {
+            const on = (base, node) => (keyword && keyword in node ? `${base}/${keyword}` : base);
+            this.#changes.push({ rule, breaking: !INFO.has(rule), message, pointer: on(pointer, N), livePointer: on(livePointer, L) });
+        };
         const where = describePath(pointer);
         if (this.#side === 'input')
             this.#inputRules(L, N, where, add);
@@ -86469,49 +86473,50 @@ class Comparison {
     #inputRules(L, N, where, add) {
         const lost = typesOf(L).filter((t) => !accepts(typesOf(N), t));
         if (lost.length > 0)
-            add('type-narrowed', `${where} no longer accepts ${lost.join(', ')}`);
+            add('type-narrowed', `${where} no longer accepts ${lost.join(', ')}`, 'type');
         else if (typesOf(L).length === 0 && typesOf(N).length > 0)
-            add('type-narrowed', `${where} now accepts only ${typesOf(N).join(', ')}`);
+            add('type-narrowed', `${where} now accepts only ${typesOf(N).join(', ')}`, 'type');
         if (Array.isArray(L.enum) && Array.isArray(N.enum)) {
             const kept = N.enum;
             const removed = L.enum.filter((v) => !kept.some((w) => same(v, w)));
             if (removed.length > 0)
-                add('enum-value-removed', `${where} no longer accepts ${removed.map((v) => JSON.stringify(v)).join(', ')}`);
+                add('enum-value-removed', `${where} no longer accepts ${removed.map((v) => JSON.stringify(v)).join(', ')}`, 'enum');
         }
         else if (!Array.isArray(L.enum) && Array.isArray(N.enum)) {
-            add('enum-added', `${where} now accepts only ${N.enum.map((v) => JSON.stringify(v)).join(', ')}`);
+            add('enum-added', `${where} now accepts only ${N.enum.map((v) => JSON.stringify(v)).join(', ')}`, 'enum');
         }
         for (const [keyword, rule] of [['minimum', 'minimum-raised'], ['exclusiveMinimum', 'minimum-raised']]) {
             if (typeof N[keyword] === 'number' && (typeof L[keyword] !== 'number' || N[keyword] > L[keyword]))
-                add(rule, `${where}: "${keyword}" ${describeBound(L[keyword], N[keyword])}`);
+                add(rule, `${where}: "${keyword}" ${describeBound(L[keyword], N[keyword])}`, keyword);
         }
         for (const [keyword, rule] of [['maximum', 'maximum-lowered'], ['exclusiveMaximum', 'maximum-lowered']]) {
             if (typeof N[keyword] === 'number' && (typeof L[keyword] !== 'number' || N[keyword] < L[keyword]))
-                add(rule, `${where}: "${keyword}" ${describeBound(L[keyword], N[keyword])}`);
+                add(rule, `${where}: "${keyword}" ${describeBound(L[keyword], N[keyword])}`, keyword);
         }
         for (const keyword of ['minLength', 'minItems']) {
             if (typeof N[keyword] === 'number' && N[keyword] > (typeof L[keyword] === 'number' ? L[keyword] : 0))
-                add('length-tightened', `${where}: "${keyword}" ${describeBound(L[keyword], N[keyword])}`);
+                add('length-tightened', `${where}: "${keyword}" ${describeBound(L[keyword], N[keyword])}`, keyword);
         }
         for (const keyword of ['maxLength', 'maxItems']) {
             if (typeof N[keyword] === 'number' && (typeof L[keyword] !== 'number' || N[keyword] < L[keyword]))
-                add('length-tightened', `${where}: "${keyword}" ${describeBound(L[keyword], N[keyword])}`);
+                add('length-tightened', `${where}: "${keyword}" ${describeBound(L[keyword], N[keyword])}`, keyword);
         }
         if (typeof N.pattern === 'string' && N.pattern !== L.pattern)
-            add('pattern-changed', `${where}: "pattern" ${describeBound(L.pattern, N.pattern)}`);
+            add('pattern-changed', `${where}: "pattern" ${describeBound(L.pattern, N.pattern)}`, 'pattern');
         if (typeof N.format === 'string' && N.format !== L.format)
-            add('format-changed', `${where}: "format" ${describeBound(L.format, N.format)}`);
-        if (N.additionalProperties === false && L.additionalProperties !== false)
-            add('additional-properties-closed', `${where} no longer accepts properties it does not list ("additionalProperties": false)`);
+            add('format-changed', `${where}: "format" ${describeBound(L.format, N.format)}`, 'format');
+        if (N.additionalProperties === false && L.additionalProperties !== false) {
+            add('additional-properties-closed', `${where} no longer accepts properties it does not list ("additionalProperties": false)`, 'additionalProperties');
+        }
     }
     #outputRules(L, N, where, add) {
         const lTypes = typesOf(L);
         const gained = typesOf(N).filter((t) => !accepts(lTypes, t));
         if (gained.includes('null') && !lTypes.includes('null'))
-            add('output-nullable', `${where} can now be null`);
+            add('output-nullable', `${where} can now be null`, 'type');
         const others = gained.filter((t) => t !== 'null');
         if (others.length > 0 || (lTypes.length > 0 && typesOf(N).length === 0)) {
-            add('output-type-changed', `${where} can now be ${others.length > 0 ? others.join(', ') : 'any type'} (was ${lTypes.join(', ')})`);
+            add('output-type-changed', `${where} can now be ${others.length > 0 ? others.join(', ') : 'any type'} (was ${lTypes.join(', ')})`, 'type');
         }
         if (Array.isArray(L.enum)) {
             const before = L.enum;
@@ -86519,7 +86524,7 @@ class Comparison {
             if (!added)
                 add('output-enum-value-added', `${where} is no longer limited to ${L.enum.map((v) => JSON.stringify(v)).join(', ')}`);
             else if (added.length > 0)
-                add('output-enum-value-added', `${where} can now be ${added.map((v) => JSON.stringify(v)).join(', ')}`);
+                add('output-enum-value-added', `${where} can now be ${added.map((v) => JSON.stringify(v)).join(', ')}`, 'enum');
         }
     }
     #properties(L, N, livePointer, pointer, depth) {
@@ -86528,7 +86533,15 @@ class Comparison {
         const lRequired = new Set(Array.isArray(L.required) ? L.required : []);
         const nRequired = new Set(Array.isArray(N.required) ? N.required : []);
         const at = (base, name) => `${base}/properties/${escapePointer(name)}`;
-        const push = (rule, name, message, inLive, inLocal) => this.#changes.push({ rule, breaking: !INFO.has(rule), message, pointer: inLocal ? at(pointer, name) : pointer, livePointer: inLive ? at(livePointer, name) : livePointer });
+        // A property missing on one side is placed on that side's "properties" (or the schema, without one).
+        const container = (base, node) => (walk_isObject(node.properties) ? `${base}/properties` : base);
+        const push = (rule, name, message, inLive, inLocal) => this.#changes.push({
+            rule,
+            breaking: !INFO.has(rule),
+            message,
+            pointer: inLocal ? at(pointer, name) : container(pointer, N),
+            livePointer: inLive ? at(livePointer, name) : container(livePointer, L),
+        });
         const added = Object.keys(nProps).filter((name) => !(name in lProps));
         for (const name of Object.keys(lProps)) {
             const path = describePath(at(pointer, name));
@@ -86788,7 +86801,7 @@ function compareWithLive(plan, live, schemas, document, failOnBreaking) {
     if (!liveSchemas)
         return;
     const version = `${live.owner.username}/${live.name}:${live.latest_version.number}`;
-    const changes = diffSchemas(liveSchemas, schemas).sort((a, b) => Number(b.breaking) - Number(a.breaking));
+    const changes = diffSchemas(liveSchemas, schemas);
     plan.breaking = changes.filter((c) => c.breaking).length;
     plan.changes = changes.map((change) => {
         const at = document.locate(change.pointer);
@@ -86803,6 +86816,9 @@ function compareWithLive(plan, live, schemas, document, failOnBreaking) {
             column: at.column,
         };
     });
+    // Breaking changes first, each group in file order.
+    const rank = (f) => (f.severity === 'notice' ? 1 : 0);
+    plan.changes.sort((a, b) => rank(a) - rank(b) || a.line - b.line || a.column - b.column);
 }
 /** Loaded only when there is an image to resolve, so that a run without one starts faster. */
 async function resolveImageInput(image, inputs, deps) {

@@ -127,9 +127,9 @@ function compareWithLive(plan: Plan, live: ModelWithDetails, schemas: Schemas, d
   const liveSchemas = live.latest_version?.schemas
   if (!liveSchemas) return
   const version = `${live.owner.username}/${live.name}:${live.latest_version!.number}`
-  const changes = diffSchemas(liveSchemas, schemas).sort((a, b) => Number(b.breaking) - Number(a.breaking))
+  const changes = diffSchemas(liveSchemas, schemas)
   plan.breaking = changes.filter((c) => c.breaking).length
-  plan.changes = changes.map((change) => {
+  plan.changes = changes.map((change): Finding => {
     const at = document.locate(change.pointer)
     return {
       severity: change.breaking ? (failOnBreaking ? 'error' : 'warning') : 'notice',
@@ -142,6 +142,9 @@ function compareWithLive(plan: Plan, live: ModelWithDetails, schemas: Schemas, d
       column: at.column,
     }
   })
+  // Breaking changes first, each group in file order.
+  const rank = (f: Finding) => (f.severity === 'notice' ? 1 : 0)
+  plan.changes.sort((a, b) => rank(a) - rank(b) || a.line - b.line || a.column - b.column)
 }
 
 /** Loaded only when there is an image to resolve, so that a run without one starts faster. */

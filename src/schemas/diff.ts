@@ -68,7 +68,11 @@ class Comparison {
     if (seen.has(local)) return
     seen.add(local)
     this.#seen.set(identity(liveNode, this.#liveRoot), seen)
-    const add = (rule: ChangeRule, message: string) => this.#changes.push({ rule, breaking: !INFO.has(rule), message, pointer, livePointer })
+    // A change sits on the keyword that changed, where the local schema has it.
+    const add = (rule: ChangeRule, message: string, keyword?: string) => {
+      const on = (base: string, node: SchemaObject) => (keyword && keyword in node ? `${base}/${keyword}` : base)
+      this.#changes.push({ rule, breaking: !INFO.has(rule), message, pointer: on(pointer, N), livePointer: on(livePointer, L) })
+    }
     const where = describePath(pointer)
     if (this.#side === 'input') this.#inputRules(L, N, where, add)
     else this.#outputRules(L, N, where, add)
@@ -77,47 +81,49 @@ class Comparison {
     if (isObject(L.items) || isObject(N.items)) this.compare(L.items, N.items, `${livePointer}/items`, `${pointer}/items`, depth + 1)
   }
 
-  #inputRules(L: SchemaObject, N: SchemaObject, where: string, add: (rule: ChangeRule, message: string) => void): void {
+  #inputRules(L: SchemaObject, N: SchemaObject, where: string, add: (rule: ChangeRule, message: string, keyword?: string) => void): void {
     const lost = typesOf(L).filter((t) => !accepts(typesOf(N), t))
-    if (lost.length > 0) add('type-narrowed', `${where} no longer accepts ${lost.join(', ')}`)
-    else if (typesOf(L).length === 0 && typesOf(N).length > 0) add('type-narrowed', `${where} now accepts only ${typesOf(N).join(', ')}`)
+    if (lost.length > 0) add('type-narrowed', `${where} no longer accepts ${lost.join(', ')}`, 'type')
+    else if (typesOf(L).length === 0 && typesOf(N).length > 0) add('type-narrowed', `${where} now accepts only ${typesOf(N).join(', ')}`, 'type')
     if (Array.isArray(L.enum) && Array.isArray(N.enum)) {
       const kept: unknown[] = N.enum
       const removed = L.enum.filter((v) => !kept.some((w) => same(v, w)))
-      if (removed.length > 0) add('enum-value-removed', `${where} no longer accepts ${removed.map((v) => JSON.stringify(v)).join(', ')}`)
+      if (removed.length > 0) add('enum-value-removed', `${where} no longer accepts ${removed.map((v) => JSON.stringify(v)).join(', ')}`, 'enum')
     } else if (!Array.isArray(L.enum) && Array.isArray(N.enum)) {
-      add('enum-added', `${where} now accepts only ${N.enum.map((v) => JSON.stringify(v)).join(', ')}`)
+      add('enum-added', `${where} now accepts only ${N.enum.map((v) => JSON.stringify(v)).join(', ')}`, 'enum')
     }
     for (const [keyword, rule] of [['minimum', 'minimum-raised'], ['exclusiveMinimum', 'minimum-raised']] as const) {
-      if (typeof N[keyword] === 'number' && (typeof L[keyword] !== 'number' || N[keyword] > L[keyword])) add(rule, `${where}: "${keyword}" ${describeBound(L[keyword], N[keyword])}`)
+      if (typeof N[keyword] === 'number' && (typeof L[keyword] !== 'number' || N[keyword] > L[keyword])) add(rule, `${where}: "${keyword}" ${describeBound(L[keyword], N[keyword])}`, keyword)
     }
     for (const [keyword, rule] of [['maximum', 'maximum-lowered'], ['exclusiveMaximum', 'maximum-lowered']] as const) {
-      if (typeof N[keyword] === 'number' && (typeof L[keyword] !== 'number' || N[keyword] < L[keyword])) add(rule, `${where}: "${keyword}" ${describeBound(L[keyword], N[keyword])}`)
+      if (typeof N[keyword] === 'number' && (typeof L[keyword] !== 'number' || N[keyword] < L[keyword])) add(rule, `${where}: "${keyword}" ${describeBound(L[keyword], N[keyword])}`, keyword)
     }
     for (const keyword of ['minLength', 'minItems'] as const) {
-      if (typeof N[keyword] === 'number' && N[keyword] > (typeof L[keyword] === 'number' ? L[keyword] : 0)) add('length-tightened', `${where}: "${keyword}" ${describeBound(L[keyword], N[keyword])}`)
+      if (typeof N[keyword] === 'number' && N[keyword] > (typeof L[keyword] === 'number' ? L[keyword] : 0)) add('length-tightened', `${where}: "${keyword}" ${describeBound(L[keyword], N[keyword])}`, keyword)
     }
     for (const keyword of ['maxLength', 'maxItems'] as const) {
-      if (typeof N[keyword] === 'number' && (typeof L[keyword] !== 'number' || N[keyword] < L[keyword])) add('length-tightened', `${where}: "${keyword}" ${describeBound(L[keyword], N[keyword])}`)
+      if (typeof N[keyword] === 'number' && (typeof L[keyword] !== 'number' || N[keyword] < L[keyword])) add('length-tightened', `${where}: "${keyword}" ${describeBound(L[keyword], N[keyword])}`, keyword)
     }
-    if (typeof N.pattern === 'string' && N.pattern !== L.pattern) add('pattern-changed', `${where}: "pattern" ${describeBound(L.pattern, N.pattern)}`)
-    if (typeof N.format === 'string' && N.format !== L.format) add('format-changed', `${where}: "format" ${describeBound(L.format, N.format)}`)
-    if (N.additionalProperties === false && L.additionalProperties !== false) add('additional-properties-closed', `${where} no longer accepts properties it does not list ("additionalProperties": false)`)
+    if (typeof N.pattern === 'string' && N.pattern !== L.pattern) add('pattern-changed', `${where}: "pattern" ${describeBound(L.pattern, N.pattern)}`, 'pattern')
+    if (typeof N.format === 'string' && N.format !== L.format) add('format-changed', `${where}: "format" ${describeBound(L.format, N.format)}`, 'format')
+    if (N.additionalProperties === false && L.additionalProperties !== false) {
+      add('additional-properties-closed', `${where} no longer accepts properties it does not list ("additionalProperties": false)`, 'additionalProperties')
+    }
   }
 
-  #outputRules(L: SchemaObject, N: SchemaObject, where: string, add: (rule: ChangeRule, message: string) => void): void {
+  #outputRules(L: SchemaObject, N: SchemaObject, where: string, add: (rule: ChangeRule, message: string, keyword?: string) => void): void {
     const lTypes = typesOf(L)
     const gained = typesOf(N).filter((t) => !accepts(lTypes, t))
-    if (gained.includes('null') && !lTypes.includes('null')) add('output-nullable', `${where} can now be null`)
+    if (gained.includes('null') && !lTypes.includes('null')) add('output-nullable', `${where} can now be null`, 'type')
     const others = gained.filter((t) => t !== 'null')
     if (others.length > 0 || (lTypes.length > 0 && typesOf(N).length === 0)) {
-      add('output-type-changed', `${where} can now be ${others.length > 0 ? others.join(', ') : 'any type'} (was ${lTypes.join(', ')})`)
+      add('output-type-changed', `${where} can now be ${others.length > 0 ? others.join(', ') : 'any type'} (was ${lTypes.join(', ')})`, 'type')
     }
     if (Array.isArray(L.enum)) {
       const before: unknown[] = L.enum
       const added = Array.isArray(N.enum) ? N.enum.filter((v) => !before.some((w) => same(v, w))) : undefined
       if (!added) add('output-enum-value-added', `${where} is no longer limited to ${L.enum.map((v) => JSON.stringify(v)).join(', ')}`)
-      else if (added.length > 0) add('output-enum-value-added', `${where} can now be ${added.map((v) => JSON.stringify(v)).join(', ')}`)
+      else if (added.length > 0) add('output-enum-value-added', `${where} can now be ${added.map((v) => JSON.stringify(v)).join(', ')}`, 'enum')
     }
   }
 
@@ -127,8 +133,16 @@ class Comparison {
     const lRequired = new Set(Array.isArray(L.required) ? L.required : [])
     const nRequired = new Set(Array.isArray(N.required) ? N.required : [])
     const at = (base: string, name: string) => `${base}/properties/${escapePointer(name)}`
+    // A property missing on one side is placed on that side's "properties" (or the schema, without one).
+    const container = (base: string, node: SchemaObject) => (isObject(node.properties) ? `${base}/properties` : base)
     const push = (rule: ChangeRule, name: string, message: string, inLive: boolean, inLocal: boolean) =>
-      this.#changes.push({ rule, breaking: !INFO.has(rule), message, pointer: inLocal ? at(pointer, name) : pointer, livePointer: inLive ? at(livePointer, name) : livePointer })
+      this.#changes.push({
+        rule,
+        breaking: !INFO.has(rule),
+        message,
+        pointer: inLocal ? at(pointer, name) : container(pointer, N),
+        livePointer: inLive ? at(livePointer, name) : container(livePointer, L),
+      })
     const added = Object.keys(nProps).filter((name) => !(name in lProps))
 
     for (const name of Object.keys(lProps)) {

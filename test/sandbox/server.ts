@@ -278,6 +278,13 @@ export class Sandbox {
 
   #updateModel(model: StoredModel, body: unknown): Answer {
     const b = (body ?? {}) as Record<string, unknown>
+    const categories: StoredModel['categories'] = []
+    for (const slug of Array.isArray(b.category_slugs) ? b.category_slugs : []) {
+      const category = this.categories.find((c) => c.slug === slug)
+      if (!category) return { status: 422, body: { detail: [fieldError('category_slugs', `Unknown category ${String(slug)}`, 'value_error')] } }
+      categories.push({ name: category.name, slug: category.slug })
+    }
+    if (Array.isArray(b.category_slugs)) model.categories = categories
     for (const field of MODEL_FIELDS) if (field in b) model[field] = (b[field] as string | null) ?? null
     if (b.visibility === 'private' || b.visibility === 'public') model.visibility = b.visibility
     model.updated_at = new Date().toISOString()

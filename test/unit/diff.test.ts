@@ -10,20 +10,20 @@ const P = '/prediction/input/properties'
 
 describe('diffSchemas: inputs', () => {
   it.each([
-    ['a removed input', { a: { type: 'string' }, b: { type: 'integer' } }, { b: { type: 'integer' } }, [['input-removed', true, '/prediction/input', `${P}/a`]]],
-    ['a narrowed type', { n: { type: 'number' } }, { n: { type: 'integer' } }, [['type-narrowed', true, `${P}/n`, `${P}/n`]]],
-    ['a union losing a member', { s: { type: ['string', 'null'] } }, { s: { type: 'string' } }, [['type-narrowed', true, `${P}/s`, `${P}/s`]]],
-    ['a type on an untyped input', { s: {} }, { s: { type: 'string' } }, [['type-narrowed', true, `${P}/s`, `${P}/s`]]],
-    ['an enum value removed', { m: { enum: ['a', 'b'] } }, { m: { enum: ['a'] } }, [['enum-value-removed', true, `${P}/m`, `${P}/m`]]],
-    ['an enum added', { m: { type: 'string' } }, { m: { type: 'string', enum: ['a'] } }, [['enum-added', true, `${P}/m`, `${P}/m`]]],
-    ['minimum raised', { n: { minimum: 1 } }, { n: { minimum: 2 } }, [['minimum-raised', true, `${P}/n`, `${P}/n`]]],
-    ['exclusiveMinimum added', { n: {} }, { n: { exclusiveMinimum: 0 } }, [['minimum-raised', true, `${P}/n`, `${P}/n`]]],
-    ['maximum lowered', { n: { maximum: 10 } }, { n: { maximum: 9 } }, [['maximum-lowered', true, `${P}/n`, `${P}/n`]]],
-    ['maxLength tightened', { s: { maxLength: 10 } }, { s: { maxLength: 5 } }, [['length-tightened', true, `${P}/s`, `${P}/s`]]],
-    ['minItems added', { l: { type: 'array' } }, { l: { type: 'array', minItems: 1 } }, [['length-tightened', true, `${P}/l`, `${P}/l`]]],
-    ['a pattern added', { s: { type: 'string' } }, { s: { type: 'string', pattern: '^a' } }, [['pattern-changed', true, `${P}/s`, `${P}/s`]]],
-    ['a format changed', { s: { format: 'uri' } }, { s: { format: 'email' } }, [['format-changed', true, `${P}/s`, `${P}/s`]]],
-    ['a new optional input', {}, { a: { type: 'string' } }, [['input-added', false, `${P}/a`, '/prediction/input']]],
+    ['a removed input', { a: { type: 'string' }, b: { type: 'integer' } }, { b: { type: 'integer' } }, [['input-removed', true, P, `${P}/a`]]],
+    ['a narrowed type', { n: { type: 'number' } }, { n: { type: 'integer' } }, [['type-narrowed', true, `${P}/n/type`, `${P}/n/type`]]],
+    ['a union losing a member', { s: { type: ['string', 'null'] } }, { s: { type: 'string' } }, [['type-narrowed', true, `${P}/s/type`, `${P}/s/type`]]],
+    ['a type on an untyped input', { s: {} }, { s: { type: 'string' } }, [['type-narrowed', true, `${P}/s/type`, `${P}/s`]]],
+    ['an enum value removed', { m: { enum: ['a', 'b'] } }, { m: { enum: ['a'] } }, [['enum-value-removed', true, `${P}/m/enum`, `${P}/m/enum`]]],
+    ['an enum added', { m: { type: 'string' } }, { m: { type: 'string', enum: ['a'] } }, [['enum-added', true, `${P}/m/enum`, `${P}/m`]]],
+    ['minimum raised', { n: { minimum: 1 } }, { n: { minimum: 2 } }, [['minimum-raised', true, `${P}/n/minimum`, `${P}/n/minimum`]]],
+    ['exclusiveMinimum added', { n: {} }, { n: { exclusiveMinimum: 0 } }, [['minimum-raised', true, `${P}/n/exclusiveMinimum`, `${P}/n`]]],
+    ['maximum lowered', { n: { maximum: 10 } }, { n: { maximum: 9 } }, [['maximum-lowered', true, `${P}/n/maximum`, `${P}/n/maximum`]]],
+    ['maxLength tightened', { s: { maxLength: 10 } }, { s: { maxLength: 5 } }, [['length-tightened', true, `${P}/s/maxLength`, `${P}/s/maxLength`]]],
+    ['minItems added', { l: { type: 'array' } }, { l: { type: 'array', minItems: 1 } }, [['length-tightened', true, `${P}/l/minItems`, `${P}/l`]]],
+    ['a pattern added', { s: { type: 'string' } }, { s: { type: 'string', pattern: '^a' } }, [['pattern-changed', true, `${P}/s/pattern`, `${P}/s`]]],
+    ['a format changed', { s: { format: 'uri' } }, { s: { format: 'email' } }, [['format-changed', true, `${P}/s/format`, `${P}/s/format`]]],
+    ['a new optional input', {}, { a: { type: 'string' } }, [['input-added', false, `${P}/a`, P]]],
     ['a changed default', { a: { type: 'integer', default: 1 } }, { a: { type: 'integer', default: 2 } }, [['default-changed', false, `${P}/a`, `${P}/a`]]],
     ['a changed description and x-order', { a: { description: 'x', 'x-order': 1 } }, { a: { description: 'y', 'x-order': 2 } }, [['annotation-changed', false, `${P}/a`, `${P}/a`]]],
     ['a widened input', { n: { type: 'integer', maximum: 5 } }, { n: { type: 'number', maximum: 6 } }, []],
@@ -37,8 +37,8 @@ describe('diffSchemas: inputs', () => {
     const after = schemas(input({ a: { type: 'string' }, b: { type: 'string' }, c: { type: 'integer', default: 1 } }, { required: ['a', 'b', 'c'] }))
     expect(rules(diffSchemas(before, after))).toEqual([
       ['input-now-required', true, `${P}/a`, `${P}/a`],
-      ['input-new-required', true, `${P}/b`, '/prediction/input'],
-      ['input-added', false, `${P}/c`, '/prediction/input'],
+      ['input-new-required', true, `${P}/b`, P],
+      ['input-added', false, `${P}/c`, P],
     ])
   })
 
@@ -55,21 +55,21 @@ describe('diffSchemas: inputs', () => {
     const after = schemas(input({ tree: { $ref: '#/$defs/Node' } }, { $defs: { Node: narrowed } }))
     const changes = diffSchemas(before, after)
     // The definition is compared once, where it is first met, not once per level of recursion.
-    expect(changes.map((c) => [c.rule, c.pointer])).toEqual([['type-narrowed', `${P}/tree/properties/value`]])
+    expect(changes.map((c) => [c.rule, c.pointer])).toEqual([['type-narrowed', `${P}/tree/properties/value/type`]])
   })
 })
 
 describe('diffSchemas: outputs', () => {
   const O = '/prediction/output'
   it.each([
-    ['an output property removed', { type: 'object', properties: { a: {}, b: {} } }, { type: 'object', properties: { b: {} } }, [['output-removed', true, O, `${O}/properties/a`]]],
+    ['an output property removed', { type: 'object', properties: { a: {}, b: {} } }, { type: 'object', properties: { b: {} } }, [['output-removed', true, `${O}/properties`, `${O}/properties/a`]]],
     ['a required output now optional', { type: 'object', properties: { a: {} }, required: ['a'] }, { type: 'object', properties: { a: {} } }, [['output-now-optional', true, `${O}/properties/a`, `${O}/properties/a`]]],
-    ['a widened type', { type: 'integer' }, { type: 'number' }, [['output-type-changed', true, O, O]]],
-    ['a changed type', { type: 'string' }, { type: 'array' }, [['output-type-changed', true, O, O]]],
-    ['an output that became nullable', { type: 'string' }, { type: ['string', 'null'] }, [['output-nullable', true, O, O]]],
-    ['an enum value added', { enum: ['a'] }, { enum: ['a', 'b'] }, [['output-enum-value-added', true, O, O]]],
+    ['a widened type', { type: 'integer' }, { type: 'number' }, [['output-type-changed', true, `${O}/type`, `${O}/type`]]],
+    ['a changed type', { type: 'string' }, { type: 'array' }, [['output-type-changed', true, `${O}/type`, `${O}/type`]]],
+    ['an output that became nullable', { type: 'string' }, { type: ['string', 'null'] }, [['output-nullable', true, `${O}/type`, `${O}/type`]]],
+    ['an enum value added', { enum: ['a'] }, { enum: ['a', 'b'] }, [['output-enum-value-added', true, `${O}/enum`, `${O}/enum`]]],
     ['a narrowed output', { type: 'number' }, { type: 'integer' }, []],
-    ['array items widened', { type: 'array', items: { type: 'string' } }, { type: 'array', items: { type: ['string', 'null'] } }, [['output-nullable', true, `${O}/items`, `${O}/items`]]],
+    ['array items widened', { type: 'array', items: { type: 'string' } }, { type: 'array', items: { type: ['string', 'null'] } }, [['output-nullable', true, `${O}/items/type`, `${O}/items/type`]]],
   ])('%s', (_name, before, after, expected) => {
     const inputSchema = input({})
     expect(rules(diffSchemas(schemas(inputSchema, before), schemas(inputSchema, after)))).toEqual(expected)
