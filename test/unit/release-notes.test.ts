@@ -54,3 +54,41 @@ describe('cutAtWord', () => {
     expect([...cutAtWord(text, max)].length).toBeLessThanOrEqual(max)
   })
 })
+
+describe('release notes from GitHub', () => {
+  const url = 'https://github.com/acme/hello/releases/tag/v2.1.0'
+  const sources = (release?: { body: string; url: string }, message?: string) => ({ release: async () => release, tagMessage: async () => message })
+
+  it('takes the GitHub Release body, as plain text', async () => {
+    const notes = await chooseReleaseNotes({}, TAG, sources({ body: '## Changes\n\n* **New** `seed` input\n* [Docs](https://x)', url }, 'tag message'))
+    expect(notes).toEqual({ text: 'Changes New seed input Docs', source: 'github-release', url })
+  })
+
+  it("takes the annotated tag's message when the release is missing or empty", async () => {
+    expect(await chooseReleaseNotes({}, TAG, sources(undefined, 'Adds _LoRA_ support'))).toEqual({ text: 'Adds LoRA support', source: 'tag-message' })
+    expect(await chooseReleaseNotes({}, TAG, sources({ body: '  ', url }, 'From the tag'))).toEqual({ text: 'From the tag', source: 'tag-message' })
+  })
+
+  it('falls back to Release <tag>, and asks GitHub nothing without a tag', async () => {
+    expect(await chooseReleaseNotes({}, TAG, sources())).toEqual({ text: 'Release v2.1.0', source: 'tag' })
+    let asked = false
+    const notes = await chooseReleaseNotes({}, { ref: 'refs/heads/main', sha: 'abcdef0123' }, { release: async () => ((asked = true), undefined), tagMessage: async () => ((asked = true), undefined) })
+    expect(notes.source).toBe('commit')
+    expect(asked).toBe(false)
+  })
+
+  it('prefers the inputs to anything from GitHub', async () => {
+    expect((await chooseReleaseNotes({ releaseNotes: 'From the input' }, TAG, sources({ body: 'From GitHub', url }))).source).toBe('release-notes')
+  })
+
+  it('cuts a long release at a word, ending with " … <release URL>" within 255 characters', async () => {
+    const body = Array.from({ length: 60 }, (_, i) => `change${i}`).join(' ')
+    const notes = await chooseReleaseNotes({}, TAG, sources({ body, url }))
+    expect([...notes.text].length).toBeLessThanOrEqual(MAX_RELEASE_NOTES)
+    expect(notes.text).toMatch(new RegExp(`^change0 change1 .* change\\d+ … ${url.replace(/[.]/g, '\\.')}$`))
+    expect(notes.cutFrom).toBe(body.length)
+    // Every word kept is whole.
+    const kept = notes.text.slice(0, notes.text.indexOf(' …')).split(' ')
+    expect(kept.every((word, i) => word === `change${i}`)).toBe(true)
+  })
+})
