@@ -18,7 +18,7 @@ for (const { entry, dir, license } of bundles) {
   const target = path.join(out, dir)
   await mkdir(target, { recursive: true })
   const { code, assets } = await ncc(path.join(root, entry), {
-    minify: false,
+    minify: true,
     quiet: true,
     sourceMap: false,
     target: 'es2023',

@@ -128,7 +128,7 @@ async function printDigest(inputs: Inputs, json: boolean, io: CliIo): Promise<nu
     io.stdout(json ? `${JSON.stringify({ ok: true, ...image }, null, 2)}\n` : `${image.digest}\n`)
     return 0
   } finally {
-    await policy.dispatcher.close()
+    await policy.pool.close()
   }
 }
 

@@ -1,5 +1,24 @@
-import { Agent, request, type Dispatcher } from 'undici'
+import type { Dispatcher } from 'undici'
 import type { TokenBucket } from './rate-limit.js'
+
+/**
+ * The connection pool, made on the first request: a run that sends nothing (validate mode without
+ * a token) never loads undici. Copies of a policy share it.
+ */
+export class ConnectionPool {
+  #dispatcher: Promise<Dispatcher> | undefined
+
+  get(): Promise<Dispatcher> {
+    this.#dispatcher ??= import('undici').then(({ Agent }) => new Agent({ keepAliveTimeout: 4_000 }))
+    return this.#dispatcher
+  }
+
+  async close(): Promise<void> {
+    const dispatcher = this.#dispatcher
+    this.#dispatcher = undefined
+    await (await dispatcher)?.close()
+  }
+}
 
 export type Method = 'GET' | 'HEAD' | 'POST' | 'PATCH' | 'PUT' | 'DELETE'
 
@@ -22,7 +41,7 @@ export interface HttpResponse {
 
 /** The one retry and timeout policy that every HTTP client of the product shares. */
 export interface HttpPolicy {
-  dispatcher: Dispatcher
+  pool: ConnectionPool
   /** Per attempt, from sending the request to the last byte of the body. */
   timeoutMs: number
   /** Attempts per request, the first included. */
@@ -50,7 +69,7 @@ const DEFAULT_DEADLINE_MS = 10 * 60_000
 export function defaultPolicy(overrides: Partial<HttpPolicy> = {}): HttpPolicy {
   const now = overrides.now ?? Date.now
   return {
-    dispatcher: overrides.dispatcher ?? new Agent({ keepAliveTimeout: 4_000 }),
+    pool: overrides.pool ?? new ConnectionPool(),
     timeoutMs: overrides.timeoutMs ?? 30_000,
     maxAttempts: overrides.maxAttempts ?? 4,
     deadline: overrides.deadline ?? now() + DEFAULT_DEADLINE_MS,
@@ -104,12 +123,14 @@ export async function send(req: HttpRequest, policy: HttpPolicy): Promise<HttpRe
 
 async function sendOnce(req: HttpRequest, policy: HttpPolicy): Promise<HttpResponse> {
   await policy.limiter?.take()
+  const dispatcher = await policy.pool.get()
+  const { request } = await import('undici')
   try {
     const res = await request(req.url, {
       method: req.method,
       headers: req.headers,
       body: req.body,
-      dispatcher: policy.dispatcher,
+      dispatcher,
       signal: AbortSignal.timeout(policy.timeoutMs),
       headersTimeout: policy.timeoutMs,
       bodyTimeout: policy.timeoutMs,

@@ -24,7 +24,7 @@ export interface Outcome {
 }
 
 export interface PipelineDeps {
-  /** Overrides for the shared HTTP policy (tests inject a dispatcher or a clock). */
+  /** Overrides for the shared HTTP policy (tests inject a clock or a connection pool). */
   policy?: Partial<HttpPolicy>
   /** Where the Docker config and its credential helpers are looked up (default: process.env). */
   env?: NodeJS.ProcessEnv
@@ -32,7 +32,7 @@ export interface PipelineDeps {
 
 /** inputs → plan → effects; reporting is left to the front (action or CLI). */
 export async function runPipeline(inputs: Inputs, context: RunContext, deps: PipelineDeps = {}): Promise<Outcome> {
-  const ownsDispatcher = deps.policy?.dispatcher === undefined
+  const ownsPool = deps.policy?.pool === undefined
   const policy = defaultPolicy({
     timeoutMs: inputs.timeoutSeconds * 1000,
     maxAttempts: inputs.maxAttempts,
@@ -60,6 +60,6 @@ export async function runPipeline(inputs: Inputs, context: RunContext, deps: Pip
     const result = await applyPlan(plan, client, policy)
     return { plan, result, url: versionPageUrl(inputs.apiUrl, result.model, result.version.number), warnings }
   } finally {
-    if (ownsDispatcher) await policy.dispatcher.close()
+    if (ownsPool) await policy.pool.close()
   }
 }

@@ -35,7 +35,7 @@ beforeAll(async () => {
   policy = defaultPolicy({ timeoutMs: 5_000, maxAttempts: 2 })
 })
 afterAll(async () => {
-  await policy?.dispatcher.close()
+  await policy?.pool.close()
   if (root) await rm(root, { recursive: true, force: true })
 })
 

@@ -21,7 +21,7 @@ beforeEach(async () => {
   policy = defaultPolicy({ timeoutMs: 2_000, sleep: async (ms) => void waits.push(ms) })
 })
 afterEach(async () => {
-  await policy.dispatcher.close()
+  await policy.pool.close()
   await sandbox.close()
 })
 

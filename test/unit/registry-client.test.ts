@@ -45,7 +45,7 @@ beforeEach(() => {
   policy = defaultPolicy({ timeoutMs: 2_000, maxAttempts: 2, sleep: async () => {} })
 })
 afterEach(async () => {
-  await policy.dispatcher.close()
+  await policy.pool.close()
   for (const f of fakes.splice(0)) {
     f.server.closeAllConnections()
     await new Promise((resolve) => f.server.close(resolve))
