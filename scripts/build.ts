@@ -3,6 +3,7 @@
 import { chmod, mkdir, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import ncc from '@vercel/ncc'
+import { minify } from 'terser'
 
 const root = path.resolve(import.meta.dirname, '..')
 const out = path.resolve(root, process.argv[2] ?? 'dist')
@@ -27,7 +28,10 @@ for (const { entry, dir, license } of bundles) {
   await writeFile(path.join(target, 'index.js'), code)
   for (const [name, asset] of Object.entries(assets)) {
     // The root package.json already says "type": "module".
-    if (name !== 'package.json') await writeFile(path.join(target, name), asset.source)
+    if (name === 'package.json') continue
+    // ncc minifies the entry only; its on-demand chunks are parsed at run time too.
+    const source = name.endsWith('.js') ? (await minify(asset.source.toString(), { module: false, ecma: 2020 })).code! : asset.source
+    await writeFile(path.join(target, name), source)
   }
 }
 const cli = path.join(out, 'cli.js')

@@ -4,7 +4,7 @@ import { countErrors, formatFinding } from '../findings.js'
 import { readRunContext } from '../github/context.js'
 import { readInputs, type Inputs } from '../github/inputs.js'
 import { defaultPolicy } from '../http/request.js'
-import { runPipeline, type Outcome } from '../pipeline/run.js'
+import type { Outcome } from '../pipeline/run.js'
 import { formatModelId } from '../wriftai/identifier.js'
 import { VERSION } from '../version.js'
 
@@ -82,6 +82,8 @@ export async function runCli(argv: string[], io: CliIo = processIo): Promise<num
     const secret = (name: string): string => (SECRET_ENV[name] ? (process.env[SECRET_ENV[name]] ?? '') : (flags.get(name) ?? ''))
     const inputs = readInputs(secret, { context, requireModel: command === 'publish' })
     if (command === 'digest') return await printDigest(inputs, values.json === true, io)
+    // Loaded here so that the digest command starts without the schema checker.
+    const { runPipeline } = await import('../pipeline/run.js')
     const outcome = await runPipeline(inputs, context)
     if (values.json) io.stdout(`${JSON.stringify(toJson(outcome), null, 2)}\n`)
     else printHuman(outcome, io)
