@@ -63,7 +63,11 @@ export interface PlanDeps {
 export async function makePlan(inputs: Inputs, context: RunContext, deps: PlanDeps): Promise<Plan> {
   const schemasFile = displayPath(inputs.schemasFile, context.workspace)
   const warnings: string[] = []
-  const { findings, schemas, document } = await checkSchemasFile(inputs.schemasFile, schemasFile)
+  // The release notes (a GitHub API call, a git process) are found while the schemas are checked.
+  const [{ findings, schemas, document }, releaseNotes] = await Promise.all([
+    checkSchemasFile(inputs.schemasFile, schemasFile),
+    chooseReleaseNotes(inputs, context, githubReleaseSources(context, inputs.githubToken, (w) => warnings.push(w))),
+  ])
   const plan: Plan = {
     mode: inputs.mode,
     schemasFile,
@@ -71,7 +75,7 @@ export async function makePlan(inputs: Inputs, context: RunContext, deps: PlanDe
     changes: [],
     breaking: 0,
     schemas,
-    releaseNotes: await chooseReleaseNotes(inputs, context, githubReleaseSources(context, inputs.githubToken, (w) => warnings.push(w))),
+    releaseNotes,
     digest: inputs.imageDigest ?? inputs.image?.digest,
     model: inputs.model,
     modelChecked: false,

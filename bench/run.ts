@@ -1,0 +1,223 @@
+// npm run bench: measures the bundle on this machine against the floor and its peers, in one run.
+// Every figure is the median of RUNS runs; every comparison is a ratio taken in the same run.
+// Prints a table and writes bench/results.json.
+import { spawn } from 'node:child_process'
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { ROOT, runAction, tagPushEnv } from '../test/helpers/run-action.ts'
+import { PASSWORD, registryAvailable, startRegistry, USER } from '../test/registry/harness.ts'
+import { pushTestImages } from '../test/registry/images.ts'
+import { startSandbox, type Sandbox } from '../test/sandbox/server.ts'
+import { generateSchemas } from './generate-schemas.ts'
+
+const RUNS = 5
+const LATENCY_MS = 50
+const AJV_CLI_CAP_MS = 60_000
+const NODE = process.execPath
+
+interface Row {
+  name: string
+  value: string
+  budget: string
+  ok: boolean | undefined
+}
+
+const rows: Row[] = []
+const results: Record<string, unknown> = { runs: RUNS, node: process.version, date: new Date().toISOString() }
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  const mid = Math.floor(sorted.length / 2)
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
+}
+
+/** Wall time of one process run, in ms; fails when it exits non-zero. */
+function timed(command: string, args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<{ ms: number; stdout: string }> {
+  const started = performance.now()
+  const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()))
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()))
+  return new Promise((resolve, reject) =>
+    child.on('close', (code) => (code === 0 ? resolve({ ms: performance.now() - started, stdout }) : reject(new Error(`${command} ${args.join(' ')} exited ${code}: ${stderr.slice(0, 500)}`)))),
+  )
+}
+
+/** Like timed, but gives up after capMs: the result then only says "more than capMs". */
+async function timedWithCap(command: string, args: string[], capMs: number): Promise<{ ms: number; capped: boolean }> {
+  const started = performance.now()
+  const child = spawn(command, args, { stdio: 'ignore' })
+  const timer = setTimeout(() => child.kill('SIGKILL'), capMs)
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve))
+  clearTimeout(timer)
+  const ms = performance.now() - started
+  if (ms >= capMs) return { ms: capMs, capped: true }
+  if (code !== 0) throw new Error(`${command} ${args.join(' ')} exited ${code}`)
+  return { ms, capped: false }
+}
+
+async function medianOf(run: () => Promise<number>): Promise<number> {
+  const times: number[] = []
+  for (let i = 0; i < RUNS; i++) times.push(await run())
+  return median(times)
+}
+
+const ms = (n: number) => `${n.toFixed(0)} ms`
+const ratio = (n: number) => `${n.toFixed(2)}×`
+
+async function coldStart(workspace: string): Promise<number> {
+  const floor = await medianOf(async () => (await timed(NODE, ['-e', '0'])).ms)
+  const env = { PATH: process.env.PATH ?? '', INPUT_MODE: 'validate', INPUT_MODEL: 'acme/hello-world', 'INPUT_SCHEMAS-FILE': path.join(ROOT, 'examples/schemas.json') }
+  const ours = await medianOf(async () => (await timed(NODE, [path.join(ROOT, 'dist/index.js')], { env, cwd: workspace })).ms)
+  results.coldStart = { floorMs: floor, oursMs: ours, ratio: ours / floor, budgetRatio: 2.5 }
+  rows.push({ name: 'Cold start: node dist/index.js (validate) vs node -e 0', value: `${ms(ours)} vs ${ms(floor)} = ${ratio(ours / floor)}`, budget: '≤ 2.5×', ok: ours / floor <= 2.5 })
+  return ours
+}
+
+async function validation(workspace: string): Promise<void> {
+  // No x- keywords, so that ajv-cli in strict mode compiles the schemas whole rather than stopping early.
+  const text = generateSchemas(5 * 1024 * 1024, { extensions: false })
+  const file = path.join(workspace, 'big-schemas.json')
+  await writeFile(file, text)
+  const schemas = JSON.parse(text) as { prediction: { input: unknown; output: unknown } }
+  const input = path.join(workspace, 'input.json')
+  const output = path.join(workspace, 'output.json')
+  await writeFile(input, JSON.stringify(schemas.prediction.input))
+  await writeFile(output, JSON.stringify(schemas.prediction.output))
+  // ajv-cli overflows the default stack on a schema this size, so it gets a larger one; it takes
+  // minutes even then, so each run is capped and a capped run only bounds its time from below.
+  const ajvCli = path.join(ROOT, 'node_modules/ajv-cli/dist/index.js')
+  const peerArgs = ['--stack-size=16000', ajvCli, 'compile', '--spec=draft2020', '-c', 'ajv-formats', '-s', input, '-s', output]
+  const peerRuns: { ms: number; capped: boolean }[] = []
+  for (let i = 0; i < RUNS; i++) {
+    peerRuns.push(await timedWithCap(NODE, peerArgs, AJV_CLI_CAP_MS))
+    if (peerRuns.at(-1)!.capped) break
+  }
+  const capped = peerRuns.some((r) => r.capped)
+  const peer = capped ? AJV_CLI_CAP_MS : median(peerRuns.map((r) => r.ms))
+  const ours = await medianOf(async () => (await timed(NODE, [path.join(ROOT, 'dist/cli.js'), 'validate', '--schemas', file])).ms)
+  const mb = text.length / 1024 / 1024
+  results.validation = { sizeMB: mb, oursMs: ours, ajvCliMs: peer, ajvCliCapped: capped, ajvCliRuns: peerRuns.length, ratio: ours / peer, budgetRatio: 0.5, budgetMs: 1500 }
+  const peerText = capped ? `> ${ms(peer)} (capped)` : ms(peer)
+  rows.push({ name: `Validate ${mb.toFixed(1)} MB: CLI validate vs ajv-cli 5 compile`, value: `${ms(ours)} vs ${peerText} = ${capped ? '< ' : ''}${ratio(ours / peer)}`, budget: '≤ 0.5×', ok: ours / peer <= 0.5 })
+  rows.push({ name: `Validate ${mb.toFixed(1)} MB: absolute`, value: ms(ours), budget: '< 1500 ms', ok: ours < 1500 })
+}
+
+async function digest(root: string, pushed: { index: string }): Promise<void> {
+  const registry = await startRegistry(root, 'token')
+  try {
+    const image = `${registry.host}/acme/multi:1.0`
+    const home = await mkdtemp(path.join(tmpdir(), 'bench-home-'))
+    const peerRun = () => timed('skopeo', ['inspect', '--tls-verify=false', '--creds', `${USER}:${PASSWORD}`, `docker://${image}`, '--format', '{{.Digest}}'], { env: { ...process.env, HOME: home } })
+    const oursRun = () => timed(NODE, [path.join(ROOT, 'dist/cli.js'), 'digest', image, '--registry-username', USER], { env: { PATH: process.env.PATH ?? '', HOME: home, WRIFTAI_REGISTRY_PASSWORD: PASSWORD } })
+    const [a, b] = [(await peerRun()).stdout.trim(), (await oursRun()).stdout.trim()]
+    if (a !== pushed.index || b !== pushed.index) throw new Error(`digests differ: skopeo ${a}, ours ${b}, pushed ${pushed.index}`)
+    const peer = await medianOf(async () => (await peerRun()).ms)
+    const ours = await medianOf(async () => (await oursRun()).ms)
+    results.digest = { oursMs: ours, skopeoMs: peer, ratio: ours / peer, budgetRatio: 0.5 }
+    rows.push({ name: 'Digest of a tag, token-auth registry: CLI digest vs skopeo inspect', value: `${ms(ours)} vs ${ms(peer)} = ${ratio(ours / peer)}`, budget: '≤ 0.5×', ok: ours / peer <= 0.5 })
+  } finally {
+    await registry.stop()
+  }
+}
+
+interface Scenario {
+  name: string
+  /** The fewest requests the run can make with the checks it promises. */
+  lowerBound: number
+  /** Requests that must follow one another (the registry is asked beside the model lookup). */
+  criticalPath: number
+  seed(sandbox: Sandbox, schemas: unknown): void
+  digestInput: () => Record<string, string>
+}
+
+async function publishRoundTrips(root: string, startup: number, pushed: { index: string }): Promise<void> {
+  const registry = await startRegistry(root, 'anonymous')
+  const schemasText = await readFile(path.join(ROOT, 'examples/schemas.json'), 'utf8')
+  const schemas = JSON.parse(schemasText) as unknown
+  const image = { image: `${registry.host}/acme/multi:1.0` }
+  const scenarios: Scenario[] = [
+    // GET model ∥ registry → GET hardware ∥ GET user → POST model → POST version
+    { name: 'first publish (model missing)', lowerBound: 5, criticalPath: 4, seed: () => {}, digestInput: () => image },
+    // GET model ∥ registry → GET versions (is the digest already there?) → POST version
+    {
+      name: 'normal publish',
+      lowerBound: 2,
+      criticalPath: 3,
+      seed: (sandbox, s) => void sandbox.addModel('acme', 'hello-world', { versions: [{ release_notes: 'v1', schemas: s, container_image_digest: `sha256:${'0'.repeat(64)}` }] }),
+      digestInput: () => image,
+    },
+    // GET model ∥ registry: the latest version already has this digest and these schemas
+    {
+      name: 're-run (idempotent)',
+      lowerBound: 1,
+      criticalPath: 1,
+      seed: (sandbox, s) => void sandbox.addModel('acme', 'hello-world', { versions: [{ release_notes: 'v1', schemas: s, container_image_digest: pushed.index }] }),
+      digestInput: () => image,
+    },
+  ]
+  try {
+    const out: Record<string, unknown> = {}
+    for (const scenario of scenarios) {
+      const times: number[] = []
+      let requests = 0
+      for (let i = 0; i < RUNS; i++) {
+        const sandbox = await startSandbox({ latencyMs: LATENCY_MS })
+        try {
+          scenario.seed(sandbox, schemas)
+          const started = performance.now()
+          const run = await runAction({
+            inputs: { token: sandbox.users[0]!.token, model: 'acme/hello-world', hardware: 'cpu', 'api-url': sandbox.url, ...scenario.digestInput() },
+            files: { 'schemas.json': schemasText },
+            env: tagPushEnv(),
+          })
+          times.push(performance.now() - started)
+          if (run.code !== 0) throw new Error(`${scenario.name} failed: ${run.stdout}${run.stderr}`)
+          requests = sandbox.requests.length
+        } finally {
+          await sandbox.close()
+        }
+      }
+      const wall = median(times)
+      const budget = startup + scenario.criticalPath * LATENCY_MS * 1.2
+      out[scenario.name] = { requests, lowerBound: scenario.lowerBound, criticalPath: scenario.criticalPath, wallMs: wall, budgetMs: budget }
+      rows.push({ name: `Publish, ${scenario.name}: requests`, value: `${requests} (lower bound ${scenario.lowerBound})`, budget: `≤ ${scenario.lowerBound + 1}`, ok: requests <= scenario.lowerBound + 1 })
+      rows.push({ name: `Publish, ${scenario.name}: wall time at ${LATENCY_MS} ms/request`, value: ms(wall), budget: `≤ ${ms(budget)}`, ok: wall <= budget })
+    }
+    results.publish = { latencyMs: LATENCY_MS, startupMs: startup, scenarios: out }
+  } finally {
+    await registry.stop()
+  }
+}
+
+async function bundleSize(): Promise<void> {
+  const { size } = await stat(path.join(ROOT, 'dist/index.js'))
+  results.bundle = { bytes: size, budgetBytes: 1.5 * 1024 * 1024 }
+  rows.push({ name: 'Bundle size of dist/index.js', value: `${(size / 1024 / 1024).toFixed(2)} MB`, budget: '≤ 1.50 MB', ok: size <= 1.5 * 1024 * 1024 })
+}
+
+const workspace = await mkdtemp(path.join(tmpdir(), 'bench-'))
+try {
+  const startup = await coldStart(workspace)
+  await validation(workspace)
+  if (registryAvailable()) {
+    const root = await mkdtemp(path.join(workspace, 'registry-'))
+    const open = await startRegistry(root, 'anonymous')
+    const pushed = await pushTestImages(open.host).finally(() => open.stop())
+    await digest(root, pushed)
+    await publishRoundTrips(root, startup, pushed)
+  } else {
+    rows.push({ name: 'Digest and publish round trips', value: 'skipped: docker-registry, htpasswd or openssl missing', budget: '', ok: undefined })
+  }
+  await bundleSize()
+} finally {
+  await rm(workspace, { recursive: true, force: true })
+}
+
+results.rows = rows
+await writeFile(path.join(ROOT, 'bench/results.json'), `${JSON.stringify(results, null, 2)}\n`)
+console.log(`| Measure (median of ${RUNS}) | Result | Budget | Met |`)
+console.log('| --- | --- | --- | --- |')
+for (const row of rows) console.log(`| ${row.name} | ${row.value} | ${row.budget} | ${row.ok === undefined ? '–' : row.ok ? 'yes' : 'no'} |`)
