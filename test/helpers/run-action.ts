@@ -57,12 +57,7 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
   }
   for (const [name, value] of Object.entries(options.inputs)) env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
 
-  const child = spawn(process.execPath, [BUNDLE], { cwd: workspace, env, stdio: ['ignore', 'pipe', 'pipe'] })
-  let stdout = ''
-  let stderr = ''
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
-  const code = await new Promise<number | null>((resolve) => child.on('close', resolve))
+  const { code, stdout, stderr } = await runNode([BUNDLE], { cwd: workspace, env })
   return {
     code,
     stdout,
@@ -71,6 +66,27 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
     summary: await readFile(summaryFile, 'utf8'),
     workspace,
   }
+}
+
+export interface ProcessRun {
+  code: number | null
+  stdout: string
+  stderr: string
+}
+
+/** Runs a script on this Node (the tests' Node 24) and collects what it prints. */
+export function runNode(args: string[], options: { cwd?: string; env: Record<string, string> }): Promise<ProcessRun> {
+  const child = spawn(process.execPath, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })))
+}
+
+/** Runs the committed CLI bundle as a user would, with only PATH (and `env`) in its environment. */
+export function runCliBundle(args: string[], env: Record<string, string> = {}, cwd = ROOT): Promise<ProcessRun> {
+  return runNode([path.join(ROOT, 'dist/cli.js'), ...args], { cwd, env: { PATH: process.env.PATH ?? '', ...env } })
 }
 
 /** Reads the `name<<delimiter … delimiter` records that @actions/core writes. */

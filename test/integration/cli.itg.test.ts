@@ -1,30 +1,15 @@
 // The committed CLI bundle, spawned as a user runs it.
-import { spawn } from 'node:child_process'
 import { mkdtemp, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { ROOT } from '../helpers/run-action.js'
+import { ROOT, runCliBundle } from '../helpers/run-action.js'
 import { startSandbox, type Sandbox } from '../sandbox/server.js'
 
-const CLI = path.join(ROOT, 'dist/cli.js')
 const EXAMPLE = path.join(ROOT, 'examples/schemas.json')
 const DIGEST = `sha256:${'e3'.repeat(32)}`
 
-interface CliRun {
-  code: number | null
-  stdout: string
-  stderr: string
-}
-
-function cli(args: string[], env: Record<string, string> = {}, cwd = ROOT): Promise<CliRun> {
-  const child = spawn(process.execPath, [CLI, ...args], { cwd, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
-  let stdout = ''
-  let stderr = ''
-  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()))
-  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()))
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })))
-}
+const cli = runCliBundle
 
 let sandbox: Sandbox
 beforeEach(async () => {

@@ -1,6 +1,6 @@
 // Digest resolution against the real CNCF registry on loopback, in each auth mode, cross-checked
 // with skopeo; credentials from inputs, config.json and a credential helper.
-import { execFile, spawn } from 'node:child_process'
+import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
 import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -10,7 +10,7 @@ import { defaultPolicy, type HttpPolicy } from '../../src/http/request.js'
 import { parsePlatform, type Platform } from '../../src/registry/platform.js'
 import { parseImageReference, type ImageReference } from '../../src/registry/reference.js'
 import { resolveImage, type ResolveImageOptions } from '../../src/registry/resolve.js'
-import { ROOT, runAction, secretLeaks, tagPushEnv } from '../helpers/run-action.js'
+import { ROOT, runAction, runCliBundle, secretLeaks, tagPushEnv } from '../helpers/run-action.js'
 import { startSandbox, type Sandbox } from '../sandbox/server.js'
 import { PASSWORD, registryAvailable, startRegistry, USER, type RegistryAuth, type RunningRegistry } from '../registry/harness.js'
 import { pushTestImages, type PushedImages } from '../registry/images.js'
@@ -59,14 +59,7 @@ async function skopeo(args: string[], creds?: string): Promise<string> {
 
 const skopeoDigest = (image: string, creds?: string) => skopeo([`docker://${image}`, '--format', '{{.Digest}}'], creds)
 
-function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [path.join(ROOT, 'dist/cli.js'), ...args], { env: { PATH: process.env.PATH ?? '', HOME: tmpdir(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
-  let stdout = ''
-  let stderr = ''
-  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()))
-  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()))
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })))
-}
+const cli = (args: string[], env: Record<string, string> = {}) => runCliBundle(args, { HOME: tmpdir(), ...env })
 
 const MODES: { auth: RegistryAuth; creds?: { username: string; password: string } }[] = [
   { auth: 'anonymous' },
