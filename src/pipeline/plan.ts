@@ -5,7 +5,7 @@ import type { RunContext } from '../github/context.js'
 import type { Inputs } from '../github/inputs.js'
 import { chooseReleaseNotes, type ReleaseNotes } from '../github/release-notes.js'
 import { githubReleaseSources } from '../github/release-sources.js'
-import type { HttpPolicy } from '../http/request.js'
+import { NetworkError, type HttpPolicy } from '../http/request.js'
 import type { ImageReference } from '../registry/reference.js'
 import type { ImageResolution } from '../registry/resolve.js'
 import { checkSchemasFile } from '../schemas/check.js'
@@ -120,7 +120,7 @@ async function readModel(client: WriftaiClient, model: ModelId, publishing: bool
   try {
     return await client.getModel(model)
   } catch (error: unknown) {
-    if (!(error instanceof ApiError)) throw error
+    if (!(error instanceof ApiError) && !(error instanceof NetworkError)) throw error
     warnings.push(`the live model could not be read, so breaking changes were not checked: ${error.message}`)
     return null
   }
