@@ -62,3 +62,17 @@ describe('nesting', () => {
     expect(parseJson(`${'['.repeat(256)}${']'.repeat(256)}`, 'ok.json').findings).toEqual([])
   })
 })
+
+describe('readJsonFile', () => {
+  it('refuses a file over 10 MB, naming the input and the file, without reading it', async () => {
+    const { mkdtemp, writeFile } = await import('node:fs/promises')
+    const { tmpdir } = await import('node:os')
+    const path = await import('node:path')
+    const { readJsonFile } = await import('../../src/schemas/document.js')
+    const dir = await mkdtemp(path.join(tmpdir(), 'big-'))
+    const file = path.join(dir, 'schemas.json')
+    await writeFile(file, Buffer.alloc(11 * 1024 * 1024, 0x20))
+    await expect(readJsonFile(file, 'schemas.json')).rejects.toThrow('schemas-file: schemas.json is 11.0 MB; the limit is 10 MB')
+    await expect(readJsonFile(path.join(dir, 'missing.json'), 'missing.json')).rejects.toThrow('schemas-file: cannot read missing.json: no such file')
+  })
+})
