@@ -4,6 +4,7 @@ import type { Finding } from '../findings.js'
 import type { Schemas } from '../wriftai/types.js'
 import { strictCompileProblems } from './compile.js'
 import { checkConsistency } from './consistency.js'
+import validateMetaSchema from './meta-validator.generated.js'
 import { escapePointer, type SourceDocument } from './document.js'
 import { checkDialect, checkInputRoot, lintSchema, type Problem } from './lint.js'
 import { isObject, listSubschemas, type SchemaObject, type Subschema } from './walk.js'
@@ -33,8 +34,6 @@ export function validateSchemas(document: SourceDocument): { schemas?: Schemas; 
   }
   if (!('prediction' in root)) envelope('', 'missing "prediction": {"input": {…}, "output": {…}}')
 
-  // One meta-schema validator for every schema in the file: compiling the meta-schema is the costly part.
-  const meta = createAjv()
   for (const section of SECTIONS) {
     if (!(section in root)) continue
     const body = root[section]
@@ -49,7 +48,7 @@ export function validateSchemas(document: SourceDocument): { schemas?: Schemas; 
       const pointer = `/${section}/${side}`
       if (!(side in body)) envelope(`/${section}`, `"${section}" is missing its "${side}" schema`)
       else if (!isObject(body[side])) envelope(pointer, `${section}.${side} must be a JSON Schema object`)
-      else checkSchema(meta, body[side], pointer, side === 'input').forEach(report)
+      else checkSchema(body[side], pointer, side === 'input').forEach(report)
     }
   }
   findings.sort((a, b) => a.line - b.line || a.column - b.column)
@@ -58,12 +57,13 @@ export function validateSchemas(document: SourceDocument): { schemas?: Schemas; 
 }
 
 /** One schema, in order: dialect, meta-schema, keyword policy and model rules, strict compile, self-consistency. */
-function checkSchema(meta: Ajv2020, schema: SchemaObject, pointer: string, isInput: boolean): Problem[] {
+function checkSchema(schema: SchemaObject, pointer: string, isInput: boolean): Problem[] {
   const dialect = checkDialect(schema, pointer)
   if (dialect) return [dialect]
-  if (!meta.validateSchema(schema)) return metaSchemaProblems(meta.errors ?? [], pointer)
+  // The meta-schema validator is compiled ahead of time (scripts/generate-meta-validator.ts).
+  if (!validateMetaSchema(schema)) return metaSchemaProblems(validateMetaSchema.errors ?? [], pointer)
   // Each schema compiles in an ajv of its own (their $ids may collide), already checked against the meta-schema.
-  const ajv = createAjv({ validateSchema: false })
+  const ajv = createAjv()
 
   const subs = listSubschemas(schema, pointer)
   const problems = [...(isInput ? checkInputRoot(schema, pointer) : []), ...lintSchema(subs)]
@@ -130,8 +130,8 @@ function describeParams(error: ErrorObject): string {
   return ''
 }
 
-function createAjv(options: { validateSchema?: boolean } = {}): Ajv2020 {
-  const ajv = new Ajv2020({ allErrors: true, strict: true, strictTypes: false, strictTuples: false, strictRequired: false, allowUnionTypes: true, validateFormats: true, ...options })
+function createAjv(): Ajv2020 {
+  const ajv = new Ajv2020({ allErrors: true, strict: true, strictTypes: false, strictTuples: false, strictRequired: false, allowUnionTypes: true, validateFormats: true, validateSchema: false })
   addFormats(ajv)
   // A 2020-12 keyword that ajv resolves references by but does not list; strict mode would reject it.
   ajv.addKeyword({ keyword: '$anchor' })
