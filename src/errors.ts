@@ -17,6 +17,12 @@ export class InputError extends UserError {
   }
 }
 
+/** A file named by an input that cannot be read, as one line naming the input and the file. */
+export function unreadableFile(input: string, file: string, error: unknown): UserError {
+  const code = (error as { code?: string } | null)?.code
+  return new UserError(`${input}: cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : String(code ?? error)}`)
+}
+
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error)
 }

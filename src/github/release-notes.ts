@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises'
 import removeMarkdown from 'remove-markdown'
-import { UserError } from '../errors.js'
+import { unreadableFile } from '../errors.js'
 import { tagName, type RunContext } from './context.js'
 
 /** The API's limit on `release_notes`. */
@@ -40,8 +40,7 @@ export async function chooseReleaseNotes(
     try {
       text = await readFile(inputs.releaseNotesFile, 'utf8')
     } catch (error: unknown) {
-      const code = (error as { code?: string }).code
-      throw new UserError(`release-notes-file: cannot read ${inputs.releaseNotesFile}: ${code === 'ENOENT' ? 'no such file' : String(code ?? error)}`)
+      throw unreadableFile('release-notes-file', inputs.releaseNotesFile, error)
     }
     if (plainText(text)) return fit(text, 'release-notes-file')
   }

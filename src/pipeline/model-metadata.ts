@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises'
-import { UserError } from '../errors.js'
+import { unreadableFile, UserError } from '../errors.js'
 import type { Inputs } from '../github/inputs.js'
 import type { WriftaiClient } from '../wriftai/client.js'
 import { formatModelId, type ModelId } from '../wriftai/identifier.js'
@@ -21,8 +21,7 @@ async function readOverview(file: string): Promise<string> {
   try {
     return await readFile(file, 'utf8')
   } catch (error: unknown) {
-    const code = (error as { code?: string }).code
-    throw new UserError(`overview-file: cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : String(code ?? error)}`)
+    throw unreadableFile('overview-file', file, error)
   }
 }
 

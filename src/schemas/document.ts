@@ -1,6 +1,6 @@
 import { readFile, stat } from 'node:fs/promises'
 import * as momoa from '@humanwhocodes/momoa'
-import { UserError } from '../errors.js'
+import { unreadableFile, UserError } from '../errors.js'
 import type { Finding } from '../findings.js'
 import type { RuleId } from './rules.js'
 
@@ -31,8 +31,7 @@ export async function readJsonFile(path: string, file: string, input = 'schemas-
   try {
     size = (await stat(path)).size
   } catch (error: unknown) {
-    const code = (error as { code?: string }).code
-    throw new UserError(`${input}: cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : String(code ?? error)}`)
+    throw unreadableFile(input, file, error)
   }
   if (size > MAX_SCHEMAS_BYTES) {
     throw new UserError(`${input}: ${file} is ${(size / 1024 / 1024).toFixed(1)} MB; the limit is ${MAX_SCHEMAS_BYTES / 1024 / 1024} MB`)

@@ -55,6 +55,14 @@ async function image(base: string, repo: string, arch: string, variant: string |
   return { ...(await pushManifest(base, repo, tag, mediaType, manifest)), mediaType }
 }
 
+/** Index entries for a linux/amd64 and a linux/arm64/v8 image. */
+function platformEntries(mediaType: string, amd64: { digest: string; size: number }, arm64: { digest: string; size: number }) {
+  return [
+    { mediaType, digest: amd64.digest, size: amd64.size, platform: { architecture: 'amd64', os: 'linux' } },
+    { mediaType, digest: arm64.digest, size: arm64.size, platform: { architecture: 'arm64', os: 'linux', variant: 'v8' } },
+  ]
+}
+
 /** Pushes every test image into an open (anonymous) registry at `host`. */
 export async function pushTestImages(host: string): Promise<PushedImages> {
   const base = `http://${host}`
@@ -75,8 +83,7 @@ export async function pushTestImages(host: string): Promise<PushedImages> {
     schemaVersion: 2,
     mediaType: OCI_INDEX,
     manifests: [
-      { mediaType: OCI_MANIFEST, digest: amd64.digest, size: amd64.size, platform: { architecture: 'amd64', os: 'linux' } },
-      { mediaType: OCI_MANIFEST, digest: arm64.digest, size: arm64.size, platform: { architecture: 'arm64', os: 'linux', variant: 'v8' } },
+      ...platformEntries(OCI_MANIFEST, amd64, arm64),
       {
         mediaType: OCI_MANIFEST,
         digest: attestation.digest,
@@ -89,25 +96,11 @@ export async function pushTestImages(host: string): Promise<PushedImages> {
 
   const dAmd64 = await image(base, 'acme/dockerlist', 'amd64', undefined, true)
   const dArm64 = await image(base, 'acme/dockerlist', 'arm64', 'v8', true)
-  const list = await pushManifest(base, 'acme/dockerlist', '1.0', DOCKER_LIST, {
-    schemaVersion: 2,
-    mediaType: DOCKER_LIST,
-    manifests: [
-      { mediaType: DOCKER_MANIFEST, digest: dAmd64.digest, size: dAmd64.size, platform: { architecture: 'amd64', os: 'linux' } },
-      { mediaType: DOCKER_MANIFEST, digest: dArm64.digest, size: dArm64.size, platform: { architecture: 'arm64', os: 'linux', variant: 'v8' } },
-    ],
-  })
+  const list = await pushManifest(base, 'acme/dockerlist', '1.0', DOCKER_LIST, { schemaVersion: 2, mediaType: DOCKER_LIST, manifests: platformEntries(DOCKER_MANIFEST, dAmd64, dArm64) })
 
   const nAmd64 = await image(base, 'acme/nested', 'amd64', undefined, false)
   const nArm64 = await image(base, 'acme/nested', 'arm64', 'v8', false)
-  const inner = await pushManifest(base, 'acme/nested', undefined, OCI_INDEX, {
-    schemaVersion: 2,
-    mediaType: OCI_INDEX,
-    manifests: [
-      { mediaType: OCI_MANIFEST, digest: nAmd64.digest, size: nAmd64.size, platform: { architecture: 'amd64', os: 'linux' } },
-      { mediaType: OCI_MANIFEST, digest: nArm64.digest, size: nArm64.size, platform: { architecture: 'arm64', os: 'linux', variant: 'v8' } },
-    ],
-  })
+  const inner = await pushManifest(base, 'acme/nested', undefined, OCI_INDEX, { schemaVersion: 2, mediaType: OCI_INDEX, manifests: platformEntries(OCI_MANIFEST, nAmd64, nArm64) })
   const nested = await pushManifest(base, 'acme/nested', '1.0', OCI_INDEX, { schemaVersion: 2, mediaType: OCI_INDEX, manifests: [{ mediaType: OCI_INDEX, ...inner }] })
 
   return {
