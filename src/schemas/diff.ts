@@ -1,6 +1,6 @@
 import type { Schemas } from '../wriftai/types.js'
 import { canonicalJson } from './canonical.js'
-import { escapePointer } from './document.js'
+import { escapePointer, splitPointer, unescapeSegment } from './document.js'
 import { isObject, type SchemaObject } from './walk.js'
 
 /** Rule ids of the comparison with the live version; the breaking ones are listed in BREAKING. */
@@ -210,7 +210,7 @@ function identity(node: unknown, root: SchemaObject): object {
 function lookup(root: SchemaObject, fragment: string): unknown {
   if (fragment === '') return root
   let node: unknown = root
-  for (const segment of decodeURIComponent(fragment).slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))) {
+  for (const segment of splitPointer(decodeURIComponent(fragment))) {
     node = isObject(node) ? node[segment] : Array.isArray(node) ? node[Number(segment)] : undefined
   }
   return node
@@ -244,7 +244,7 @@ function describePath(pointer: string): string {
   const parts = pointer.split('/').slice(3)
   let path = ''
   for (let i = 0; i < parts.length; i++) {
-    if (parts[i] === 'properties' && parts[i + 1] !== undefined) path += `${path ? '.' : ''}${parts[++i]!.replace(/~1/g, '/').replace(/~0/g, '~')}`
+    if (parts[i] === 'properties' && parts[i + 1] !== undefined) path += `${path ? '.' : ''}${unescapeSegment(parts[++i]!)}`
     else if (parts[i] === 'items') path += '[]'
   }
   return path ? `"${path}"` : 'the root'

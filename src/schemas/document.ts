@@ -127,10 +127,11 @@ function locate(ast: momoa.DocumentNode, pointer: string): Position {
 
 export function splitPointer(pointer: string): string[] {
   if (pointer === '') return []
-  return pointer
-    .slice(1)
-    .split('/')
-    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+  return pointer.slice(1).split('/').map(unescapeSegment)
+}
+
+export function unescapeSegment(segment: string): string {
+  return segment.replace(/~1/g, '/').replace(/~0/g, '~')
 }
 
 export function escapePointer(segment: string): string {

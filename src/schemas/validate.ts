@@ -5,7 +5,7 @@ import type { Schemas } from '../wriftai/types.js'
 import { strictCompileProblems } from './compile.js'
 import { checkConsistency } from './consistency.js'
 import validateMetaSchema from './meta-validator.generated.js'
-import { escapePointer, type SourceDocument } from './document.js'
+import { escapePointer, splitPointer, type SourceDocument } from './document.js'
 import { checkDialect, checkInputRoot, lintSchema, type Problem } from './lint.js'
 import { isObject, listSubschemas, type SchemaObject, type Subschema } from './walk.js'
 
@@ -92,7 +92,7 @@ function tolerateNamedProblems(ajv: Ajv2020, subs: readonly Subschema[], problem
     if (typeof sub.format === 'string') formats.add(sub.format)
   }
   for (const problem of problems) {
-    const keyword = problem.pointer.split('/').pop()!.replace(/~1/g, '/').replace(/~0/g, '~')
+    const keyword = splitPointer(problem.pointer).pop() ?? ''
     if (problem.rule === 'unknown-keyword' || problem.rule === 'legacy-keyword') keywords.add(keyword)
   }
   for (const keyword of keywords) {
