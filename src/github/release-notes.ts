@@ -64,10 +64,10 @@ function fit(raw: string, source: ReleaseNotes['source'], url?: string): Release
   const text = plainText(raw)
   const length = [...text].length
   if (length <= MAX_RELEASE_NOTES) return { text, source, ...(url && { url }) }
-  // Long notes end with a link to the full release when there is one.
-  const suffix = url ? ` … ${url}` : '…'
-  const room = MAX_RELEASE_NOTES - [...suffix].length
-  const cut = room >= 40 ? `${cutWords(text, room)}${suffix}` : `${cutWords(text, MAX_RELEASE_NOTES - 1)}…`
+  // Long notes end with a link to the full release when there is one (and it leaves room for text).
+  const link = url ? ` … ${url}` : ''
+  const room = MAX_RELEASE_NOTES - [...link].length
+  const cut = link && room >= 40 ? `${cutWords(text, room)}${link}` : cutAtWord(text, MAX_RELEASE_NOTES)
   return { text: cut, source, cutFrom: length, ...(url && { url }) }
 }
 

@@ -6,7 +6,7 @@ import { USER_AGENT } from '../version.js'
 import { parseChallenges, type Challenge } from './challenge.js'
 import type { RegistryCredentials } from './credentials.js'
 import { formatPlatform, samePlatform, type Platform } from './platform.js'
-import { hostName, type ImageReference } from './reference.js'
+import { hostName, repositoryName, type ImageReference } from './reference.js'
 
 export const OCI_INDEX = 'application/vnd.oci.image.index.v1+json'
 export const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json'
@@ -181,7 +181,7 @@ export class RegistryClient {
 
   #name(reference: string): string {
     const sep = reference.startsWith('sha256:') ? '@' : ':'
-    return `${this.#ref.registry}/${this.#ref.repository}${sep}${reference}`
+    return `${repositoryName(this.#ref)}${sep}${reference}`
   }
 
   #manifestUrl(reference: string): string {

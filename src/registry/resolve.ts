@@ -2,7 +2,7 @@ import type { HttpPolicy } from '../http/request.js'
 import { RegistryClient, RegistryError } from './client.js'
 import { findCredentials } from './credentials.js'
 import { formatPlatform, type Platform } from './platform.js'
-import { manifestReference, type ImageReference } from './reference.js'
+import { manifestReference, repositoryName, type ImageReference } from './reference.js'
 
 export interface ImageResolution {
   /** `registry/repository@digest`, the reference WriftAI's digest can be pulled by. */
@@ -34,7 +34,7 @@ export interface ResolveImageOptions {
 export async function resolveImage(image: ImageReference, options: ResolveImageOptions): Promise<ImageResolution> {
   const credentials = await findCredentials(image.registry, { username: options.username, password: options.password }, options.env)
   const client = new RegistryClient(image, { credentials, insecure: options.insecure, policy: options.policy })
-  const repository = `${image.registry}/${image.repository}`
+  const repository = repositoryName(image)
 
   const pinned = options.imageDigest ?? (options.platform ? undefined : image.digest)
   if (pinned) {
