@@ -58,16 +58,15 @@ export async function applyPlan(plan: Plan, client: WriftaiClient, policy: HttpP
 
 /** Creates the model; false when it already exists (409), as when two runs race to create it. */
 async function createModelUnlessTaken(client: WriftaiClient, body: CreateModel, policy: HttpPolicy): Promise<boolean> {
-  const retries = new Retries(policy)
-  for (;;) {
+  return retryWrite(policy, async () => {
     try {
       await client.createModel(body)
       return true
     } catch (error: unknown) {
       if (error instanceof ApiError && error.status === 409) return false
-      if (!isTransient(error) || !(await retries.next(error instanceof ApiError ? error.response : undefined))) throw error
+      throw error
     }
-  }
+  })
 }
 
 /**
@@ -76,17 +75,28 @@ async function createModelUnlessTaken(client: WriftaiClient, body: CreateModel, 
  */
 async function createVersionOnce(plan: Plan, client: WriftaiClient, body: CreateVersion, policy: HttpPolicy): Promise<ModelVersion> {
   const model = plan.model!
+  const post = async () => {
+    const created = await client.createVersion(model, body)
+    const version = created ?? (await client.getModel(model))?.latest_version
+    if (!version) throw new UserError(`create version of ${formatModelId(model)} succeeded, but the new version could not be read back`)
+    return version
+  }
+  return retryWrite(policy, post, () => findPublished(plan, client))
+}
+
+/**
+ * A write with the shared retry policy: tried again on transient failures only, and, when
+ * `alreadyDone` is given, only after it found that the lost attempt did not take effect.
+ */
+async function retryWrite<T>(policy: HttpPolicy, write: () => Promise<T>, alreadyDone?: () => Promise<T | undefined>): Promise<T> {
   const retries = new Retries(policy)
   for (;;) {
     try {
-      const created = await client.createVersion(model, body)
-      const version = created ?? (await client.getModel(model))?.latest_version
-      if (!version) throw new UserError(`create version of ${formatModelId(model)} succeeded, but the new version could not be read back`)
-      return version
+      return await write()
     } catch (error: unknown) {
       if (!isTransient(error) || !(await retries.next(error instanceof ApiError ? error.response : undefined))) throw error
-      const found = await findPublished(plan, client)
-      if (found) return found
+      const done = await alreadyDone?.()
+      if (done !== undefined) return done
     }
   }
 }
