@@ -1,39 +1,56 @@
-// Bundles the action into dist/ and the CLI into dist/cli/ with ncc, each with the chunks it loads
-// on demand, and writes dist/cli.js, the CLI's entry. Usage: node scripts/build.ts [OUT]
-import { chmod, mkdir, rm, writeFile } from 'node:fs/promises'
+// Bundles the action (src/index.ts → dist/index.js) and the CLI (src/cli.ts → dist/cli.js) with
+// rolldown, sharing code in dist/chunks/, and writes dist/licenses.txt. Usage: node scripts/build.ts [OUT]
+import { chmod, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import ncc from '@vercel/ncc'
-import { minify } from 'terser'
+import { build } from 'rolldown'
 
 const root = path.resolve(import.meta.dirname, '..')
 const out = path.resolve(root, process.argv[2] ?? 'dist')
 
-// Each bundle gets a folder of its own: ncc names on-demand chunks alike in every build.
-const bundles = [
-  { entry: 'src/index.ts', dir: '.', license: 'licenses.txt' },
-  { entry: 'src/cli.ts', dir: 'cli' },
+// The toolkit packages' modules only declare functions, classes and enums, but no bundler can prove
+// it: without this, importing @actions/core would load its OIDC client, an HTTP stack and undici
+// (40 ms on every start) although nothing calls it.
+const DECLARATIONS_ONLY = /[\\/]node_modules[\\/]@actions[\\/](core|exec|http-client|io)[\\/]/
+
+// Named chunks, so that what a run loads can be told from the file names (test/integration/lazy-loading).
+const CHUNKS = [
+  { name: 'octokit', test: /[\\/]node_modules[\\/](@octokit|@actions[\\/]github|before-after-hook|universal-user-agent|fast-content-type-parse|json-with-bigint|content-type)[\\/]/ },
+  { name: 'undici', test: /[\\/]node_modules[\\/]undici[\\/]/ },
+  { name: 'exec', test: /[\\/]node_modules[\\/]@actions[\\/](exec|io)[\\/]/ },
 ]
 
 await rm(out, { recursive: true, force: true })
-for (const { entry, dir, license } of bundles) {
-  const target = path.join(out, dir)
-  await mkdir(target, { recursive: true })
-  const { code, assets } = await ncc(path.join(root, entry), {
+const { output } = await build({
+  cwd: root,
+  input: { index: 'src/index.ts', cli: 'src/cli.ts' },
+  platform: 'node',
+  logLevel: 'warn',
+  treeshake: { moduleSideEffects: (id) => !DECLARATIONS_ONLY.test(id) },
+  output: {
+    dir: out,
+    format: 'esm',
     minify: true,
-    quiet: true,
-    sourceMap: false,
-    target: 'es2023',
-    ...(license && { license }),
-  })
-  await writeFile(path.join(target, 'index.js'), code)
-  for (const [name, asset] of Object.entries(assets)) {
-    // The root package.json already says "type": "module".
-    if (name === 'package.json') continue
-    // ncc minifies the entry only; its on-demand chunks are parsed at run time too.
-    const source = name.endsWith('.js') ? (await minify(asset.source.toString(), { module: false, ecma: 2020 })).code! : asset.source
-    await writeFile(path.join(target, name), source)
+    entryFileNames: '[name].js',
+    chunkFileNames: 'chunks/[name].js',
+    codeSplitting: { groups: CHUNKS },
+  },
+})
+await chmod(path.join(out, 'cli.js'), 0o755)
+await writeFile(path.join(out, 'licenses.txt'), await licenses(output.flatMap((file) => (file.type === 'chunk' ? file.moduleIds : []))))
+
+/** The name, license and license text of every package with code in the bundle. */
+async function licenses(moduleIds: string[]): Promise<string> {
+  const packageDirs = new Set<string>()
+  for (const id of moduleIds) {
+    const match = /^(.*[\\/]node_modules[\\/](?:@[^\\/]+[\\/])?[^\\/]+)[\\/]/.exec(id)
+    if (match) packageDirs.add(match[1]!)
   }
+  const entries: string[] = []
+  for (const dir of packageDirs) {
+    const { name, license } = JSON.parse(await readFile(path.join(dir, 'package.json'), 'utf8')) as { name: string; license?: string }
+    const file = (await readdir(dir)).find((f) => /^(licen[cs]e|copying)/i.test(f))
+    const text = file ? (await readFile(path.join(dir, file), 'utf8')).trim() : ''
+    entries.push(`${name}\n${license ?? 'UNKNOWN'}\n${text}`)
+  }
+  return `${[...new Set(entries)].sort().join('\n\n')}\n`
 }
-const cli = path.join(out, 'cli.js')
-await writeFile(cli, "#!/usr/bin/env node\nimport './cli/index.js'\n")
-await chmod(cli, 0o755)

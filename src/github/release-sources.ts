@@ -1,4 +1,3 @@
-import * as exec from '@actions/exec'
 import { errorMessage } from '../errors.js'
 import type { RunContext } from './context.js'
 import type { ReleaseSources } from './release-notes.js'
@@ -28,7 +27,9 @@ export function githubReleaseSources(context: RunContext, githubToken: string | 
     },
     async tagMessage(tag) {
       try {
-        const { exitCode, stdout } = await exec.getExecOutput(
+        // Spawning git needs child_process and @actions/io: loaded only when notes come from the tag.
+        const { getExecOutput } = await import('@actions/exec')
+        const { exitCode, stdout } = await getExecOutput(
           'git',
           ['for-each-ref', `refs/tags/${tag}`, '--format=%(objecttype)%00%(contents:subject)%0a%0a%(contents:body)'],
           { silent: true, ignoreReturnCode: true, cwd: context.workspace },

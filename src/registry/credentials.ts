@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import { homedir } from 'node:os'
 import path from 'node:path'
-import * as exec from '@actions/exec'
+import type { ExecOutput } from '@actions/exec'
 import { UserError } from '../errors.js'
 
 export interface RegistryCredentials {
@@ -69,9 +69,11 @@ export function normalizeServer(key: string): string {
 
 async function askHelper(name: string, server: string): Promise<RegistryCredentials | undefined> {
   const program = `docker-credential-${name}`
-  let result: exec.ExecOutput
+  let result: ExecOutput
   try {
-    result = await exec.getExecOutput(program, ['get'], { input: Buffer.from(server), silent: true, ignoreReturnCode: true })
+    // child_process and @actions/io are loaded only for a config that names a helper.
+    const { getExecOutput } = await import('@actions/exec')
+    result = await getExecOutput(program, ['get'], { input: Buffer.from(server), silent: true, ignoreReturnCode: true })
   } catch (error: unknown) {
     throw new UserError(`the Docker config names the credential helper "${name}", but ${program} could not run: ${(error as Error).message}`)
   }

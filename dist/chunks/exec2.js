@@ -1,0 +1,1 @@
+export{n as getExecOutput}from"./exec.js";

@@ -1,0 +1,1 @@
+export{t as runPipeline}from"./run.js";

@@ -1,0 +1,14 @@
+// Preloaded with `--import` (see loadedChunks): appends each file the bundle loads to the file
+// named by RECORD_LOADS, so a test can tell which on-demand chunks a run needed.
+import { appendFileSync } from 'node:fs'
+import { registerHooks } from 'node:module'
+
+const log = process.env.RECORD_LOADS
+if (log) {
+  registerHooks({
+    load(url, context, nextLoad) {
+      if (url.startsWith('file:')) appendFileSync(log, `${url}\n`)
+      return nextLoad(url, context)
+    },
+  })
+}
