@@ -1,4 +1,4 @@
-import type { Ajv2020 } from 'ajv/dist/2020.js'
+import type { Ajv2020, ValidateFunction } from 'ajv/dist/2020.js'
 import { SCHEMA_ARRAY_KEYWORDS, SCHEMA_KEYWORDS, SCHEMA_MAP_KEYWORDS } from './keywords.js'
 import { escapePointer } from './document.js'
 import type { Problem } from './lint.js'
@@ -6,6 +6,12 @@ import { isObject, type SchemaObject, type Subschema } from './walk.js'
 
 /** Keywords that assert nothing; two subschemas that differ only in these validate alike. */
 export const ANNOTATIONS = new Set(['title', 'description', 'default', 'examples', 'deprecated', 'readOnly', 'writeOnly', '$comment'])
+/**
+ * Validators of subschemas that stand alone (no reference in them), by their JSON: the strict
+ * compile and the self-consistency check meet the same leaf shapes, and compiling is the cost.
+ */
+export type ShapeValidators = Map<string, ValidateFunction>
+
 /** Keywords that tie a subschema to its place in the document; the lint checks them instead. */
 const PLACE_KEYWORDS = new Set(['$ref', '$dynamicRef', '$id', '$anchor', '$dynamicAnchor', '$schema'])
 
@@ -15,17 +21,17 @@ const PLACE_KEYWORDS = new Set(['$ref', '$dynamicRef', '$id', '$anchor', '$dynam
  * so this finds what a whole-document compile finds, at the subschema it is in, and compiling each
  * distinct shape once keeps thousands of similar properties cheap.
  */
-export function strictCompileProblems(ajv: Ajv2020, subs: readonly Subschema[]): Problem[] {
+export function strictCompileProblems(ajv: Ajv2020, subs: readonly Subschema[], shapes: ShapeValidators): Problem[] {
   const problems: Problem[] = []
-  const compiled = new Set<string>()
+  const failed = new Set<string>()
   for (const { schema, pointer } of subs) {
     const shallow = shallowCopy(schema)
     const key = JSON.stringify(shallow)
-    if (compiled.has(key)) continue
-    compiled.add(key)
+    if (shapes.has(key) || failed.has(key)) continue
     try {
-      ajv.compile(shallow)
+      shapes.set(key, ajv.compile(shallow))
     } catch (error: unknown) {
+      failed.add(key)
       const message = (error as Error).message.replace(/^strict mode: /, '')
       problems.push({ severity: 'error', rule: 'schema-compile', pointer: `${pointer}${blamedKeyword(schema, message)}`, message: `strict mode rejects this schema: ${message}` })
     }

@@ -1,5 +1,5 @@
 import type { Ajv2020, ErrorObject, ValidateFunction } from 'ajv/dist/2020.js'
-import { ANNOTATIONS } from './compile.js'
+import { ANNOTATIONS, type ShapeValidators } from './compile.js'
 import { escapePointer } from './document.js'
 import type { Problem } from './lint.js'
 import type { RuleId } from './rules.js'
@@ -13,28 +13,28 @@ const REFERENCING = /"\$(?:ref|dynamicRef|id|anchor|dynamicAnchor)"/
  * it sits in; a required property with a default is a warning. `subs` starts with the schema's
  * root, which was added to `ajv` under `rootId`.
  */
-export function checkConsistency(ajv: Ajv2020, subs: readonly Subschema[], rootId: string): Problem[] {
+export function checkConsistency(ajv: Ajv2020, subs: readonly Subschema[], rootId: string, shapes: ShapeValidators): Problem[] {
   const rootPointer = subs[0]?.pointer ?? ''
   const problems: Problem[] = []
   // Generated schemas repeat a few property shapes thousands of times: compile each shape once.
   // Shapes with references are compiled in place so that they resolve; without a nested `$id`,
-  // every reference resolves against the root, so equal shapes still share a validator.
+  // every reference resolves against this root, so equal shapes still share a validator here.
   const nestedIds = subs.some(({ schema }, i) => i > 0 && '$id' in schema)
   const validators = new Map<string, ValidateFunction>()
   const validatorFor = (pointer: string, schema: SchemaObject): ValidateFunction => {
     const assertions = Object.fromEntries(Object.entries(schema).filter(([k]) => !ANNOTATIONS.has(k) && !k.startsWith('x-')))
     const content = JSON.stringify(assertions)
-    const inPlace = REFERENCING.test(content)
-    const key = inPlace && nestedIds ? `@${pointer}` : content
+    if (!REFERENCING.test(content)) {
+      let validate = shapes.get(content)
+      if (!validate) shapes.set(content, (validate = ajv.compile(assertions)))
+      return validate
+    }
+    const key = nestedIds ? `@${pointer}` : content
     let validate = validators.get(key)
     if (!validate) {
-      if (inPlace) {
-        const fragment = pointer.slice(rootPointer.length).split('/').map(encodeURIComponent).join('/')
-        validate = ajv.getSchema(`${rootId}#${fragment}`)
-        if (!validate) throw new Error(`no subschema at ${pointer}`)
-      } else {
-        validate = ajv.compile(assertions)
-      }
+      const fragment = pointer.slice(rootPointer.length).split('/').map(encodeURIComponent).join('/')
+      validate = ajv.getSchema(`${rootId}#${fragment}`)
+      if (!validate) throw new Error(`no subschema at ${pointer}`)
       validators.set(key, validate)
     }
     return validate

@@ -41,6 +41,12 @@ export async function readJsonFile(path: string, file: string, input = 'schemas-
 
 export function parseJson(source: string, file: string): ParseResult {
   const text = source.charCodeAt(0) === 0xfeff ? source.slice(1) : source
+  const value = plainJson(text)
+  if (value !== undefined) {
+    // Positions are needed only for findings: the syntax tree is built on the first question.
+    let tree: momoa.DocumentNode | undefined
+    return { document: { file, value: value.parsed, locate: (pointer) => locate((tree ??= momoa.parse(text, { mode: 'json' })), pointer) }, findings: [] }
+  }
   let ast: momoa.DocumentNode
   try {
     ast = momoa.parse(text, { mode: 'json' })
@@ -56,6 +62,59 @@ export function parseJson(source: string, file: string): ParseResult {
   if (tooDeep) return { findings: [tooDeep] }
   const document: SourceDocument = { file, value: JSON.parse(text), locate: (pointer) => locate(ast, pointer) }
   return { document, findings }
+}
+
+/**
+ * The parsed value of text that is valid JSON, with no repeated key and nested no deeper than
+ * MAX_DEPTH; anything else takes the syntax tree's slower road to findings with positions.
+ * Counting members costs a scan of the text where a syntax tree costs many times its size.
+ */
+function plainJson(text: string): { parsed: unknown } | undefined {
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(text)
+  } catch {
+    return undefined
+  }
+  const { members, maxNesting } = scanStructure(text)
+  return maxNesting <= MAX_DEPTH && members === countKeys(parsed) ? { parsed } : undefined
+}
+
+/**
+ * Object members (one `:` outside strings each) and the deepest bracket nesting of valid JSON.
+ * Hand-written because no JSON library counts members before they are merged by name.
+ */
+function scanStructure(text: string): { members: number; maxNesting: number } {
+  let members = 0
+  let nesting = 0
+  let maxNesting = 0
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (c === 0x22 /* " */) {
+      for (i++; i < text.length && text.charCodeAt(i) !== 0x22; i++) if (text.charCodeAt(i) === 0x5c /* \ */) i++
+    } else if (c === 0x3a /* : */) {
+      members++
+    } else if (c === 0x7b /* { */ || c === 0x5b /* [ */) {
+      if (++nesting > maxNesting) maxNesting = nesting
+    } else if (c === 0x7d /* } */ || c === 0x5d /* ] */) {
+      nesting--
+    }
+  }
+  return { members, maxNesting }
+}
+
+/** Keys of every object in a parsed value: fewer than the text's members when a key repeats. */
+function countKeys(value: unknown): number {
+  let keys = 0
+  const stack: unknown[] = [value]
+  while (stack.length > 0) {
+    const node = stack.pop()
+    if (node === null || typeof node !== 'object') continue
+    const values = Object.values(node)
+    if (!Array.isArray(node)) keys += values.length
+    for (const child of values) stack.push(child)
+  }
+  return keys
 }
 
 function finding(file: string, rule: RuleId, message: string, pointer: string, at: Position): Finding {

@@ -2,7 +2,7 @@ import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js'
 import addFormatsPlugin from 'ajv-formats'
 import type { Finding } from '../findings.js'
 import type { Schemas } from '../wriftai/types.js'
-import { strictCompileProblems } from './compile.js'
+import { strictCompileProblems, type ShapeValidators } from './compile.js'
 import { checkConsistency } from './consistency.js'
 import validateMetaSchema from './meta-validator.generated.js'
 import { escapePointer, splitPointer, type SourceDocument } from './document.js'
@@ -34,6 +34,10 @@ export function validateSchemas(document: SourceDocument): { schemas?: Schemas; 
   }
   if (!('prediction' in root)) envelope('', 'missing "prediction": {"input": {…}, "output": {…}}')
 
+  // One ajv for every schema in the file: building one (vocabularies, formats) costs more than a small schema's checks.
+  let ajv: Ajv2020 | undefined
+  const sharedAjv = (): Ajv2020 => (ajv ??= createAjv())
+  const shapes: ShapeValidators = new Map()
   for (const section of SECTIONS) {
     if (!(section in root)) continue
     const body = root[section]
@@ -48,7 +52,7 @@ export function validateSchemas(document: SourceDocument): { schemas?: Schemas; 
       const pointer = `/${section}/${side}`
       if (!(side in body)) envelope(`/${section}`, `"${section}" is missing its "${side}" schema`)
       else if (!isObject(body[side])) envelope(pointer, `${section}.${side} must be a JSON Schema object`)
-      else checkSchema(body[side], pointer, side === 'input').forEach(report)
+      else checkSchema(body[side], pointer, side === 'input', sharedAjv, shapes).forEach(report)
     }
   }
   findings.sort((a, b) => a.line - b.line || a.column - b.column)
@@ -57,13 +61,14 @@ export function validateSchemas(document: SourceDocument): { schemas?: Schemas; 
 }
 
 /** One schema, in order: dialect, meta-schema, keyword policy and model rules, strict compile, self-consistency. */
-function checkSchema(schema: SchemaObject, pointer: string, isInput: boolean): Problem[] {
+function checkSchema(schema: SchemaObject, pointer: string, isInput: boolean, sharedAjv: () => Ajv2020, shapes: ShapeValidators): Problem[] {
   const dialect = checkDialect(schema, pointer)
   if (dialect) return [dialect]
   // The meta-schema validator is compiled ahead of time (scripts/generate-meta-validator.ts).
   if (!validateMetaSchema(schema)) return metaSchemaProblems(validateMetaSchema.errors ?? [], pointer)
-  // Each schema compiles in an ajv of its own (their $ids may collide), already checked against the meta-schema.
-  const ajv = createAjv()
+  // The schemas' $ids may collide: each starts from an ajv that holds no schema of the one before.
+  const ajv = sharedAjv()
+  ajv.removeSchema()
 
   const subs = listSubschemas(schema, pointer)
   const problems = [...(isInput ? checkInputRoot(schema, pointer) : []), ...lintSchema(subs)]
@@ -72,12 +77,12 @@ function checkSchema(schema: SchemaObject, pointer: string, isInput: boolean): P
   try {
     // What the lint already named must not stop the strict compile from checking the rest.
     tolerateNamedProblems(ajv, subs, problems)
-    const compileProblems = strictCompileProblems(ajv, subs)
+    const compileProblems = strictCompileProblems(ajv, subs, shapes)
     problems.push(...compileProblems)
     if (compileProblems.length > 0) return problems
     const id = `urn:wriftai:schemas${pointer}`
     ajv.addSchema(schema, id)
-    problems.push(...checkConsistency(ajv, subs, id))
+    problems.push(...checkConsistency(ajv, subs, id, shapes))
   } catch (error: unknown) {
     problems.push({ severity: 'error', rule: 'schema-compile', pointer, message: `the schema does not compile: ${(error as Error).message}` })
   }
@@ -131,7 +136,8 @@ function describeParams(error: ErrorObject): string {
 }
 
 function createAjv(): Ajv2020 {
-  const ajv = new Ajv2020({ allErrors: true, strict: true, strictTypes: false, strictTuples: false, strictRequired: false, allowUnionTypes: true, validateFormats: true, validateSchema: false })
+  // No meta-schemas: the precompiled validator has already checked each schema against its own.
+  const ajv = new Ajv2020({ allErrors: true, strict: true, strictTypes: false, strictTuples: false, strictRequired: false, allowUnionTypes: true, validateFormats: true, validateSchema: false, meta: false })
   addFormats(ajv)
   // A 2020-12 keyword that ajv resolves references by but does not list; strict mode would reject it.
   ajv.addKeyword({ keyword: '$anchor' })

@@ -30,6 +30,24 @@ describe('parseJson', () => {
     ])
   })
 
+  it('finds repeated keys after strings that hold quotes, backslashes, colons and brackets', () => {
+    const text = String.raw`{"a\\": "x\": [{", "b:}": ["]", {"c": 1, "c": 2}], "a\\": 3}`
+    const { document, findings } = parseJson(text, 'x.json')
+    expect(findings.map((f) => [f.rule, f.pointer])).toEqual([
+      ['duplicate-key', '/b:}/1/c'],
+      ['duplicate-key', '/a\\'],
+    ])
+    expect(document?.value).toEqual({ 'a\\': 3, 'b:}': [']', { c: 2 }] })
+  })
+
+  it('reads such strings in a document without repeats as they are', () => {
+    const text = String.raw`{"a\\": "x\": [{", "b:}": ["]", {"c": "\\"}]}`
+    const { document, findings } = parseJson(text, 'x.json')
+    expect(findings).toEqual([])
+    expect(document?.value).toEqual(JSON.parse(text))
+    expect(document?.locate('/b:}/1/c')).toEqual({ line: 1, column: 34 })
+  })
+
   it('locates members, array items and escaped pointer segments', () => {
     const { document } = parseJson('{\n  "a/b": [\n    10,\n    {"~k": true}\n  ]\n}', 'x.json')
     expect(document?.locate('')).toEqual({ line: 1, column: 1 })

@@ -35,6 +35,13 @@ describe('validateSchemas', () => {
     expect(result.findings.map((f) => f.message)).toEqual(['"prediction" is missing its "output" schema', 'prediction.input must be a JSON Schema object'])
   })
 
+  it('checks each schema on its own when their $ids are the same', () => {
+    const side = (type: string, bad: string) =>
+      `{"$id": "https://example.com/shared", "type": "object", "properties": {"a": {"$ref": "#/$defs/a"}}, "$defs": {"a": {"type": "${type}", "default": ${bad}}}}`
+    const result = check(`{"prediction": {"input": ${side('string', '"ok"')}, "output": ${side('integer', '"not an integer"')}}}`)
+    expect(result.findings.map((f) => `${f.rule} ${f.pointer}`)).toEqual(['default-mismatch /prediction/output/$defs/a/default'])
+  })
+
   it('reports a root that is not an object', () => {
     expect(where(check('[1]'))).toEqual(['envelope  1:1'])
   })
