@@ -1,4 +1,4 @@
 #!/usr/bin/env node
 import { runCli } from './cli/run.js'
 
-process.exitCode = await runCli(process.argv.slice(2))
+void runCli(process.argv.slice(2)).then((code) => (process.exitCode = code))

@@ -1,3 +1,4 @@
 import { run } from './main.js'
 
-await run()
+// No top-level await: the bundle is CommonJS, which starts faster than an ES module (scripts/build.ts).
+void run()

@@ -1,1 +1,0 @@
-export{n as getExecOutput}from"./exec.js";
