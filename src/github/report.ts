@@ -1,3 +1,5 @@
+import { appendFileSync } from 'node:fs'
+import { EOL } from 'node:os'
 import path from 'node:path'
 import * as core from '@actions/core'
 import { countErrors, type Finding } from '../findings.js'
@@ -11,22 +13,22 @@ export async function reportToGitHub(outcome: Outcome, context: RunContext, opti
   for (const finding of [...outcome.plan.findings, ...outcome.plan.changes]) annotate(finding, context)
   for (const warning of outcome.warnings) core.warning(warning)
 
-  core.setOutput('findings', String(countErrors(outcome.plan.findings)))
-  core.setOutput('breaking-changes', String(outcome.plan.breaking))
-  if (outcome.plan.digest) core.setOutput('image-digest', outcome.plan.digest)
+  setOutput('findings', String(countErrors(outcome.plan.findings)))
+  setOutput('breaking-changes', String(outcome.plan.breaking))
+  if (outcome.plan.digest) setOutput('image-digest', outcome.plan.digest)
   const { result } = outcome
   if (result) {
     const model = formatModelId(result.model)
-    core.setOutput('model', model)
-    core.setOutput('version', String(result.version.number))
-    core.setOutput('version-id', `${model}:${result.version.number}`)
-    core.setOutput('model-created', String(result.modelCreated))
-    core.setOutput('version-created', String(result.versionCreated))
-    core.setOutput('url', outcome.url ?? '')
+    setOutput('model', model)
+    setOutput('version', String(result.version.number))
+    setOutput('version-id', `${model}:${result.version.number}`)
+    setOutput('model-created', String(result.modelCreated))
+    setOutput('version-created', String(result.versionCreated))
+    setOutput('url', outcome.url ?? '')
     for (const note of result.notes) core.notice(note)
     core.info(`${result.versionCreated ? 'Published' : 'Already published'} ${model}:${result.version.number} (${outcome.url ?? ''})`)
   } else if (outcome.plan.model) {
-    core.setOutput('model', formatModelId(outcome.plan.model))
+    setOutput('model', formatModelId(outcome.plan.model))
   }
   if (outcome.plan.image) core.info(`Image: ${outcome.plan.image.reference} (${outcome.plan.image.how})`)
 
@@ -37,6 +39,19 @@ export async function reportToGitHub(outcome: Outcome, context: RunContext, opti
       core.warning(`could not write the job summary: ${(error as Error).message}`)
     }
   }
+}
+
+/**
+ * A step output, as `name<<delimiter` lines in the runner's GITHUB_OUTPUT file. Not core.setOutput:
+ * it loads node:crypto (about 5 ms of every start) for a random delimiter, where a delimiter that
+ * the value does not contain is as safe.
+ */
+export function setOutput(name: string, value: string): void {
+  const file = process.env.GITHUB_OUTPUT
+  if (!file) return
+  let delimiter = 'ghadelimiter'
+  while (value.includes(delimiter)) delimiter += `_${Math.random().toString(36).slice(2)}`
+  appendFileSync(file, `${name}<<${delimiter}${EOL}${value}${EOL}${delimiter}${EOL}`, 'utf8')
 }
 
 function annotate(finding: Finding, context: RunContext): void {

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto'
+import { crc32 } from 'node:zlib'
 import type { Finding } from '../findings.js'
 import type { Outcome } from '../pipeline/run.js'
 import type { ImageResolution } from '../registry/resolve.js'
@@ -71,9 +71,12 @@ function describeImage(image: ImageResolution): string {
   return `\`${escapeText(image.reference)}\` (${how})`
 }
 
-/** A short, stable fingerprint of the schemas, to tell versions apart at a glance. */
+/**
+ * A short, stable fingerprint of the schemas, to tell versions apart at a glance: the CRC-32 of
+ * their canonical JSON. Not a sha256: node:crypto would add about 5 ms to every start.
+ */
 export function schemasHash(schemas: Schemas): string {
-  return `sha256:${createHash('sha256').update(canonicalJson(schemas)).digest('hex').slice(0, 12)}`
+  return `crc32:${crc32(canonicalJson(schemas)).toString(16).padStart(8, '0')}`
 }
 
 /** The input schema's properties in x-order order (then as written), one table row each. */

@@ -96,7 +96,7 @@ describe('the pull-request experience', () => {
     expect(summary).toContain('## ✅ Plan: schemas.json for acme/hello-world')
     expect(summary).toContain('| Model | exists (private, latest version 1); a new version would be created |')
     expect(summary).toContain(`| Image digest | \`${DIGEST}\` |`)
-    expect(summary).toMatch(/\| Schemas hash \| `sha256:[0-9a-f]{12}` \|/)
+    expect(summary).toMatch(/\| Schemas hash \| `crc32:[0-9a-f]{8}` \|/)
     const inputRows = summary.split('\n').filter((l) => /^\| `[a-z_]+` \|/.test(l))
     expect(inputRows.map((l) => l.split('|')[1]!.trim())).toEqual(['`prompt`', '`system_prompt`', '`max_new_tokens`', '`temperature`', '`top_p`', '`stop_sequences`', '`seed`', '`top_k`'])
     expect(inputRows[0]).toBe('| `prompt` | string | yes |  | Text to continue |')
