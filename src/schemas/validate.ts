@@ -135,7 +135,7 @@ function describeParams(error: ErrorObject): string {
   return ''
 }
 
-function createAjv(): Ajv2020 {
+export function createAjv(): Ajv2020 {
   // No meta-schemas: the precompiled validator has already checked each schema against its own.
   const ajv = new Ajv2020({ allErrors: true, strict: true, strictTypes: false, strictTuples: false, strictRequired: false, allowUnionTypes: true, validateFormats: true, validateSchema: false, meta: false })
   addFormats(ajv)
