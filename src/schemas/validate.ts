@@ -137,7 +137,8 @@ function describeParams(error: ErrorObject): string {
 
 export function createAjv(): Ajv2020 {
   // No meta-schemas: the precompiled validator has already checked each schema against its own.
-  const ajv = new Ajv2020({ allErrors: true, strict: true, strictTypes: false, strictTuples: false, strictRequired: false, allowUnionTypes: true, validateFormats: true, validateSchema: false, meta: false })
+  // No code optimization: the validators check a few defaults and examples; compiling them is the cost.
+  const ajv = new Ajv2020({ allErrors: true, strict: true, strictTypes: false, strictTuples: false, strictRequired: false, allowUnionTypes: true, validateFormats: true, validateSchema: false, meta: false, code: { optimize: false } })
   addFormats(ajv)
   // A 2020-12 keyword that ajv resolves references by but does not list; strict mode would reject it.
   ajv.addKeyword({ keyword: '$anchor' })
