@@ -6,12 +6,18 @@ import type { RuleId } from './rules.js'
 import { isObject, type SchemaObject, type Subschema } from './walk.js'
 
 /** Keywords that tie a subschema to the document around it. */
+const REFERENCE_KEYWORDS = ['$ref', '$dynamicRef', '$id', '$anchor', '$dynamicAnchor']
 const REFERENCING = /"\$(?:ref|dynamicRef|id|anchor|dynamicAnchor)"/
+
+/** Whether any subschema refers or can be referred to, so the schema must be added to ajv whole. */
+export function usesReferences(subs: readonly Subschema[]): boolean {
+  return subs.some(({ schema }) => REFERENCE_KEYWORDS.some((keyword) => keyword in schema))
+}
 
 /**
  * Every `default`, `examples` item, `enum` member and `const` must be valid against the subschema
  * it sits in; a required property with a default is a warning. `subs` starts with the schema's
- * root, which was added to `ajv` under `rootId`.
+ * root, which was added to `ajv` under `rootId` when it uses references.
  */
 export function checkConsistency(ajv: Ajv2020, subs: readonly Subschema[], rootId: string, shapes: ShapeValidators): Problem[] {
   const rootPointer = subs[0]?.pointer ?? ''

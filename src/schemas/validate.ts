@@ -3,7 +3,7 @@ import addFormatsPlugin from 'ajv-formats'
 import type { Finding } from '../findings.js'
 import type { Schemas } from '../wriftai/types.js'
 import { strictCompileProblems, type ShapeValidators } from './compile.js'
-import { checkConsistency } from './consistency.js'
+import { checkConsistency, usesReferences } from './consistency.js'
 import validateMetaSchema from './meta-validator.generated.js'
 import { escapePointer, splitPointer, type SourceDocument } from './document.js'
 import { checkDialect, checkInputRoot, lintSchema, type Problem } from './lint.js'
@@ -81,7 +81,8 @@ function checkSchema(schema: SchemaObject, pointer: string, isInput: boolean, sh
     problems.push(...compileProblems)
     if (compileProblems.length > 0) return problems
     const id = `urn:wriftai:schemas${pointer}`
-    ajv.addSchema(schema, id)
+    // Registering walks the whole schema: needed to resolve references and to catch a repeated $id.
+    if (usesReferences(subs)) ajv.addSchema(schema, id)
     problems.push(...checkConsistency(ajv, subs, id, shapes))
   } catch (error: unknown) {
     problems.push({ severity: 'error', rule: 'schema-compile', pointer, message: `the schema does not compile: ${(error as Error).message}` })

@@ -42,6 +42,13 @@ describe('validateSchemas', () => {
     expect(result.findings.map((f) => `${f.rule} ${f.pointer}`)).toEqual(['default-mismatch /prediction/output/$defs/a/default'])
   })
 
+  it('reports a $id used twice in one schema', () => {
+    const twice = '{"type": "object", "properties": {"a": {"$id": "https://example.com/a", "type": "string"}, "b": {"$id": "https://example.com/a", "type": "integer"}}}'
+    const result = check(`{"prediction": {"input": ${twice}, "output": {}}}`)
+    expect(result.findings.map((f) => `${f.rule} ${f.pointer}`)).toEqual(['schema-compile /prediction/input'])
+    expect(result.findings[0]?.message).toContain('resolves to more than one schema')
+  })
+
   it('reports a root that is not an object', () => {
     expect(where(check('[1]'))).toEqual(['envelope  1:1'])
   })
