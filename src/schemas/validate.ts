@@ -6,11 +6,12 @@ import { strictCompileProblems, type ShapeValidators } from './compile.js'
 import { checkConsistency, usesReferences } from './consistency.js'
 import validateMetaSchema from './meta-validator.generated.js'
 import { escapePointer, splitPointer, type SourceDocument } from './document.js'
+import { KNOWN_FORMATS } from './keywords.js'
 import { checkDialect, checkInputRoot, lintSchema, type Problem } from './lint.js'
 import { isObject, listSubschemas, type SchemaObject, type Subschema } from './walk.js'
 
 // ajv-formats is CommonJS; under NodeNext its default export arrives as the module object.
-const addFormats = addFormatsPlugin as unknown as (ajv: Ajv2020) => Ajv2020
+const addFormats = addFormatsPlugin as unknown as (ajv: Ajv2020, formats: string[]) => Ajv2020
 
 const SECTIONS = ['prediction', 'training'] as const
 const SIDES = ['input', 'output'] as const
@@ -75,8 +76,7 @@ function checkSchema(schema: SchemaObject, pointer: string, isInput: boolean, sh
   // Unresolvable references stop here: nothing below can compile.
   if (problems.some((p) => p.rule === 'remote-ref' || p.rule === 'unresolved-ref')) return problems
   try {
-    // What the lint already named must not stop the strict compile from checking the rest.
-    tolerateNamedProblems(ajv, subs, problems)
+    prepareAjv(ajv, subs, problems)
     const compileProblems = strictCompileProblems(ajv, subs, shapes)
     problems.push(...compileProblems)
     if (compileProblems.length > 0) return problems
@@ -90,7 +90,11 @@ function checkSchema(schema: SchemaObject, pointer: string, isInput: boolean, sh
   return problems
 }
 
-function tolerateNamedProblems(ajv: Ajv2020, subs: readonly Subschema[], problems: Problem[]): void {
+/**
+ * Gives ajv the formats this schema uses, and tolerates what the lint already named (unknown
+ * keywords and formats) so that it does not stop the strict compile from checking the rest.
+ */
+function prepareAjv(ajv: Ajv2020, subs: readonly Subschema[], problems: Problem[]): void {
   const keywords = new Set<string>(['nullable'])
   const formats = new Set<string>()
   for (const { schema: sub } of subs) {
@@ -108,7 +112,13 @@ function tolerateNamedProblems(ajv: Ajv2020, subs: readonly Subschema[], problem
       // ajv already knows it (e.g. "definitions", "nullable"): nothing to tolerate.
     }
   }
-  for (const format of formats) if (!ajv.formats[format]) ajv.addFormat(format, true)
+  // Each format once, as it is first used: ajv-formats' own check for the ones it knows, and a
+  // no-op for the others, which the lint has already reported.
+  for (const format of formats) {
+    if (ajv.formats[format]) continue
+    if (KNOWN_FORMATS.has(format)) addFormats(ajv, [format])
+    else ajv.addFormat(format, true)
+  }
 }
 
 /** One problem per location: the meta-schema's anyOf branches repeat the same fault several ways. */
@@ -140,7 +150,6 @@ export function createAjv(): Ajv2020 {
   // No meta-schemas: the precompiled validator has already checked each schema against its own.
   // No code optimization: the validators check a few defaults and examples; compiling them is the cost.
   const ajv = new Ajv2020({ allErrors: true, strict: true, strictTypes: false, strictTuples: false, strictRequired: false, allowUnionTypes: true, validateFormats: true, validateSchema: false, meta: false, code: { optimize: false } })
-  addFormats(ajv)
   // A 2020-12 keyword that ajv resolves references by but does not list; strict mode would reject it.
   ajv.addKeyword({ keyword: '$anchor' })
   return ajv

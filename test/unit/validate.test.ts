@@ -49,6 +49,14 @@ describe('validateSchemas', () => {
     expect(result.findings[0]?.message).toContain('resolves to more than one schema')
   })
 
+  it('checks defaults against the formats each schema uses', () => {
+    const input = '{"type": "object", "properties": {"site": {"type": "string", "format": "uri", "default": "not a uri"}}}'
+    const output = '{"type": "string", "format": "email", "default": "nobody"}'
+    const result = check(`{"prediction": {"input": ${input}, "output": ${output}}}`)
+    expect(result.findings.map((f) => `${f.rule} ${f.pointer}`)).toEqual(['default-mismatch /prediction/input/properties/site/default', 'default-mismatch /prediction/output/default'])
+    expect(result.findings[1]?.message).toContain('must match format "email"')
+  })
+
   it('reports a root that is not an object', () => {
     expect(where(check('[1]'))).toEqual(['envelope  1:1'])
   })
