@@ -9,7 +9,7 @@ export class ConnectionPool {
   #dispatcher: Promise<Dispatcher> | undefined
 
   get(): Promise<Dispatcher> {
-    this.#dispatcher ??= import('undici').then(({ Agent }) => new Agent({ keepAliveTimeout: 4_000 }))
+    this.#dispatcher ??= import('./transport.js').then(({ createAgent }) => createAgent({ keepAliveTimeout: 4_000 }))
     return this.#dispatcher
   }
 
@@ -124,13 +124,12 @@ export async function send(req: HttpRequest, policy: HttpPolicy): Promise<HttpRe
 async function sendOnce(req: HttpRequest, policy: HttpPolicy): Promise<HttpResponse> {
   await policy.limiter?.take()
   const dispatcher = await policy.pool.get()
-  const { request } = await import('undici')
+  const { dispatchRequest } = await import('./transport.js')
   try {
-    const res = await request(req.url, {
+    const res = await dispatchRequest(dispatcher, req.url, {
       method: req.method,
       headers: req.headers,
       body: req.body,
-      dispatcher,
       signal: AbortSignal.timeout(policy.timeoutMs),
       headersTimeout: policy.timeoutMs,
       bodyTimeout: policy.timeoutMs,

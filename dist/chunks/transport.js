@@ -1,0 +1,1 @@
+const e=require("./rolldown-runtime.js"),t=require("./undici.js");var n=/* @__PURE__ */ e.r(t.n(),1),r=/* @__PURE__ */ e.r(t.t(),1);function i(e){return new n.default(e)}function a(e,t,n){return r.default.call(e,{...n,origin:t.origin,path:`${t.pathname}${t.search}`})}exports.createAgent=i,exports.dispatchRequest=a;

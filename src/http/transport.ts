@@ -1,0 +1,17 @@
+// The two parts of undici the clients use: its connection pool (Agent) and its request API.
+// undici's entry module also loads fetch, WebSocket, caches and mocks, 700 KB that every publish
+// would parse before its first request; these modules are the same code without the rest.
+import Agent from 'undici/lib/dispatcher/agent.js'
+import request from 'undici/lib/api/api-request.js'
+import type { Dispatcher } from 'undici'
+
+export function createAgent(options: Agent.Options): Dispatcher {
+  return new Agent(options)
+}
+
+export type TransportOptions = Omit<Dispatcher.RequestOptions, 'origin' | 'path'>
+
+/** What undici's `request(url, options)` does, on a given dispatcher. */
+export function dispatchRequest(dispatcher: Dispatcher, url: URL, options: TransportOptions): Promise<Dispatcher.ResponseData> {
+  return request.call(dispatcher, { ...options, origin: url.origin, path: `${url.pathname}${url.search}` })
+}
