@@ -11,7 +11,8 @@ import { pushTestImages } from '../test/registry/images.ts'
 import { startSandbox, type Sandbox } from '../test/sandbox/server.ts'
 import { generateSchemas } from './generate-schemas.ts'
 
-const RUNS = 5
+// At least 5, as the budget asks; more keep the medians of short runs steady on a shared machine.
+const RUNS = 11
 const LATENCY_MS = 50
 const AJV_CLI_CAP_MS = 60_000
 const NODE = process.execPath
@@ -67,13 +68,37 @@ async function medianOf(run: () => Promise<number>): Promise<number> {
 const ms = (n: number) => `${n.toFixed(0)} ms`
 const ratio = (n: number) => `${n.toFixed(2)}×`
 
-async function coldStart(workspace: string): Promise<number> {
-  const floor = await medianOf(async () => (await timed(NODE, ['-e', '0'])).ms)
-  const env = { PATH: process.env.PATH ?? '', INPUT_MODE: 'validate', INPUT_MODEL: 'acme/hello-world', 'INPUT_SCHEMAS-FILE': path.join(ROOT, 'examples/schemas.json') }
-  const ours = await medianOf(async () => (await timed(NODE, [path.join(ROOT, 'dist/index.js')], { env, cwd: workspace })).ms)
+/** Medians of two commands run in turns, so that both meet the same moments of a busy machine. */
+async function pairedMedians(a: () => Promise<number>, b: () => Promise<number>): Promise<[number, number]> {
+  const [as, bs]: [number[], number[]] = [[], []]
+  for (let i = 0; i < RUNS; i++) {
+    as.push(await a())
+    bs.push(await b())
+  }
+  return [median(as), median(bs)]
+}
+
+async function coldStart(workspace: string): Promise<void> {
+  // What the runner gives a step: output and summary files, the workspace as the working directory.
+  const outputs = path.join(workspace, 'github-output')
+  const summary = path.join(workspace, 'github-step-summary')
+  await Promise.all([writeFile(outputs, ''), writeFile(summary, '')])
+  const env = {
+    PATH: process.env.PATH ?? '',
+    GITHUB_ACTIONS: 'true',
+    GITHUB_WORKSPACE: workspace,
+    GITHUB_OUTPUT: outputs,
+    GITHUB_STEP_SUMMARY: summary,
+    INPUT_MODE: 'validate',
+    INPUT_MODEL: 'acme/hello-world',
+    'INPUT_SCHEMAS-FILE': path.join(ROOT, 'examples/schemas.json'),
+  }
+  const [floor, ours] = await pairedMedians(
+    async () => (await timed(NODE, ['-e', '0'], { cwd: workspace })).ms,
+    async () => (await timed(NODE, [path.join(ROOT, 'dist/index.js')], { env, cwd: workspace })).ms,
+  )
   results.coldStart = { floorMs: floor, oursMs: ours, ratio: ours / floor, budgetRatio: 2.5 }
   rows.push({ name: 'Cold start: node dist/index.js (validate) vs node -e 0', value: `${ms(ours)} vs ${ms(floor)} = ${ratio(ours / floor)}`, budget: '≤ 2.5×', ok: ours / floor <= 2.5 })
-  return ours
 }
 
 async function validation(workspace: string): Promise<void> {
@@ -114,8 +139,7 @@ async function digest(root: string, pushed: { index: string }): Promise<void> {
     const oursRun = () => timed(NODE, [path.join(ROOT, 'dist/cli.js'), 'digest', image, '--registry-username', USER], { env: { PATH: process.env.PATH ?? '', HOME: home, WRIFTAI_REGISTRY_PASSWORD: PASSWORD } })
     const [a, b] = [(await peerRun()).stdout.trim(), (await oursRun()).stdout.trim()]
     if (a !== pushed.index || b !== pushed.index) throw new Error(`digests differ: skopeo ${a}, ours ${b}, pushed ${pushed.index}`)
-    const peer = await medianOf(async () => (await peerRun()).ms)
-    const ours = await medianOf(async () => (await oursRun()).ms)
+    const [peer, ours] = await pairedMedians(async () => (await peerRun()).ms, async () => (await oursRun()).ms)
     results.digest = { oursMs: ours, skopeoMs: peer, ratio: ours / peer, budgetRatio: 0.5 }
     rows.push({ name: 'Digest of a tag, token-auth registry: CLI digest vs skopeo inspect', value: `${ms(ours)} vs ${ms(peer)} = ${ratio(ours / peer)}`, budget: '≤ 0.5×', ok: ours / peer <= 0.5 })
   } finally {
@@ -133,7 +157,13 @@ interface Scenario {
   digestInput: () => Record<string, string>
 }
 
-async function publishRoundTrips(root: string, startup: number, pushed: { index: string }): Promise<void> {
+/**
+ * Each scenario runs with 50 ms of latency per request and, in turns, with none. The run without
+ * latency is its startup: all the time that is not spent waiting for WriftAI (process start, schema
+ * checks, the registry, the report, exit). The latency may add at most the critical path's requests
+ * × 50 ms, with 20% to spare; requests sent one after another beyond that path would exceed it.
+ */
+async function publishRoundTrips(root: string, pushed: { index: string }): Promise<void> {
   const registry = await startRegistry(root, 'anonymous')
   const schemasText = await readFile(path.join(ROOT, 'examples/schemas.json'), 'utf8')
   const schemas = JSON.parse(schemasText) as unknown
@@ -158,66 +188,96 @@ async function publishRoundTrips(root: string, startup: number, pushed: { index:
       digestInput: () => image,
     },
   ]
+  const runOnce = async (scenario: Scenario, latencyMs: number): Promise<{ wall: number; firstRequest: number; requests: number }> => {
+    const sandbox = await startSandbox({ latencyMs })
+    try {
+      scenario.seed(sandbox, schemas)
+      const started = performance.now()
+      const run = await runAction({
+        inputs: { token: sandbox.users[0]!.token, model: 'acme/hello-world', hardware: 'cpu', 'api-url': sandbox.url, ...scenario.digestInput() },
+        files: { 'schemas.json': schemasText },
+        env: tagPushEnv(),
+      })
+      const wall = performance.now() - started
+      if (run.code !== 0) throw new Error(`${scenario.name} failed: ${run.stdout}${run.stderr}`)
+      return { wall, firstRequest: sandbox.requests[0]!.receivedAt - started, requests: sandbox.requests.length }
+    } finally {
+      await sandbox.close()
+    }
+  }
   try {
     const out: Record<string, unknown> = {}
     for (const scenario of scenarios) {
-      const times: number[] = []
-      let requests = 0
+      const [slow, fast]: [Awaited<ReturnType<typeof runOnce>>[], Awaited<ReturnType<typeof runOnce>>[]] = [[], []]
       for (let i = 0; i < RUNS; i++) {
-        const sandbox = await startSandbox({ latencyMs: LATENCY_MS })
-        try {
-          scenario.seed(sandbox, schemas)
-          const started = performance.now()
-          const run = await runAction({
-            inputs: { token: sandbox.users[0]!.token, model: 'acme/hello-world', hardware: 'cpu', 'api-url': sandbox.url, ...scenario.digestInput() },
-            files: { 'schemas.json': schemasText },
-            env: tagPushEnv(),
-          })
-          times.push(performance.now() - started)
-          if (run.code !== 0) throw new Error(`${scenario.name} failed: ${run.stdout}${run.stderr}`)
-          requests = sandbox.requests.length
-        } finally {
-          await sandbox.close()
-        }
+        slow.push(await runOnce(scenario, LATENCY_MS))
+        fast.push(await runOnce(scenario, 0))
       }
-      const wall = median(times)
+      const requests = Math.max(...slow.map((r) => r.requests))
+      const wall = median(slow.map((r) => r.wall))
+      const startup = median(fast.map((r) => r.wall))
+      const firstRequest = median(slow.map((r) => r.firstRequest))
       const budget = startup + scenario.criticalPath * LATENCY_MS * 1.2
-      out[scenario.name] = { requests, lowerBound: scenario.lowerBound, criticalPath: scenario.criticalPath, wallMs: wall, budgetMs: budget }
+      out[scenario.name] = { requests, lowerBound: scenario.lowerBound, criticalPath: scenario.criticalPath, startupMs: startup, firstRequestMs: firstRequest, wallMs: wall, budgetMs: budget }
       rows.push({ name: `Publish, ${scenario.name}: requests`, value: `${requests} (lower bound ${scenario.lowerBound})`, budget: `≤ ${scenario.lowerBound + 1}`, ok: requests <= scenario.lowerBound + 1 })
-      rows.push({ name: `Publish, ${scenario.name}: wall time at ${LATENCY_MS} ms/request`, value: ms(wall), budget: `≤ ${ms(budget)}`, ok: wall <= budget })
+      rows.push({
+        name: `Publish, ${scenario.name}: wall time at ${LATENCY_MS} ms/request`,
+        value: `${ms(wall)} (${ms(startup)} without latency; first request at ${ms(firstRequest)})`,
+        budget: `≤ ${ms(startup)} + ${scenario.criticalPath} × ${LATENCY_MS * 1.2} ms = ${ms(budget)}`,
+        ok: wall <= budget,
+      })
     }
-    results.publish = { latencyMs: LATENCY_MS, startupMs: startup, scenarios: out }
+    results.publish = { latencyMs: LATENCY_MS, scenarios: out }
   } finally {
     await registry.stop()
   }
 }
 
+/** dist/index.js, and with it every chunk it can load (each run loads only some of them). */
 async function bundleSize(): Promise<void> {
-  const { size } = await stat(path.join(ROOT, 'dist/index.js'))
-  results.bundle = { bytes: size, budgetBytes: 1.5 * 1024 * 1024 }
-  rows.push({ name: 'Bundle size of dist/index.js', value: `${(size / 1024 / 1024).toFixed(2)} MB`, budget: '≤ 1.50 MB', ok: size <= 1.5 * 1024 * 1024 })
+  const budget = 1.5 * 1024 * 1024
+  const entry = path.join(ROOT, 'dist/index.js')
+  const reachable = new Set<string>([entry])
+  for (const file of reachable) {
+    for (const [, chunk] of (await readFile(file, 'utf8')).matchAll(/require\(["'`](\.{1,2}\/[^"'`]+\.js)["'`]\)/g)) reachable.add(path.resolve(path.dirname(file), chunk!))
+  }
+  const sizes = await Promise.all([...reachable].map(async (file) => (await stat(file)).size))
+  const entryBytes = sizes[0]!
+  const totalBytes = sizes.reduce((a, b) => a + b, 0)
+  results.bundle = { entryBytes, withChunksBytes: totalBytes, chunks: reachable.size - 1, budgetBytes: budget }
+  const mb = (n: number) => `${(n / 1024 / 1024).toFixed(2)} MB`
+  rows.push({ name: 'Bundle size of dist/index.js', value: mb(entryBytes), budget: '≤ 1.50 MB', ok: entryBytes <= budget })
+  rows.push({ name: `Bundle size of dist/index.js with the ${reachable.size - 1} chunks it can load`, value: mb(totalBytes), budget: '≤ 1.50 MB', ok: totalBytes <= budget })
 }
+
+// `node bench/run.ts cold-start publish` runs only those sections and leaves results.json alone.
+const SECTIONS = ['cold-start', 'validation', 'digest', 'publish', 'bundle'] as const
+const chosen = process.argv.slice(2)
+for (const name of chosen) if (!(SECTIONS as readonly string[]).includes(name)) throw new Error(`unknown section "${name}"; sections: ${SECTIONS.join(', ')}`)
+const runs = (name: (typeof SECTIONS)[number]) => chosen.length === 0 || chosen.includes(name)
 
 const workspace = await mkdtemp(path.join(tmpdir(), 'bench-'))
 try {
-  const startup = await coldStart(workspace)
-  await validation(workspace)
-  if (registryAvailable()) {
-    const root = await mkdtemp(path.join(workspace, 'registry-'))
-    const open = await startRegistry(root, 'anonymous')
-    const pushed = await pushTestImages(open.host).finally(() => open.stop())
-    await digest(root, pushed)
-    await publishRoundTrips(root, startup, pushed)
-  } else {
-    rows.push({ name: 'Digest and publish round trips', value: 'skipped: docker-registry, htpasswd or openssl missing', budget: '', ok: undefined })
+  if (runs('cold-start')) await coldStart(workspace)
+  if (runs('validation')) await validation(workspace)
+  if (runs('digest') || runs('publish')) {
+    if (registryAvailable()) {
+      const root = await mkdtemp(path.join(workspace, 'registry-'))
+      const open = await startRegistry(root, 'anonymous')
+      const pushed = await pushTestImages(open.host).finally(() => open.stop())
+      if (runs('digest')) await digest(root, pushed)
+      if (runs('publish')) await publishRoundTrips(root, pushed)
+    } else {
+      rows.push({ name: 'Digest and publish round trips', value: 'skipped: docker-registry, htpasswd or openssl missing', budget: '', ok: undefined })
+    }
   }
-  await bundleSize()
+  if (runs('bundle')) await bundleSize()
 } finally {
   await rm(workspace, { recursive: true, force: true })
 }
 
 results.rows = rows
-await writeFile(path.join(ROOT, 'bench/results.json'), `${JSON.stringify(results, null, 2)}\n`)
+if (chosen.length === 0) await writeFile(path.join(ROOT, 'bench/results.json'), `${JSON.stringify(results, null, 2)}\n`)
 console.log(`| Measure (median of ${RUNS}) | Result | Budget | Met |`)
 console.log('| --- | --- | --- | --- |')
 for (const row of rows) console.log(`| ${row.name} | ${row.value} | ${row.budget} | ${row.ok === undefined ? '–' : row.ok ? 'yes' : 'no'} |`)

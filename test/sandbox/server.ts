@@ -34,6 +34,8 @@ export interface RecordedRequest {
   query: Record<string, string>
   headers: Record<string, string | string[] | undefined>
   body: unknown
+  /** performance.now() when the request arrived. */
+  receivedAt: number
 }
 
 interface StoredVersion {
@@ -151,6 +153,7 @@ export class Sandbox {
   }
 
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const receivedAt = performance.now()
     const url = new URL(req.url ?? '/', 'http://sandbox')
     const raw = await readBody(req)
     let body: unknown = raw
@@ -160,7 +163,7 @@ export class Sandbox {
       // kept as text: the handler answers 422
     }
     const path = url.pathname.replace(/^\/v1/, '')
-    this.requests.push({ method: req.method ?? 'GET', path, query: Object.fromEntries(url.searchParams), headers: req.headers, body })
+    this.requests.push({ method: req.method ?? 'GET', path, query: Object.fromEntries(url.searchParams), headers: req.headers, body, receivedAt })
     const requestId = `req-${++this.#requestCount}`
     if (this.latencyMs > 0) await sleep(this.latencyMs)
 
