@@ -16,7 +16,7 @@ export async function run(deps: PipelineDeps = {}): Promise<void> {
     const inputs = readInputs((name) => core.getInput(name), { context })
     core.info(`Mode: ${inputs.mode}`)
     const outcome = await runPipeline(inputs, context, deps)
-    await reportToGitHub(outcome, context, { summary: inputs.summary })
+    reportToGitHub(outcome, context, { summary: inputs.summary })
     if (outcome.failure) core.setFailed(outcome.failure)
   } catch (error: unknown) {
     if (!(error instanceof UserError) && error instanceof Error && error.stack) core.debug(error.stack)

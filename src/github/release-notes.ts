@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises'
+import { readFileSync } from 'node:fs'
 import removeMarkdown from 'remove-markdown'
 import { unreadableFile } from '../errors.js'
 import { tagName, type RunContext } from './context.js'
@@ -38,7 +38,7 @@ export async function chooseReleaseNotes(
   if (inputs.releaseNotesFile) {
     let text: string
     try {
-      text = await readFile(inputs.releaseNotesFile, 'utf8')
+      text = readFileSync(inputs.releaseNotesFile, 'utf8')
     } catch (error: unknown) {
       throw unreadableFile('release-notes-file', inputs.releaseNotesFile, error)
     }

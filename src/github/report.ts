@@ -9,7 +9,7 @@ import type { RunContext } from './context.js'
 import { renderSummary } from './summary.js'
 
 /** Turns an outcome into workflow annotations, step outputs and the job summary. */
-export async function reportToGitHub(outcome: Outcome, context: RunContext, options: { summary: boolean }): Promise<void> {
+export function reportToGitHub(outcome: Outcome, context: RunContext, options: { summary: boolean }): void {
   for (const finding of [...outcome.plan.findings, ...outcome.plan.changes]) annotate(finding, context)
   for (const warning of outcome.warnings) core.warning(warning)
 
@@ -34,7 +34,8 @@ export async function reportToGitHub(outcome: Outcome, context: RunContext, opti
 
   if (options.summary && process.env.GITHUB_STEP_SUMMARY) {
     try {
-      await core.summary.addRaw(renderSummary(outcome)).write()
+      // The summary is rendered whole; core.summary would append it through node:fs/promises.
+      appendFileSync(process.env.GITHUB_STEP_SUMMARY, `${renderSummary(outcome)}${EOL}`, 'utf8')
     } catch (error: unknown) {
       core.warning(`could not write the job summary: ${(error as Error).message}`)
     }

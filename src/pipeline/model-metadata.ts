@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises'
+import { readFileSync } from 'node:fs'
 import { unreadableFile, UserError } from '../errors.js'
 import type { Inputs } from '../github/inputs.js'
 import type { WriftaiClient } from '../wriftai/client.js'
@@ -19,7 +19,7 @@ export async function metadataFromInputs(inputs: Inputs): Promise<UpdateModel> {
 
 async function readOverview(file: string): Promise<string> {
   try {
-    return await readFile(file, 'utf8')
+    return readFileSync(file, 'utf8')
   } catch (error: unknown) {
     throw unreadableFile('overview-file', file, error)
   }

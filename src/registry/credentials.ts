@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises'
+import { readFileSync } from 'node:fs'
 import { homedir } from 'node:os'
 import path from 'node:path'
 import type { ExecOutput } from '@actions/exec'
@@ -37,7 +37,7 @@ export async function findCredentials(
   const file = path.join(env.DOCKER_CONFIG || path.join(env.HOME || homedir(), '.docker'), 'config.json')
   let config: DockerConfig
   try {
-    config = JSON.parse(await readFile(file, 'utf8')) as DockerConfig
+    config = JSON.parse(readFileSync(file, 'utf8')) as DockerConfig
   } catch (error: unknown) {
     if ((error as { code?: string }).code === 'ENOENT') return undefined
     throw new UserError(`cannot read the Docker config ${file}: ${(error as Error).message}`)

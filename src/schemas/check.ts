@@ -13,7 +13,7 @@ export interface SchemasCheck {
 
 /** Reads and checks a schemas file: JSON text, envelope, and each schema in it. */
 export async function checkSchemasFile(path: string, file: string): Promise<SchemasCheck> {
-  return checkParsed(await readJsonFile(path, file))
+  return checkParsed(readJsonFile(path, file))
 }
 
 export function checkSchemasText(text: string, file: string): SchemasCheck {
