@@ -181,7 +181,7 @@ describe.skipIf(!available).each(MODES)('a registry with $auth access', ({ auth,
       const requests = registry.tokenServer!.requests
       requests.length = 0
       const resolved = await resolveImage(ref(`${registry.host}/public/hello:1`), { insecure: false, policy, env: { HOME: '/nonexistent' } })
-      expect(requests).toEqual([{ account: '', authorization: undefined, scopes: ['repository:public/hello:pull'], service: 'test-registry' }])
+      expect(requests).toEqual([{ account: '', authorization: undefined, scopes: ['repository:public/hello:pull'], service: 'test-registry', receivedAt: expect.any(Number) }])
       expect(resolved.digest).toBe(await skopeoDigest(`${registry.host}/public/hello:1`))
 
       requests.length = 0
@@ -228,6 +228,23 @@ describe.skipIf(!available)('the bundle with an image in a real registry', () =>
     const seen = registry.tokenServer!.requests.map((r) => r.authorization ?? '')
     expect(seen).toEqual([`Basic ${Buffer.from(`${USER}:${PASSWORD}`).toString('base64')}`])
     expect(seen.join()).not.toContain(TOKEN)
+  })
+
+  it('looks the image up while the model lookup waits for its answer', async () => {
+    // A re-run: one WriftAI request. Each side is held 300 ms, so looked up one after the other, the
+    // second request would arrive only once the first had been answered.
+    sandbox.addModel('acme', 'hello-world', { versions: [{ release_notes: 'v1', schemas: JSON.parse(schemas), container_image_digest: pushed.index }] })
+    sandbox.latencyMs = 300
+    registry.tokenServer!.delayMs = 300
+    try {
+      const run = await publish({ image: `${registry.host}/acme/multi:1.0` })
+      expect(run.code, run.stdout).toBe(0)
+      expect(sandbox.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['GET /models/acme/hello-world'])
+      const [model, token] = [sandbox.requests[0]!, registry.tokenServer!.requests[0]!]
+      expect(Math.abs(model.receivedAt - token.receivedAt)).toBeLessThan(150)
+    } finally {
+      registry.tokenServer!.delayMs = 0
+    }
   })
 
   it('publishes the platform picked from the index', async () => {

@@ -11,12 +11,16 @@ export interface TokenRequest {
   authorization?: string
   scopes: string[]
   service: string
+  /** performance.now() when the request arrived. */
+  receivedAt: number
 }
 
 export interface TokenServer {
   realm: string
   issuer: string
   requests: TokenRequest[]
+  /** Holds every answer this long (ms), to let a test see what a client does meanwhile. */
+  delayMs: number
   stop(): Promise<void>
 }
 
@@ -28,10 +32,13 @@ export async function startTokenServer(options: { keyFile: string; certFile: str
   const b64url = (data: string | Buffer) => Buffer.from(data).toString('base64url')
 
   const server = createServer((req, res) => {
+    const receivedAt = performance.now()
     const url = new URL(req.url ?? '/', 'http://token')
     const reply = (status: number, body: unknown, headers: Record<string, string> = {}) => {
-      res.writeHead(status, { 'content-type': 'application/json', ...headers })
-      res.end(JSON.stringify(body))
+      setTimeout(() => {
+        res.writeHead(status, { 'content-type': 'application/json', ...headers })
+        res.end(JSON.stringify(body))
+      }, tokenServer.delayMs)
     }
     if (url.pathname !== '/token' || req.method !== 'GET') return reply(404, { error: 'not found' })
     let account = ''
@@ -41,13 +48,13 @@ export async function startTokenServer(options: { keyFile: string; certFile: str
       const colon = decoded.indexOf(':')
       const [user, pass] = [decoded.slice(0, colon), decoded.slice(colon + 1)]
       if (options.users[user] !== pass) {
-        requests.push({ account: `rejected:${user}`, authorization, scopes: [], service: url.searchParams.get('service') ?? '' })
+        requests.push({ account: `rejected:${user}`, authorization, scopes: [], service: url.searchParams.get('service') ?? '', receivedAt })
         return reply(401, { errors: [{ code: 'UNAUTHORIZED', message: 'bad credentials' }] }, { 'www-authenticate': 'Basic realm="token"' })
       }
       account = user
     }
     const scopes = url.searchParams.getAll('scope').flatMap((s) => s.split(' ')).filter(Boolean)
-    requests.push({ account, authorization, scopes, service: url.searchParams.get('service') ?? '' })
+    requests.push({ account, authorization, scopes, service: url.searchParams.get('service') ?? '', receivedAt })
     const access = scopes.flatMap((scope) => {
       // type:name:actions, where the name may hold host:port, so split at the first and last colon
       const first = scope.indexOf(':')
@@ -68,14 +75,16 @@ export async function startTokenServer(options: { keyFile: string; certFile: str
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const { port } = server.address() as AddressInfo
-  return {
+  const tokenServer: TokenServer = {
     realm: `http://127.0.0.1:${port}/token`,
     issuer,
     requests,
+    delayMs: 0,
     stop: () =>
       new Promise((resolve) => {
         server.closeAllConnections()
         server.close(() => resolve())
       }),
   }
+  return tokenServer
 }
