@@ -1,4 +1,4 @@
-// Preloaded with `--import` (see loadedChunks): appends each file the bundle loads to the file
+// Preloaded with `--import` by test/integration/lazy-loading.itg.test.ts: appends each file the bundle loads to the file
 // named by RECORD_LOADS, so a test can tell which on-demand chunks a run needed.
 import { appendFileSync } from 'node:fs'
 import { registerHooks } from 'node:module'
