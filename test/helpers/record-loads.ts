@@ -1,5 +1,5 @@
-// Preloaded with `--import` by test/integration/lazy-loading.itg.test.ts: appends each file the bundle loads to the file
-// named by RECORD_LOADS, so a test can tell which on-demand chunks a run needed.
+// Preloaded with `--import` by test/integration/lazy-loading.itg.test.ts: appends each file the
+// bundle loads to the file named by RECORD_LOADS, so a test can tell which chunks a run needed.
 import { appendFileSync } from 'node:fs'
 import { registerHooks } from 'node:module'
 
