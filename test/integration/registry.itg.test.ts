@@ -231,17 +231,17 @@ describe.skipIf(!available)('the bundle with an image in a real registry', () =>
   })
 
   it('looks the image up while the model lookup waits for its answer', async () => {
-    // A re-run: one WriftAI request. Each side is held 300 ms, so looked up one after the other, the
+    // A re-run: one WriftAI request. Each side is held 500 ms, so looked up one after the other, the
     // second request would arrive only once the first had been answered.
     sandbox.addModel('acme', 'hello-world', { versions: [{ release_notes: 'v1', schemas: JSON.parse(schemas), container_image_digest: pushed.index }] })
-    sandbox.latencyMs = 300
-    registry.tokenServer!.delayMs = 300
+    sandbox.latencyMs = 500
+    registry.tokenServer!.delayMs = 500
     try {
       const run = await publish({ image: `${registry.host}/acme/multi:1.0` })
       expect(run.code, run.stdout).toBe(0)
       expect(sandbox.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['GET /models/acme/hello-world'])
       const [model, token] = [sandbox.requests[0]!, registry.tokenServer!.requests[0]!]
-      expect(Math.abs(model.receivedAt - token.receivedAt)).toBeLessThan(150)
+      expect(Math.abs(model.receivedAt - token.receivedAt)).toBeLessThan(250)
     } finally {
       registry.tokenServer!.delayMs = 0
     }
