@@ -1,5 +1,5 @@
 import type { Ajv2020, ValidateFunction } from 'ajv/dist/2020.js'
-import { SCHEMA_ARRAY_KEYWORDS, SCHEMA_KEYWORDS, SCHEMA_MAP_KEYWORDS } from './keywords.js'
+import { REFERENCE_KEYWORDS, SCHEMA_ARRAY_KEYWORDS, SCHEMA_KEYWORDS, SCHEMA_MAP_KEYWORDS } from './keywords.js'
 import { escapePointer } from './document.js'
 import type { Problem } from './lint.js'
 import { isObject, type SchemaObject, type Subschema } from './walk.js'
@@ -27,7 +27,7 @@ export const KEYWORDS_WITHOUT_COMPILE_RULES = new Set([
 ])
 
 /** Keywords that tie a subschema to its place in the document; the lint checks them instead. */
-const PLACE_KEYWORDS = new Set(['$ref', '$dynamicRef', '$id', '$anchor', '$dynamicAnchor', '$schema'])
+const PLACE_KEYWORDS = new Set([...REFERENCE_KEYWORDS, '$schema'])
 
 /**
  * Compiles every subschema in ajv's strict mode, one level at a time: each with its own keywords

@@ -1,13 +1,13 @@
 import type { Ajv2020, ErrorObject, ValidateFunction } from 'ajv/dist/2020.js'
 import { ANNOTATIONS, type ShapeValidators } from './compile.js'
 import { escapePointer } from './document.js'
+import { REFERENCE_KEYWORDS } from './keywords.js'
 import type { Problem } from './lint.js'
 import type { RuleId } from './rules.js'
 import { isObject, type SchemaObject, type Subschema } from './walk.js'
 
-/** Keywords that tie a subschema to the document around it. */
-const REFERENCE_KEYWORDS = ['$ref', '$dynamicRef', '$id', '$anchor', '$dynamicAnchor']
-const REFERENCING = /"\$(?:ref|dynamicRef|id|anchor|dynamicAnchor)"/
+/** A REFERENCE_KEYWORDS member name anywhere in a subschema's JSON, nested subschemas included. */
+const REFERENCING = new RegExp(`"(?:${REFERENCE_KEYWORDS.map((keyword) => keyword.replace('$', '\\$')).join('|')})"`)
 
 /** Whether any subschema refers or can be referred to, so the schema must be added to ajv whole. */
 export function usesReferences(subs: readonly Subschema[]): boolean {

@@ -11,6 +11,9 @@ export const SCHEMA_ARRAY_KEYWORDS = new Set(['allOf', 'anyOf', 'oneOf', 'prefix
 /** Keywords whose value maps names to subschemas. */
 export const SCHEMA_MAP_KEYWORDS = new Set(['$defs', 'definitions', 'dependentSchemas', 'patternProperties', 'properties'])
 
+/** Keywords that tie a subschema to the document around it: references, and the ids and anchors they resolve to. */
+export const REFERENCE_KEYWORDS = ['$ref', '$dynamicRef', '$id', '$anchor', '$dynamicAnchor']
+
 /** Every keyword of the JSON Schema 2020-12 vocabularies (core, applicator, unevaluated, validation, meta-data, format, content). */
 export const KNOWN_KEYWORDS = new Set([
   ...SCHEMA_KEYWORDS, ...SCHEMA_ARRAY_KEYWORDS, '$defs', 'dependentSchemas', 'patternProperties', 'properties',
