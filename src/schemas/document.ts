@@ -44,12 +44,19 @@ export function readJsonFile(path: string, file: string, input = 'schemas-file')
 
 export function parseJson(source: string, file: string): ParseResult {
   const text = source.charCodeAt(0) === 0xfeff ? source.slice(1) : source
-  const value = plainJson(text)
-  if (value !== undefined) {
+  let value: unknown
+  let syntaxError: Error | undefined
+  try {
+    value = JSON.parse(text)
+  } catch (error: unknown) {
+    syntaxError = error as Error
+  }
+  if (!syntaxError && isPlain(text, value)) {
     // Positions are needed only for findings: the syntax tree is built on the first question.
     let tree: momoa.DocumentNode | undefined
-    return { document: { file, value: value.parsed, locate: (pointer) => locate((tree ??= momoa.parse(text, { mode: 'json' })), pointer) }, findings: [] }
+    return { document: { file, value, locate: (pointer) => locate((tree ??= momoa.parse(text, { mode: 'json' })), pointer) }, findings: [] }
   }
+  // Anything else takes the syntax tree's road to findings with positions.
   let ast: momoa.DocumentNode
   try {
     ast = momoa.parse(text, { mode: 'json' })
@@ -58,29 +65,24 @@ export function parseJson(source: string, file: string): ParseResult {
       return { findings: [finding(file, 'too-deep', 'the JSON is nested too deeply to check', '', { line: 1, column: 1 })] }
     }
     const { line = 1, column = 1 } = error as { line?: number; column?: number }
-    const described = v8SyntaxError(text) ?? { message: (error as Error).message.replace(/\s*\(\d+:\d+\)$/, ''), line, column }
+    const described = (syntaxError && v8Position(syntaxError)) ?? { message: (error as Error).message.replace(/\s*\(\d+:\d+\)$/, ''), line, column }
     return { findings: [finding(file, 'invalid-json', `invalid JSON: ${described.message}`, '', described)] }
   }
   const { findings, tooDeep } = inspect(ast, file)
   if (tooDeep) return { findings: [tooDeep] }
-  const document: SourceDocument = { file, value: JSON.parse(text), locate: (pointer) => locate(ast, pointer) }
+  // Text momoa reads but JSON.parse refuses has no value to check.
+  if (syntaxError) throw syntaxError
+  const document: SourceDocument = { file, value, locate: (pointer) => locate(ast, pointer) }
   return { document, findings }
 }
 
 /**
- * The parsed value of text that is valid JSON, with no repeated key and nested no deeper than
- * MAX_DEPTH; anything else takes the syntax tree's slower road to findings with positions.
- * Counting members costs a scan of the text where a syntax tree costs many times its size.
+ * Whether valid JSON has no repeated key and is nested no deeper than MAX_DEPTH. Counting members
+ * costs a scan of the text where a syntax tree costs many times its size.
  */
-function plainJson(text: string): { parsed: unknown } | undefined {
-  let parsed: unknown
-  try {
-    parsed = JSON.parse(text)
-  } catch {
-    return undefined
-  }
+function isPlain(text: string, parsed: unknown): boolean {
   const { members, maxNesting } = scanStructure(text)
-  return maxNesting <= MAX_DEPTH && members === countKeys(parsed) ? { parsed } : undefined
+  return maxNesting <= MAX_DEPTH && members === countKeys(parsed)
 }
 
 /**
@@ -128,14 +130,9 @@ function finding(file: string, rule: RuleId, message: string, pointer: string, a
  * V8's own account of a syntax error, when it gives a line and column: it stops at the first bad
  * character (a raw newline inside a string, say) where momoa reads on to the end of the input.
  */
-function v8SyntaxError(text: string): { message: string; line: number; column: number } | undefined {
-  try {
-    JSON.parse(text)
-  } catch (error: unknown) {
-    const match = /^(.*?) in JSON at position \d+ \(line (\d+) column (\d+)\)$/.exec((error as Error).message)
-    if (match) return { message: match[1]!, line: Number(match[2]), column: Number(match[3]) }
-  }
-  return undefined
+function v8Position(error: Error): { message: string; line: number; column: number } | undefined {
+  const match = /^(.*?) in JSON at position \d+ \(line (\d+) column (\d+)\)$/.exec(error.message)
+  return match ? { message: match[1]!, line: Number(match[2]), column: Number(match[3]) } : undefined
 }
 
 /**
