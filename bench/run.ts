@@ -59,12 +59,6 @@ async function timedWithCap(command: string, args: string[], capMs: number): Pro
   return { ms, capped: false }
 }
 
-async function medianOf(run: () => Promise<number>): Promise<number> {
-  const times: number[] = []
-  for (let i = 0; i < RUNS; i++) times.push(await run())
-  return median(times)
-}
-
 const ms = (n: number) => `${n.toFixed(0)} ms`
 const ratio = (n: number) => `${n.toFixed(2)}×`
 
@@ -119,7 +113,7 @@ async function validation(workspace: string): Promise<void> {
   }
   const capped = peerRuns.some((r) => r.capped)
   const peer = capped ? AJV_CLI_CAP_MS : median(peerRuns.map((r) => r.ms))
-  const ours = await medianOf(async () => (await timed(NODE, [path.join(ROOT, 'dist/cli.js'), 'validate', '--schemas', file])).ms)
+  const [ours] = await medians(async () => (await timed(NODE, [path.join(ROOT, 'dist/cli.js'), 'validate', '--schemas', file])).ms)
   const mb = text.length / 1024 / 1024
   results.validation = { sizeMB: mb, oursMs: ours, ajvCliMs: peer, ajvCliCapped: capped, ajvCliRuns: peerRuns.length, ratio: ours / peer, budgetRatio: 0.5, budgetMs: 1500 }
   const peerText = capped ? `> ${ms(peer)} (capped)` : ms(peer)
