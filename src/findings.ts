@@ -12,8 +12,22 @@ export interface Finding {
   line: number
   /** 1-based. */
   column: number
-  /** For a change against the live version: where it was there. */
-  livePointer?: string
+  /** For a change against the live version: what the comparison knows beyond the message. */
+  change?: ChangeDetail
+}
+
+/** A change against the live version, as the summary and the JSON output show it. */
+export interface ChangeDetail {
+  section: 'prediction' | 'training'
+  side: 'input' | 'output'
+  breaking: boolean
+  /** Where it was in the live version's schemas. */
+  livePointer: string
+  /** The live value of the changed keyword, when it had one. */
+  was?: unknown
+  /** A whole value that shows the break, checked against both versions. */
+  counterexample?: unknown
+  basis?: 'counterexample' | 'convention'
 }
 
 export function countErrors(findings: readonly Finding[]): number {

@@ -110,9 +110,24 @@ function changesTable(changes: readonly Finding[]): string[] {
     '| --- | --- | --- | --- | --- |',
     ...changes.map(
       (c) =>
-        `| ${c.severity === 'notice' ? 'info' : 'breaking'} | \`${escapeText(c.rule)}\` | ${escapeText(`${c.file}:${c.line}:${c.column}`)} | \`${escapeText(c.livePointer ?? '')}\` | ${escapeText(c.message)} |`,
+        `| ${c.severity === 'notice' ? 'info' : 'breaking'} | \`${escapeText(c.rule)}\` | ${escapeText(`${c.file}:${c.line}:${c.column}`)} | ${describeWas(c)} | ${escapeText(c.message)} |`,
     ),
   ]
+}
+
+/** The live value of what changed, as code; empty when the keyword is new. */
+function describeWas(c: Finding): string {
+  const was = c.change && 'was' in c.change ? JSON.stringify(c.change.was) : undefined
+  if (was === undefined) return ''
+  return codeSpan(was.length > 80 ? `${was.slice(0, 79)}…` : was)
+}
+
+/** Text as an inline code span in a table cell: shown as written, `<` and `&` included. */
+export function codeSpan(text: string): string {
+  const flat = text.replace(/\r?\n/g, ' ').replace(/\|/g, '\\|')
+  const fence = '`'.repeat(Math.max(0, ...[...flat.matchAll(/`+/g)].map((m) => m[0].length)) + 1)
+  const pad = flat.startsWith('`') || flat.endsWith('`') ? ' ' : ''
+  return `${fence}${pad}${flat}${pad}${fence}`
 }
 
 /** A headed table, folded into <details> when it is long. */

@@ -9,7 +9,6 @@ import { NetworkError, type HttpPolicy } from '../http/request.js'
 import type { ImageReference } from '../registry/reference.js'
 import type { ImageResolution } from '../registry/resolve.js'
 import { checkSchemasFile } from '../schemas/check.js'
-import { diffSchemas } from '../schemas/diff.js'
 import type { SourceDocument } from '../schemas/document.js'
 import { ApiError, type WriftaiClient } from '../wriftai/client.js'
 import type { ModelId } from '../wriftai/identifier.js'
@@ -97,7 +96,7 @@ export async function makePlan(inputs: Inputs, context: RunContext, deps: PlanDe
   ])
   if (image) Object.assign(plan, { image, digest: image.digest })
   if (modelTask) Object.assign(plan, { existingModel: existing ?? undefined, modelChecked: existing !== null })
-  if (plan.existingModel && schemas && document) compareWithLive(plan, plan.existingModel, schemas, document, inputs.failOnBreaking)
+  if (plan.existingModel && schemas && document) await compareWithLive(plan, plan.existingModel, schemas, document, inputs.failOnBreaking)
   if (!publishing) return plan
   if (!client || !model) throw new Error('publishing needs a WriftAI client and a model')
 
@@ -127,23 +126,27 @@ async function readModel(client: WriftaiClient, model: ModelId, publishing: bool
 }
 
 /** Annotates what the local schemas change against the live version, breaking changes first. */
-function compareWithLive(plan: Plan, live: ModelWithDetails, schemas: Schemas, document: SourceDocument, failOnBreaking: boolean): void {
+async function compareWithLive(plan: Plan, live: ModelWithDetails, schemas: Schemas, document: SourceDocument, failOnBreaking: boolean): Promise<void> {
   const liveSchemas = live.latest_version?.schemas
   if (!liveSchemas) return
   const version = `${live.owner.username}/${live.name}:${live.latest_version!.number}`
-  const changes = diffSchemas(liveSchemas, schemas)
+  // Loaded only when there is a live version to compare with: a first publish and a plain validate never need it.
+  const { diffSchemas } = await import('../schemas/diff/index.js')
+  const changes = diffSchemas(liveSchemas, schemas, { live: version })
   plan.breaking = changes.filter((c) => c.breaking).length
   plan.changes = changes.map((change): Finding => {
     const at = document.locate(change.pointer)
+    const { rule, breaking, message, pointer, section, side, livePointer, was, counterexample, basis } = change
     return {
-      severity: change.breaking ? (failOnBreaking ? 'error' : 'warning') : 'notice',
-      rule: change.rule,
-      message: `${change.message} (compared with ${version})`,
-      pointer: change.pointer,
-      livePointer: change.livePointer,
+      severity: breaking ? (failOnBreaking ? 'error' : 'warning') : 'notice',
+      rule,
+      // A counterexample already names the version it was checked against.
+      message: counterexample === undefined ? `${message} (compared with ${version})` : message,
+      pointer,
       file: document.file,
       line: at.line,
       column: at.column,
+      change: { section, side, breaking, livePointer, ...('was' in change && { was }), ...(basis && { basis }), ...('counterexample' in change && { counterexample }) },
     }
   })
   // Breaking changes first, each group in file order.

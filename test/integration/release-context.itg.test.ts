@@ -144,8 +144,37 @@ describe('the breaking-change gate', () => {
     expect(result.code).toBe(0)
     expect(result.outputs['breaking-changes']).toBe('2')
     expect(result.outputs.version).toBe('2')
-    expect(result.stdout).toContain('::warning title=input-removed,file=schemas.json,line=7,col=7::input "system_prompt" was removed; callers that send it will fail (compared with acme/hello-world:1)')
+    const warnings = result.stdout.split('\n').filter((l) => l.startsWith('::warning'))
+    // The example closes its input (additionalProperties: false), so the removal has a counterexample too.
+    expect(warnings).toEqual([
+      '::warning title=input-removed,file=schemas.json,line=7,col=7::input "system_prompt" was removed; callers that send it will fail; e.g. {"prompt":"a","system_prompt":"You are a helpful assistant."} was accepted by acme/hello-world:1 and is now rejected',
+      '::warning title=maximum-lowered,file=schemas.json,line=21,col=11::input "max_new_tokens": "maximum" 4096 → 1024; e.g. {"prompt":"a","max_new_tokens":4096} was accepted by acme/hello-world:1 and is now rejected',
+    ])
     expect(result.summary).toContain('### Changes against the live version (2 breaking)')
+    // The "Was" column shows the live value of the changed keyword.
+    expect(result.summary).toContain('| breaking | `maximum-lowered` | schemas.json:21:11 | `4096` | input "max_new_tokens": "maximum" 4096 → 1024; e.g. {"prompt":"a","max_new_tokens":4096} was accepted by acme/hello-world:1 and is now rejected |')
+  })
+
+  it('sees through composition: an enum value removed behind a pydantic v1 allOf wrapper fails the gate', async () => {
+    const scheduler = { title: 'scheduler', type: 'string', enum: ['DDIM', 'K_EULER'] }
+    schemas.prediction.input.$defs = { scheduler }
+    schemas.prediction.input.properties.scheduler = { allOf: [{ $ref: '#/$defs/scheduler' }], default: 'K_EULER' }
+    sandbox.addModel('acme', 'hello-world', { versions: [liveVersion()] })
+    // Rewritten as pydantic v2 writes it (a plain $ref), and one value removed.
+    schemas.prediction.input.properties.scheduler = { $ref: '#/$defs/scheduler', default: 'K_EULER' }
+    scheduler.enum = ['K_EULER']
+    const result = await run({ 'fail-on-breaking': 'true' }, tagPushEnv())
+    expect(result.code).toBe(1)
+    expect(sandbox.writes()).toEqual([])
+    const text = JSON.stringify(schemas, null, 2).split('\n')
+    // On the "enum" that lost the value, in $defs (the only enum in the file).
+    expect(text.filter((l) => l.includes('"enum"'))).toEqual(['          "enum": ['])
+    const line = text.findIndex((l) => l.includes('"enum"')) + 1
+    expect(errors(result)).toEqual([
+      `::error title=enum-value-removed,file=schemas.json,line=${line},col=11::input "scheduler" no longer accepts "DDIM"; e.g. {"prompt":"a","scheduler":"DDIM"} was accepted by acme/hello-world:1 and is now rejected`,
+      '::error::1 breaking change against the live version; nothing was published',
+    ])
+    expect(result.outputs['breaking-changes']).toBe('1')
   })
 })
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { diffSchemas, type SchemaChange } from '../../src/schemas/diff.js'
+import { diffSchemas, type SchemaChange } from '../../src/schemas/diff/index.js'
 import type { Schemas } from '../../src/wriftai/types.js'
 
 const input = (properties: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({ type: 'object', properties, ...extra })
@@ -32,20 +32,25 @@ describe('diffSchemas: inputs', () => {
     expect(rules(diffSchemas(schemas(input(before)), schemas(input(after))))).toEqual(expected)
   })
 
-  it('reports inputs that became required, and new required inputs without a default', () => {
+  it('reports inputs that became required, and new required inputs, with a default or not', () => {
     const before = schemas(input({ a: { type: 'string' } }))
     const after = schemas(input({ a: { type: 'string' }, b: { type: 'string' }, c: { type: 'integer', default: 1 } }, { required: ['a', 'b', 'c'] }))
-    expect(rules(diffSchemas(before, after))).toEqual([
-      ['input-now-required', true, `${P}/a`, `${P}/a`],
-      ['input-new-required', true, `${P}/b`, P],
-      ['input-added', false, `${P}/c`, P],
+    const changes = diffSchemas(before, after)
+    expect(rules(changes)).toEqual([
+      // On the name added to "required".
+      ['input-now-required', true, '/prediction/input/required/0', `${P}/a`],
+      ['input-new-required', true, '/prediction/input/required/1', P],
+      ['input-new-required', true, '/prediction/input/required/2', P],
     ])
+    // A default on a required input is never used: callers that leave it out are rejected.
+    expect(changes[2]!.message).toBe('new input "c" is required (a default on a required input is never used); callers that do not send it will fail; e.g. {} was accepted by the live version and is now rejected')
+    expect(changes.map((c) => c.counterexample)).toEqual([{}, {}, {}])
   })
 
   it('closes additional properties and suggests a rename', () => {
     const changes = diffSchemas(schemas(input({ prompt: { type: 'string' } })), schemas(input({ text: { type: 'string' } }, { additionalProperties: false })))
-    expect(changes.map((c) => c.rule)).toEqual(['additional-properties-closed', 'input-removed', 'input-added'])
-    expect(changes[1]!.message).toBe('input "prompt" was removed (renamed to "text"?); callers that send it will fail')
+    expect(changes.map((c) => c.rule)).toEqual(['input-removed', 'input-added', 'additional-properties-closed'])
+    expect(changes[0]!.message).toBe('input "prompt" was removed (renamed to "text"?); callers that send it will fail; e.g. {"prompt":"a"} was accepted by the live version and is now rejected')
   })
 
   it('resolves $ref on both sides, recursive schemas included', () => {
@@ -54,8 +59,9 @@ describe('diffSchemas: inputs', () => {
     const before = schemas(input({ tree: { $ref: '#/$defs/Node' } }, { $defs: { Node: node } }))
     const after = schemas(input({ tree: { $ref: '#/$defs/Node' } }, { $defs: { Node: narrowed } }))
     const changes = diffSchemas(before, after)
-    // The definition is compared once, where it is first met, not once per level of recursion.
-    expect(changes.map((c) => [c.rule, c.pointer])).toEqual([['type-narrowed', `${P}/tree/properties/value/type`]])
+    // The definition is compared once, where it is first met, not once per level of recursion; the
+    // change sits on the keyword that changed, in the definition.
+    expect(changes.map((c) => [c.rule, c.pointer, c.counterexample])).toEqual([['type-narrowed', '/prediction/input/$defs/Node/properties/value/type', { tree: { value: 0.5 } }]])
   })
 })
 
@@ -63,7 +69,7 @@ describe('diffSchemas: outputs', () => {
   const O = '/prediction/output'
   it.each([
     ['an output property removed', { type: 'object', properties: { a: {}, b: {} } }, { type: 'object', properties: { b: {} } }, [['output-removed', true, `${O}/properties`, `${O}/properties/a`]]],
-    ['a required output now optional', { type: 'object', properties: { a: {} }, required: ['a'] }, { type: 'object', properties: { a: {} } }, [['output-now-optional', true, `${O}/properties/a`, `${O}/properties/a`]]],
+    ['a required output now optional', { type: 'object', properties: { a: {} }, required: ['a'] }, { type: 'object', properties: { a: {} } }, [['output-now-optional', true, `${O}/properties/a`, `${O}/required/0`]]],
     ['a widened type', { type: 'integer' }, { type: 'number' }, [['output-type-changed', true, `${O}/type`, `${O}/type`]]],
     ['a changed type', { type: 'string' }, { type: 'array' }, [['output-type-changed', true, `${O}/type`, `${O}/type`]]],
     ['an output that became nullable', { type: 'string' }, { type: ['string', 'null'] }, [['output-nullable', true, `${O}/type`, `${O}/type`]]],

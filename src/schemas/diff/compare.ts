@@ -1,0 +1,378 @@
+import { escapePointer } from '../document.js'
+import { isObject, type SchemaObject } from '../walk.js'
+import { admits, isAnnotation, same, typeOfValue, typesOf, type Root, type View } from './normalize.js'
+import { fill, numberWithin, reader, samplesOf, stringsFor, typed, type Reader } from './samples.js'
+
+/**
+ * What may have been lost from one schema (A) to another (B): a value that A accepts and B rejects.
+ * For inputs A is the live schema and B the local one (callers send what the live one accepted);
+ * for outputs A is the local one and B the live one (callers read what the live one promised).
+ */
+export type Kind =
+  | 'property-removed' | 'property-added' | 'required' | 'type' | 'enum' | 'minimum' | 'maximum' | 'length' | 'pattern' | 'format'
+  | 'closed' | 'multipleOf' | 'uniqueItems' | 'branch' | 'constraint'
+
+/** One step from a value to a value inside it, with the schema (A's) that the outer value has. */
+export interface Step {
+  container: View
+  /** A property name, or an array index. */
+  key: string | number
+}
+
+export interface Candidate {
+  kind: Kind
+  /** The keyword the change is about, where it has one. */
+  keyword?: string
+  /** Pointers of the place in A's and B's documents. */
+  aAt: string
+  bAt: string
+  a: View
+  b: View
+  /** The property or array item the change is in, from the root. */
+  steps: Step[]
+  /** Values at that place that A may accept and B reject. */
+  probes: unknown[]
+  /** For property kinds: the property's name. */
+  name?: string
+}
+
+/** Keywords compared by recursing into their subschemas, not as a whole. */
+const CHILD_KEYWORDS = new Set(['properties', 'items', 'prefixItems', 'additionalProperties', 'patternProperties', 'allOf', 'anyOf', 'oneOf'])
+/** Keywords checked one by one below; the rest of a schema's assertions are probed as a whole. */
+const DIRECT_KEYWORDS = new Set([
+  'type', 'enum', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'minLength', 'maxLength', 'minItems', 'maxItems',
+  'pattern', 'format', 'multipleOf', 'uniqueItems', 'required',
+])
+const MAX_PROBES = 48
+
+export class Walk {
+  readonly candidates: Candidate[] = []
+  /** Properties present on both sides, for the annotations that changed. */
+  readonly matched: Array<{ a: View; b: View; steps: Step[] }> = []
+  readonly #seen = new Set<string>()
+  readonly readA: Reader
+  readonly readB: Reader
+
+  readonly rootA: Root
+  readonly rootB: Root
+
+  constructor(rootA: Root, rootB: Root) {
+    this.rootA = rootA
+    this.rootB = rootB
+    this.readA = reader(rootA)
+    this.readB = reader(rootB)
+  }
+
+  run(): void {
+    this.compare(this.readA(this.rootA.schema, this.rootA.pointer), this.readB(this.rootB.schema, this.rootB.pointer), [], 0)
+  }
+
+  compare(a: View, b: View, steps: Step[], depth: number): void {
+    if (a.never || depth > 24) return
+    const key = `${a.pointer}\u0000${b.pointer}\u0000${steps.length > 0 ? 1 : 0}`
+    if (this.#seen.has(key)) return
+    this.#seen.add(key)
+    const before = this.candidates.length
+    const add = (kind: Kind, keyword: string | undefined, probes: unknown[], extra: Partial<Candidate> = {}) => {
+      this.candidates.push({
+        kind,
+        keyword,
+        aAt: (keyword && a.at[keyword]) || a.pointer,
+        bAt: (keyword && b.at[keyword]) || b.pointer,
+        a,
+        b,
+        steps,
+        probes: dedupe([...probes, ...(Array.isArray(a.schema.enum) ? a.schema.enum : [])]).slice(0, MAX_PROBES),
+        ...extra,
+      })
+    }
+    if (b.never) {
+      add('type', 'type', samplesOf(a, this.readA))
+      return
+    }
+    const A = a.schema
+    const B = b.schema
+    this.#values(a, b, add)
+    this.#numbers(A, B, add)
+    this.#strings(a, b, add)
+    this.#arrays(a, b, steps, depth, add)
+    this.#objects(a, b, steps, depth, add)
+    this.#composition(a, b, steps, depth, add)
+    // Whatever else asserts differently (not, if/then/else, contains, propertyNames, dependent*,
+    // unevaluated*, min/maxProperties…) is probed with values A accepts.
+    const other = (s: SchemaObject) => Object.keys(s).filter((k) => !isAnnotation(k) && !CHILD_KEYWORDS.has(k) && !DIRECT_KEYWORDS.has(k))
+    const differing = [...new Set([...other(A), ...other(B)])].filter((k) => !same(A[k], B[k]))
+    if (differing.length > 0 && this.candidates.length === before) {
+      const keyword = differing.find((k) => k in B) ?? differing[0]!
+      const kind: Kind = keyword === 'minProperties' || keyword === 'maxProperties' ? 'length' : 'constraint'
+      add(kind, keyword, [...samplesOf(a, this.readA), ...this.#objectProbes(a), ...this.#arrayProbes(a), ...this.#subschemaSamples(b)])
+    }
+  }
+
+  #values(a: View, b: View, add: Add): void {
+    const A = a.schema
+    const B = b.schema
+    if (Array.isArray(B.enum)) {
+      const kept = B.enum
+      const lost = Array.isArray(A.enum) ? A.enum.filter((m) => !kept.some((k) => same(k, m))) : samplesOf(a, this.readA).filter((m) => !kept.some((k) => same(k, m)))
+      if (lost.length > 0) add('enum', 'enum', lost)
+      return
+    }
+    const tA = typesOf(A)
+    const tB = typesOf(B)
+    if (!tB) return
+    const lost = (tA ?? ['null', 'boolean', 'object', 'array', 'number', 'string']).filter((t) => !admits(tB, t) && !(t === 'number' && tB.includes('integer') && onlyIntegers(A)))
+    if (lost.length === 0) return
+    const probes = lost.flatMap((t) => {
+      if (t === 'number' && admits(tB, 'integer')) return [numberWithin(A, false) + 0.5, 0.5, 1.5, -0.5]
+      if (Array.isArray(A.enum)) return A.enum.filter((m) => typeOfValue(m) === t || (t === 'number' && typeOfValue(m) === 'integer'))
+      return [typed(a, t, this.readA), ...(t === 'string' ? stringsFor(A) : [])]
+    })
+    add('type', 'type', probes)
+  }
+
+  #numbers(A: SchemaObject, B: SchemaObject, add: Add): void {
+    for (const lower of [true, false]) {
+      const la = bound(A, lower)
+      const lb = bound(B, lower)
+      if (!lb) continue
+      const tighter = !la || (lower ? lb.value > la.value : lb.value < la.value) || (lb.value === la.value && lb.exclusive && !la.exclusive)
+      if (!tighter) continue
+      const dir = lower ? -1 : 1
+      const probes = [lb.value, lb.value + dir, lb.value + dir * 0.5, lb.value + dir * 0.01, Math.floor(lb.value), Math.ceil(lb.value)]
+      if (la) probes.unshift(la.exclusive ? la.value - dir * 0.5 : la.value, la.value - dir)
+      else probes.push(lb.value + dir * 1e6)
+      add(lower ? 'minimum' : 'maximum', lb.keyword, probes)
+    }
+    if (typeof B.multipleOf === 'number' && B.multipleOf > 0) {
+      const mA = A.multipleOf
+      if (typeof mA !== 'number' || !Number.isInteger(mA / B.multipleOf)) {
+        const base = typeof mA === 'number' ? [mA, mA * 2, mA * 3] : [1, 0.5, 3, 7, 1.5, 0.1, numberWithin(A, false) + 1]
+        add('multipleOf', 'multipleOf', base)
+      }
+    }
+  }
+
+  #strings(a: View, b: View, add: Add): void {
+    const A = a.schema
+    const B = b.schema
+    const fromA = stringsFor(A)
+    const seed = typeof A.default === 'string' ? A.default : fromA[0] ?? 'a'
+    const minA = typeof A.minLength === 'number' ? A.minLength : 0
+    const minB = B.minLength
+    if (typeof minB === 'number' && minB > minA) {
+      add('length', 'minLength', [...fromA.filter((s) => [...s].length < minB), seed.slice(0, minB - 1), 'a'.repeat(Math.max(minA, minB - 1))])
+    }
+    const maxA = typeof A.maxLength === 'number' ? A.maxLength : Infinity
+    const maxB = B.maxLength
+    if (typeof maxB === 'number' && maxB < maxA) {
+      add('length', 'maxLength', [...fromA.filter((s) => [...s].length > maxB), seed.padEnd(maxB + 1, seed.at(-1) ?? 'a'), 'a'.repeat(maxB + 1)])
+    }
+    for (const keyword of ['pattern', 'format'] as const) {
+      if (typeof B[keyword] !== 'string' || B[keyword] === A[keyword]) continue
+      add(keyword, keyword, [...(Array.isArray(A.examples) ? A.examples : []), ...('default' in A ? [A.default] : []), ...fromA, ...stringsFor({ ...A, format: undefined, pattern: undefined })])
+    }
+  }
+
+  #arrays(a: View, b: View, steps: Step[], depth: number, add: Add): void {
+    const A = a.schema
+    const B = b.schema
+    const item = () => fill(this.readA(A.items ?? {}, a.at.items ?? `${a.pointer}/items`), this.readA)
+    const minA = typeof A.minItems === 'number' ? A.minItems : 0
+    if (typeof B.minItems === 'number' && B.minItems > minA) add('length', 'minItems', [Array.from({ length: Math.max(minA, B.minItems - 1) }, item)])
+    const maxA = typeof A.maxItems === 'number' ? A.maxItems : Infinity
+    if (typeof B.maxItems === 'number' && B.maxItems < maxA) add('length', 'maxItems', [Array.from({ length: B.maxItems + 1 }, item)])
+    if (B.uniqueItems === true && A.uniqueItems !== true) {
+      const x = item()
+      add('uniqueItems', 'uniqueItems', [Array.from({ length: Math.max(2, minA) }, () => x)])
+    }
+    const prefixA = Array.isArray(A.prefixItems) ? A.prefixItems : []
+    const prefixB = Array.isArray(B.prefixItems) ? B.prefixItems : []
+    for (let i = 0; i < Math.max(prefixA.length, prefixB.length); i++) {
+      const na = i < prefixA.length ? this.readA(prefixA[i], `${a.at.prefixItems}/${i}`) : this.readA(A.items ?? {}, a.at.items ?? a.pointer)
+      const nb = i < prefixB.length ? this.readB(prefixB[i], `${b.at.prefixItems}/${i}`) : this.readB(B.items ?? {}, b.at.items ?? b.pointer)
+      this.compare(na, nb, [...steps, { container: a, key: i }], depth + 1)
+    }
+    if ('items' in A || 'items' in B) {
+      const index = Math.max(prefixA.length, prefixB.length)
+      this.compare(this.readA(A.items ?? {}, a.at.items ?? a.pointer), this.readB(B.items ?? {}, b.at.items ?? b.pointer), [...steps, { container: a, key: index }], depth + 1)
+    }
+  }
+
+  #objects(a: View, b: View, steps: Step[], depth: number, add: Add): void {
+    const A = a.schema
+    const B = b.schema
+    const propsA = isObject(A.properties) ? A.properties : {}
+    const propsB = isObject(B.properties) ? B.properties : {}
+    const reqA = new Set(Array.isArray(A.required) ? A.required : [])
+    const reqB = new Set(Array.isArray(B.required) ? B.required : [])
+    const at = (v: View, name: string) => `${v.at.properties ?? `${v.pointer}/properties`}/${escapePointer(name)}`
+    for (const name of Object.keys(propsA)) {
+      const na = this.readA(propsA[name], at(a, name))
+      const inner = [...steps, { container: a, key: name }]
+      if (Object.hasOwn(propsB, name)) {
+        const nb = this.readB(propsB[name], at(b, name))
+        this.matched.push({ a: na, b: nb, steps: inner })
+        this.compare(na, nb, inner, depth + 1)
+        continue
+      }
+      // The property is gone from B: what B says about it now is what its other keywords say.
+      const other = this.#otherProperty(b, name, this.readB)
+      this.candidates.push({ kind: 'property-removed', name, aAt: at(a, name), bAt: b.at.properties ?? b.pointer, a: na, b: other, steps: inner, probes: dedupe(samplesOf(na, this.readA)).slice(0, MAX_PROBES) })
+    }
+    for (const name of Object.keys(propsB)) {
+      if (Object.hasOwn(propsA, name)) continue
+      const nb = this.readB(propsB[name], at(b, name))
+      const other = this.#otherProperty(a, name, this.readA)
+      const inner = [...steps, { container: a, key: name }]
+      this.candidates.push({ kind: 'property-added', name, aAt: a.at.properties ?? a.pointer, bAt: at(b, name), a: other, b: nb, steps: inner, probes: [] })
+      // A value A allowed under that name through additionalProperties or patternProperties may not fit the new declaration.
+      if (Object.keys(other.schema).length > 0 && !other.never) this.compare(other, nb, inner, depth + 1)
+    }
+    for (const name of reqB) {
+      if (reqA.has(name) || typeof name !== 'string') continue
+      const without = fill(a, this.readA)
+      if (isObject(without)) delete without[name]
+      // On the name in B's "required"; on A's side, on its "required" (or the property, or the schema).
+      const index = (B.required as unknown[]).indexOf(name)
+      this.candidates.push({
+        kind: 'required', keyword: 'required', name,
+        aAt: a.at.required ?? (Object.hasOwn(propsA, name) ? at(a, name) : a.at.properties ?? a.pointer),
+        bAt: `${b.at.required}/${index}`,
+        a, b, steps, probes: [without],
+      })
+    }
+    if (B.additionalProperties === false && A.additionalProperties !== false) {
+      const extra = freshName(propsA, propsB)
+      const base = fill(a, this.readA)
+      const probes = samplesOf(this.#otherProperty(a, extra, this.readA), this.readA).slice(0, 6).map((value) => ({ ...(isObject(base) ? base : {}), [extra]: value }))
+      add('closed', 'additionalProperties', probes)
+    } else if (isObject(B.additionalProperties) || (isObject(A.additionalProperties) && B.additionalProperties !== false)) {
+      const extra = freshName(propsA, propsB)
+      this.compare(this.#otherProperty(a, extra, this.readA), this.#otherProperty(b, extra, this.readB), [...steps, { container: a, key: extra }], depth + 1)
+    }
+    const patternsB = isObject(B.patternProperties) ? B.patternProperties : {}
+    const patternsA = isObject(A.patternProperties) ? A.patternProperties : {}
+    for (const pattern of new Set([...Object.keys(patternsA), ...Object.keys(patternsB)])) {
+      if (same(patternsA[pattern], patternsB[pattern])) continue
+      const name = stringsFor({ pattern }).find((n) => !Object.hasOwn(propsA, n) && !Object.hasOwn(propsB, n))
+      if (name === undefined) continue
+      this.compare(this.#otherProperty(a, name, this.readA), this.#otherProperty(b, name, this.readB), [...steps, { container: a, key: name }], depth + 1)
+    }
+  }
+
+  /** The schema that applies to a property `name` that `v` does not list: a matching pattern, else additionalProperties. */
+  #otherProperty(v: View, name: string, read: Reader): View {
+    const s = v.schema
+    if (isObject(s.patternProperties)) {
+      for (const [pattern, sub] of Object.entries(s.patternProperties)) {
+        if (safeTest(pattern, name)) return read(sub, `${v.at.patternProperties}/${escapePointer(pattern)}`)
+      }
+    }
+    if ('additionalProperties' in s) return read(s.additionalProperties, v.at.additionalProperties!)
+    if (s.unevaluatedProperties === false) return read(false, v.at.unevaluatedProperties!)
+    return read({}, v.pointer)
+  }
+
+  #composition(a: View, b: View, steps: Step[], depth: number, add: Add): void {
+    const A = a.schema
+    const B = b.schema
+    // A value must pass every allOf member of B.
+    if (Array.isArray(B.allOf)) B.allOf.forEach((member, i) => this.compare(a, this.readB(member, `${b.at.allOf}/${i}`), steps, depth + 1))
+    for (const keyword of ['anyOf', 'oneOf'] as const) {
+      const branchesA = Array.isArray(A[keyword]) ? A[keyword] : undefined
+      const otherKeyword = keyword === 'anyOf' ? 'oneOf' : 'anyOf'
+      const branchesB = Array.isArray(B[keyword]) ? B[keyword] : Array.isArray(B[otherKeyword]) ? B[otherKeyword] : undefined
+      const bAt = Array.isArray(B[keyword]) ? b.at[keyword] : b.at[otherKeyword]
+      if (!branchesA) {
+        if (Array.isArray(B[keyword]) && !Array.isArray(A[otherKeyword])) add('constraint', keyword, [...samplesOf(a, this.readA), ...this.#objectProbes(a)])
+        continue
+      }
+      branchesA.forEach((branch, i) => {
+        const va = this.readA(branch, `${a.at[keyword]}/${i}`)
+        if (!branchesB) {
+          this.compare(va, b, steps, depth + 1)
+          return
+        }
+        const views = branchesB.map((other, j) => this.readB(other, `${bAt}/${j}`))
+        if (views.some((vb) => same(vb.schema, va.schema))) return
+        const match = views.find((vb) => sameTypes(vb.schema, va.schema))
+        if (match) this.compare(va, match, steps, depth + 1)
+        else this.candidates.push({ kind: 'branch', keyword, aAt: va.pointer, bAt: bAt ?? b.pointer, a: va, b, steps, probes: dedupe(samplesOf(va, this.readA)).slice(0, MAX_PROBES) })
+      })
+    }
+  }
+
+  #objectProbes(a: View): unknown[] {
+    const A = a.schema
+    if (typesOf(A) && !typesOf(A)!.includes('object')) return []
+    const base = fill(a, this.readA)
+    const object = isObject(base) ? base : {}
+    const props = isObject(A.properties) ? A.properties : {}
+    const out: unknown[] = [object, {}]
+    const all: Record<string, unknown> = { ...object }
+    for (const name of Object.keys(props).slice(0, 16)) {
+      const value = fill(this.readA(props[name], `${a.pointer}/properties/${escapePointer(name)}`), this.readA)
+      out.push({ ...object, [name]: value })
+      all[name] = value
+    }
+    out.push(all, { ...object, extra: 'a' }, { ...object, a: 1, b: 2 }, { ...object, 'Name-1': 'a' })
+    return out
+  }
+
+  #arrayProbes(a: View): unknown[] {
+    const A = a.schema
+    if (typesOf(A) && !typesOf(A)!.includes('array')) return []
+    const item = fill(this.readA(A.items ?? {}, a.at.items ?? a.pointer), this.readA)
+    return [[], [item], [item, item], ['a'], [1], [null]]
+  }
+
+  /** Values of B's own subschemas: what a new `not` or `if` singles out. */
+  #subschemaSamples(b: View): unknown[] {
+    const out: unknown[] = []
+    for (const keyword of ['not', 'if', 'then', 'else', 'contains', 'propertyNames']) {
+      if (isObject(b.schema[keyword])) out.push(...samplesOf(this.readB(b.schema[keyword], b.at[keyword]!), this.readB).slice(0, 8))
+    }
+    return out
+  }
+}
+
+type Add = (kind: Kind, keyword: string | undefined, probes: unknown[]) => void
+
+function bound(s: SchemaObject, lower: boolean): { value: number; exclusive: boolean; keyword: string } | undefined {
+  const [inclusive, exclusive] = lower ? ['minimum', 'exclusiveMinimum'] : ['maximum', 'exclusiveMaximum']
+  if (typeof s[exclusive] === 'number') return { value: s[exclusive], exclusive: true, keyword: exclusive }
+  if (typeof s[inclusive] === 'number') return { value: s[inclusive], exclusive: false, keyword: inclusive }
+  return undefined
+}
+
+function onlyIntegers(s: SchemaObject): boolean {
+  return Array.isArray(s.enum) && s.enum.every((m) => Number.isInteger(m))
+}
+
+function sameTypes(a: SchemaObject, b: SchemaObject): boolean {
+  return same(typesOf(a)?.slice().sort(), typesOf(b)?.slice().sort())
+}
+
+function freshName(...maps: Record<string, unknown>[]): string {
+  for (const name of ['extra', 'extra_property', 'unlisted']) if (maps.every((m) => !Object.hasOwn(m, name))) return name
+  return `extra_${maps.reduce((n, m) => n + Object.keys(m).length, 0)}`
+}
+
+function safeTest(pattern: string, name: string): boolean {
+  try {
+    return new RegExp(pattern, 'u').test(name)
+  } catch {
+    return false
+  }
+}
+
+function dedupe(values: unknown[]): unknown[] {
+  const seen = new Set<string>()
+  return values.filter((v) => {
+    const key = JSON.stringify(v) ?? 'undefined'
+    if (v === undefined || seen.has(key)) return false
+    seen.add(key)
+    return true
+  })
+}

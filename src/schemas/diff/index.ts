@@ -1,0 +1,185 @@
+import type { Schemas } from '../../wriftai/types.js'
+import { isObject, type SchemaObject } from '../walk.js'
+import { Walk, type Candidate, type Step } from './compare.js'
+import { describeChange, describeCounterexample, describePath } from './messages.js'
+import { makeRoot, same } from './normalize.js'
+import { fill } from './samples.js'
+import { INFO_RULES, ruleOf, type ChangeRule } from './rules.js'
+import { Checker } from './verify.js'
+
+export type { ChangeRule } from './rules.js'
+
+export interface SchemaChange {
+  rule: ChangeRule
+  breaking: boolean
+  section: 'prediction' | 'training'
+  side: 'input' | 'output'
+  message: string
+  /** Where the change is in the local file. */
+  pointer: string
+  /** Where it was in the live version's schemas. */
+  livePointer: string
+  /** The live value of the changed keyword, when it had one. */
+  was?: unknown
+  /**
+   * A whole input that the live version accepts and the local one rejects, or a whole output that
+   * the local one allows and the live one did not: checked against both schemas.
+   */
+  counterexample?: unknown
+  /** Why a breaking change breaks callers: a checked counterexample, or a convention without one. */
+  basis?: 'counterexample' | 'convention'
+}
+
+export interface DiffLabels {
+  /** How the live schemas are named in messages, e.g. "acme/sdxl:3". */
+  live: string
+}
+
+/**
+ * What changed between the live version's schemas and the local ones, from the callers' side:
+ * a breaking change is one that some caller can observe, shown by a value that one version
+ * accepts and the other rejects; the rest is information.
+ */
+export function diffSchemas(live: Schemas, local: Schemas, labels: DiffLabels = { live: 'the live version' }): SchemaChange[] {
+  const changes: SchemaChange[] = []
+  for (const section of ['prediction', 'training'] as const) {
+    const l = live[section]
+    const n = local[section]
+    if (!isObject(l)) continue
+    if (!isObject(n)) {
+      changes.push({ rule: 'section-removed', breaking: true, section, side: 'input', basis: 'convention', pointer: '', livePointer: `/${section}`, message: `"${section}" was removed; callers that use it will fail` })
+      continue
+    }
+    for (const side of ['input', 'output'] as const) {
+      if (!isObject(l[side]) || !isObject(n[side])) continue
+      changes.push(...compareSide(section, side, l[side] as SchemaObject, n[side] as SchemaObject, labels))
+    }
+  }
+  return changes
+}
+
+function compareSide(section: 'prediction' | 'training', side: 'input' | 'output', live: SchemaObject, local: SchemaObject, labels: DiffLabels): SchemaChange[] {
+  const base = `/${section}/${side}`
+  const liveRoot = makeRoot(live, base)
+  const localRoot = makeRoot(local, base)
+  // Inputs: what the live schema accepted must still pass. Outputs: what the local schema allows must have been allowed.
+  const [rootA, rootB] = side === 'input' ? [liveRoot, localRoot] : [localRoot, liveRoot]
+  const walk = new Walk(rootA, rootB)
+  walk.run()
+  const checkA = new Checker(rootA.schema)
+  const checkB = new Checker(rootB.schema)
+  const changes: SchemaChange[] = []
+  const required = new Set(walk.candidates.filter((c) => c.kind === 'required').map((c) => `${c.name}\u0000${c.steps.length}\u0000${c.a.pointer}`))
+  const renames = renameGuesses(walk.candidates)
+  for (const candidate of walk.candidates) {
+    const rule = ruleOf(side, candidate)
+    if (side === 'input' && rule === 'input-added' && required.has(`${candidate.name}\u0000${candidate.steps.length - 1}\u0000${candidate.steps.at(-1)?.container.pointer}`)) continue
+    if (side === 'output' && rule === 'output-removed' && candidate.kind === 'required') continue
+    const local = side === 'input' ? candidate.bAt : candidate.aAt
+    const livePointer = side === 'input' ? candidate.aAt : candidate.bAt
+    const liveView = side === 'input' ? candidate.a : candidate.b
+    const change: SchemaChange = { rule, breaking: false, section, side, message: '', pointer: local, livePointer }
+    if (candidate.keyword && candidate.keyword in liveView.schema) change.was = liveView.schema[candidate.keyword]
+    if (!INFO_RULES.has(rule)) {
+      const probes = candidate.kind === 'property-added' ? [withoutProperty(candidate, walk)] : candidate.probes
+      const found = findCounterexample(candidate.steps, probes, walk, checkA, checkB)
+      if (found !== undefined) Object.assign(change, { breaking: true, basis: 'counterexample', counterexample: found })
+      else if (rule === 'input-removed' || rule === 'output-removed') Object.assign(change, { breaking: true, basis: 'convention' })
+      else if (rule === 'pattern-changed' || rule === 'format-changed' || rule === 'output-pattern-changed' || rule === 'output-format-changed') change.rule = 'compatibility-not-proven'
+      else continue
+    }
+    change.message = describeChange(side, change.rule, candidate, renames.get(candidate))
+    if (change.counterexample !== undefined) change.message += describeCounterexample(side, change.counterexample, labels.live)
+    changes.push(change)
+  }
+  changes.push(...annotationChanges(walk, side, section))
+  return dedupeChanges(changes)
+}
+
+/** The first probe that, set into a whole value A accepts, is accepted by A and rejected by B. */
+function findCounterexample(steps: Step[], probes: unknown[], walk: Walk, checkA: Checker, checkB: Checker): unknown {
+  for (const probe of probes) {
+    const value = build(steps, probe, walk)
+    const a = checkA.accepts(value)
+    if (a === undefined) return undefined
+    if (a && checkB.accepts(value) === false) return value
+  }
+  return undefined
+}
+
+/** A whole value with `leaf` at the place `steps` lead to, the rest filled as A most likely accepts. */
+function build(steps: Step[], leaf: unknown, walk: Walk): unknown {
+  let value = leaf
+  for (let i = steps.length - 1; i >= 0; i--) {
+    const { container, key } = steps[i]!
+    const filled = fill(container, walk.readA)
+    if (typeof key === 'number') {
+      const array = Array.isArray(filled) ? [...filled] : []
+      while (array.length <= key) array.push(array.length > 0 ? array[array.length - 1] : value)
+      array[key] = value
+      value = array
+    } else {
+      value = { ...(isObject(filled) ? filled : {}), [key]: value }
+    }
+  }
+  return value
+}
+
+/** For a property B has and A lacks: the value of A's object without it. */
+function withoutProperty(candidate: Candidate, walk: Walk): unknown {
+  const container = candidate.steps.at(-1)?.container
+  const value = container ? fill(container, walk.readA) : {}
+  if (isObject(value)) delete value[candidate.name!]
+  return value
+}
+
+/** For each removed input, an added one of the same shape: likely its new name. */
+function renameGuesses(candidates: Candidate[]): Map<Candidate, string> {
+  const added = new Map<string, string>()
+  for (const c of candidates) {
+    if (c.kind === 'property-added') {
+      const key = `${c.steps.at(-1)?.container.pointer}\u0000${shapeKey(c.b.schema)}`
+      if (!added.has(key)) added.set(key, c.name!)
+    }
+  }
+  const guesses = new Map<Candidate, string>()
+  for (const c of candidates) {
+    if (c.kind !== 'property-removed') continue
+    const name = added.get(`${c.steps.at(-1)?.container.pointer}\u0000${shapeKey(c.a.schema)}`)
+    if (name !== undefined) guesses.set(c, name)
+  }
+  return guesses
+}
+
+function shapeKey(schema: SchemaObject): string {
+  return JSON.stringify(schema.type ?? null)
+}
+
+/** Defaults, titles, descriptions and `x-*` of properties present on both sides: information. */
+function annotationChanges(walk: Walk, side: 'input' | 'output', section: 'prediction' | 'training'): SchemaChange[] {
+  const changes: SchemaChange[] = []
+  for (const { a, b, steps } of walk.matched) {
+    const [live, local] = side === 'input' ? [a, b] : [b, a]
+    const where = describePath(side, steps)
+    const L = live.schema
+    const N = local.schema
+    const on = { section, side, breaking: false, pointer: local.pointer, livePointer: live.pointer }
+    if ('default' in L && 'default' in N && !same(L.default, N.default)) {
+      changes.push({ ...on, rule: 'default-changed', was: L.default, message: `${where}: default ${JSON.stringify(L.default)} → ${JSON.stringify(N.default)}` })
+    }
+    const keys = new Set([...Object.keys(L), ...Object.keys(N)].filter((k) => k === 'title' || k === 'description' || k.startsWith('x-')))
+    const changed = [...keys].filter((k) => !same(L[k], N[k]))
+    if (changed.length > 0) changes.push({ ...on, rule: 'annotation-changed', message: `${where}: ${changed.map((k) => `"${k}"`).join(', ')} changed` })
+  }
+  return changes
+}
+
+function dedupeChanges(changes: SchemaChange[]): SchemaChange[] {
+  const seen = new Set<string>()
+  return changes.filter((c) => {
+    const key = `${c.rule}\u0000${c.pointer}\u0000${c.livePointer}`
+    if (seen.has(key)) return false
+    seen.add(key)
+    return true
+  })
+}
