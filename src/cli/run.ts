@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util'
 import { errorMessage } from '../errors.js'
-import { countErrors, formatFinding } from '../findings.js'
+import { countErrors, formatFinding, type Finding } from '../findings.js'
 import { readRunContext } from '../github/context.js'
 import { readInputs, type Inputs } from '../github/inputs.js'
 import { defaultPolicy } from '../http/request.js'
@@ -16,10 +16,12 @@ const USAGE = `Usage:
                           [--description TEXT] [--source-url URL] [--license-url URL] [--paper-url URL]
                           [--timeout-seconds N] [--max-attempts N] [--scan-versions PAGES] [--json]
   wriftai-publish digest IMAGE [--platform OS/ARCH[/VARIANT]] [--json]
+  wriftai-publish diff LIVE_SCHEMAS NEW_SCHEMAS [--json]
 
 Registry options (publish, validate, digest): --registry-username USER (the password is read from
 WRIFTAI_REGISTRY_PASSWORD), --insecure-registry true. Without them the Docker config is used.
-The WriftAI token is read from WRIFTAI_ACCESS_TOKEN. Exit codes: 0 ok, 1 failed, 2 usage.`
+The WriftAI token is read from WRIFTAI_ACCESS_TOKEN. Exit codes: 0 ok, 1 failed (for diff: something
+breaks callers), 2 usage.`
 
 // Flags mirror the action's inputs by name; `--schemas` is a short form of `--schemas-file`.
 const INPUT_FLAGS = [
@@ -29,7 +31,7 @@ const INPUT_FLAGS = [
 ] as const
 
 /** Commands and how many operands each takes. */
-const COMMANDS: Record<string, number | undefined> = { validate: 0, publish: 0, digest: 1 }
+const COMMANDS: Record<string, number | undefined> = { validate: 0, publish: 0, digest: 1, diff: 2 }
 
 /** Secrets come from the environment only, so they never show in a process list. */
 const SECRET_ENV: Record<string, string> = { token: 'WRIFTAI_ACCESS_TOKEN', 'registry-password': 'WRIFTAI_REGISTRY_PASSWORD' }
@@ -65,11 +67,20 @@ export async function runCli(argv: string[], io: CliIo = processIo): Promise<num
   }
   const operands = COMMANDS[command]
   if (operands === undefined || positionals.length - 1 !== operands) {
-    const why = operands === undefined ? `unknown command "${command}"` : `"${command}" takes ${operands === 0 ? 'no arguments' : 'one argument'}`
+    const why = operands === undefined ? `unknown command "${command}"` : `"${command}" takes ${['no arguments', 'one argument', 'two arguments'][operands]}`
     io.stderr(`wriftai-publish: ${why}\n\n${USAGE}\n`)
     return 2
   }
 
+  if (command === 'diff') {
+    try {
+      return await runDiff(positionals[1]!, positionals[2]!, values.json === true, io)
+    } catch (error: unknown) {
+      if (values.json) io.stdout(`${JSON.stringify({ ok: false, error: errorMessage(error) }, null, 2)}\n`)
+      io.stderr(`wriftai-publish: ${errorMessage(error)}\n`)
+      return 1
+    }
+  }
   const flags = new Map<string, string>([['mode', command === 'publish' ? 'publish' : 'validate']])
   if (command === 'digest') flags.set('image', positionals[1]!)
   for (const name of INPUT_FLAGS) {
@@ -134,8 +145,58 @@ async function printDigest(inputs: Inputs, json: boolean, io: CliIo): Promise<nu
   }
 }
 
+/** The diff command: two local schemas files compared as the gate compares them, with no API. */
+async function runDiff(livePath: string, localPath: string, json: boolean, io: CliIo): Promise<number> {
+  const { checkSchemasFile } = await import('../schemas/check.js')
+  const { compareSchemas } = await import('../pipeline/plan.js')
+  const [live, local] = await Promise.all([checkSchemasFile(livePath, livePath, 'LIVE_SCHEMAS'), checkSchemasFile(localPath, localPath, 'NEW_SCHEMAS')])
+  const invalid = [live, local].flatMap((c) => c.findings.filter((f) => f.severity === 'error'))
+  if (!live.schemas || !local.schemas || !local.document) {
+    const files = [...new Set(invalid.map((f) => f.file))]
+    const why = `${files.join(' and ')} ${files.length > 1 ? 'are' : 'is'} not a valid schemas file`
+    if (json) io.stdout(`${JSON.stringify({ ok: false, error: why, findings: invalid }, null, 2)}\n`)
+    else for (const finding of invalid) io.stdout(`${formatFinding(finding)}\n`)
+    io.stderr(`wriftai-publish: ${why}\n`)
+    return 1
+  }
+  const changes = await compareSchemas(live.schemas, local.schemas, local.document, livePath, true)
+  const breaking = changes.filter((c) => c.change?.breaking).length
+  if (json) {
+    io.stdout(`${JSON.stringify({ breaking, changes: changes.map(changeJson) }, null, 2)}\n`)
+  } else {
+    for (const change of changes) io.stdout(`${formatChange(change)}\n`)
+    io.stdout(`${breaking === 0 ? 'no breaking changes' : `${breaking} breaking change${breaking === 1 ? '' : 's'}`}${changes.length > breaking ? `, ${changes.length - breaking} other` : ''}\n`)
+  }
+  return breaking > 0 ? 1 : 0
+}
+
+/** `file:line:col: breaking[rule]: message` (or `info[…]`). */
+function formatChange(f: Finding): string {
+  return `${f.file}:${f.line}:${f.column}: ${f.change?.breaking ? 'breaking' : 'info'}[${f.rule}]: ${f.message}`
+}
+
+/** A change as the JSON output gives it. */
+function changeJson(f: Finding): Record<string, unknown> {
+  const { change } = f
+  return {
+    rule: f.rule,
+    breaking: change?.breaking ?? false,
+    section: change?.section,
+    side: change?.side,
+    pointer: f.pointer,
+    livePointer: change?.livePointer,
+    line: f.line,
+    column: f.column,
+    message: f.message,
+    ...(change && 'was' in change && { was: change.was }),
+    ...(change && 'counterexample' in change && { counterexample: change.counterexample }),
+    ...(change?.basis && { basis: change.basis }),
+  }
+}
+
 function printHuman(outcome: Outcome, io: CliIo): void {
   for (const finding of outcome.plan.findings) io.stdout(`${formatFinding(finding)}\n`)
+  for (const change of outcome.plan.changes) io.stdout(`${formatChange(change)}\n`)
   for (const warning of outcome.warnings) io.stderr(`warning: ${warning}\n`)
   if (outcome.failure) {
     io.stderr(`wriftai-publish: ${outcome.failure}\n`)
@@ -157,6 +218,7 @@ function toJson(outcome: Outcome): Record<string, unknown> {
     schemasFile: outcome.plan.schemasFile,
     errors: countErrors(outcome.plan.findings),
     findings: outcome.plan.findings,
+    ...(outcome.plan.comparedWith && { comparedWith: outcome.plan.comparedWith, breaking: outcome.plan.breaking, changes: outcome.plan.changes.map(changeJson) }),
     warnings: outcome.warnings,
     ...(outcome.failure && { error: outcome.failure }),
     ...(result && {

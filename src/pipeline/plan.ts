@@ -27,6 +27,8 @@ export interface Plan {
   changes: Finding[]
   /** How many of the changes break callers. */
   breaking: number
+  /** The live version the schemas were compared with, e.g. "acme/sdxl:3". */
+  comparedWith?: string
   schemas?: Schemas
   releaseNotes?: ReleaseNotes
   digest?: string
@@ -130,18 +132,27 @@ async function compareWithLive(plan: Plan, live: ModelWithDetails, schemas: Sche
   const liveSchemas = live.latest_version?.schemas
   if (!liveSchemas) return
   const version = `${live.owner.username}/${live.name}:${live.latest_version!.number}`
+  plan.changes = await compareSchemas(liveSchemas, schemas, document, version, failOnBreaking)
+  plan.breaking = plan.changes.filter((c) => c.change?.breaking).length
+  plan.comparedWith = version
+}
+
+/**
+ * The changes from `live` to `local` as findings on the local file's lines, breaking ones first.
+ * Breaking changes are errors when they fail the run, warnings otherwise; the rest are notices.
+ */
+export async function compareSchemas(live: Schemas, local: Schemas, document: SourceDocument, liveName: string, failOnBreaking: boolean): Promise<Finding[]> {
   // Loaded only when there is a live version to compare with: a first publish and a plain validate never need it.
   const { diffSchemas } = await import('../schemas/diff/index.js')
-  const changes = diffSchemas(liveSchemas, schemas, { live: version })
-  plan.breaking = changes.filter((c) => c.breaking).length
-  plan.changes = changes.map((change): Finding => {
+  const changes = diffSchemas(live, local, { live: liveName })
+  const findings = changes.map((change): Finding => {
     const at = document.locate(change.pointer)
     const { rule, breaking, message, pointer, section, side, livePointer, was, counterexample, basis } = change
     return {
       severity: breaking ? (failOnBreaking ? 'error' : 'warning') : 'notice',
       rule,
       // A counterexample already names the version it was checked against.
-      message: counterexample === undefined ? `${message} (compared with ${version})` : message,
+      message: counterexample === undefined ? `${message} (compared with ${liveName})` : message,
       pointer,
       file: document.file,
       line: at.line,
@@ -149,9 +160,8 @@ async function compareWithLive(plan: Plan, live: ModelWithDetails, schemas: Sche
       change: { section, side, breaking, livePointer, ...('was' in change && { was }), ...(basis && { basis }), ...('counterexample' in change && { counterexample }) },
     }
   })
-  // Breaking changes first, each group in file order.
   const rank = (f: Finding) => (f.severity === 'notice' ? 1 : 0)
-  plan.changes.sort((a, b) => rank(a) - rank(b) || a.line - b.line || a.column - b.column)
+  return findings.sort((a, b) => rank(a) - rank(b) || a.line - b.line || a.column - b.column)
 }
 
 /** Loaded only when there is an image to resolve, so that a run without one starts faster. */

@@ -1,5 +1,5 @@
 // The committed CLI bundle, spawned as a user runs it.
-import { mkdtemp, writeFile } from 'node:fs/promises'
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -72,5 +72,84 @@ describe('wriftai-publish', () => {
     expect(run.code).toBe(1)
     expect(run.stderr).toBe('wriftai-publish: token: required to publish; set the token input or WRIFTAI_ACCESS_TOKEN\n')
     expect(sandbox.requests).toEqual([])
+  })
+})
+
+describe('wriftai-publish diff', () => {
+  const pair = (name: string) => [`test/fixtures/diff/${name}/live.json`, `test/fixtures/diff/${name}/new.json`]
+
+  it('prints each change on the new file and exits 1 when something breaks', async () => {
+    const [live, next] = pair('cog-sdxl-scheduler-removed-value')
+    const run = await cli(['diff', live!, next!])
+    expect(run).toEqual({
+      code: 1,
+      stdout: `${next}:47:11: breaking[enum-value-removed]: input "scheduler" no longer accepts "DDIM"; e.g. {"prompt":"a","scheduler":"DDIM"} was accepted by ${live} and is now rejected\n1 breaking change\n`,
+      stderr: '',
+    })
+  })
+
+  it('exits 0 on a rewrite that changes nothing callers see', async () => {
+    const run = await cli(['diff', ...pair('cog-sdxl-v1-to-v2')])
+    expect(run.code).toBe(0)
+    expect(run.stdout.split('\n').at(-2)).toBe('no breaking changes, 1 other')
+  })
+
+  it('prints the changes as JSON', async () => {
+    const [live, next] = pair('input-max-length-lowered')
+    const run = await cli(['diff', live!, next!, '--json'])
+    expect(run.code).toBe(1)
+    expect(JSON.parse(run.stdout)).toEqual({
+      breaking: 1,
+      changes: [
+        {
+          rule: 'length-tightened',
+          breaking: true,
+          section: 'prediction',
+          side: 'input',
+          pointer: '/prediction/input/properties/x/maxLength',
+          livePointer: '/prediction/input/properties/x/maxLength',
+          line: 8,
+          column: 11,
+          message: `input "x": "maxLength" 100 → 10; e.g. {"x":"aaaaaaaaaaa"} was accepted by ${live} and is now rejected`,
+          was: 100,
+          counterexample: { x: 'aaaaaaaaaaa' },
+          basis: 'counterexample',
+        },
+      ],
+    })
+  })
+
+  it('names a file it cannot read, and refuses an invalid one with its findings', async () => {
+    const missing = await cli(['diff', 'nope.json', pair('input-max-length-lowered')[1]!])
+    expect(missing).toEqual({ code: 1, stdout: '', stderr: 'wriftai-publish: LIVE_SCHEMAS: cannot read nope.json: no such file\n' })
+    const dir = await mkdtemp(path.join(tmpdir(), 'cli-'))
+    await writeFile(path.join(dir, 'bad.json'), '{"prediction": {"input": {"type": "object", "properties": {}}}}\n')
+    const invalid = await cli(['diff', EXAMPLE, path.join(dir, 'bad.json')])
+    expect(invalid.code).toBe(1)
+    expect(invalid.stdout).toBe(`${path.join(dir, 'bad.json')}:1:2: error[envelope]: "prediction" is missing its "output" schema\n`)
+    expect(invalid.stderr).toBe(`wriftai-publish: ${path.join(dir, 'bad.json')} is not a valid schemas file\n`)
+  })
+
+  it.each([[['diff']], [['diff', 'a.json']], [['diff', 'a.json', 'b.json', 'c.json']]])('exits 2 on usage errors: %j', async (args) => {
+    const run = await cli(args)
+    expect(run.code).toBe(2)
+    expect(run.stderr).toContain('"diff" takes two arguments')
+  })
+
+  it('validate --json includes the changes against the live version', async () => {
+    const token = sandbox.users[0]!.token
+    const live = JSON.parse(await readFile(EXAMPLE, 'utf8'))
+    sandbox.addModel('acme', 'cli-model', { versions: [{ release_notes: 'v1', schemas: live, container_image_digest: DIGEST }] })
+    const local = JSON.parse(JSON.stringify(live))
+    local.prediction.input.properties.max_new_tokens.maximum = 1024
+    const dir = await mkdtemp(path.join(tmpdir(), 'cli-'))
+    await writeFile(path.join(dir, 'schemas.json'), JSON.stringify(local, null, 2))
+    const run = await cli(['validate', '--model', 'acme/cli-model', '--api-url', sandbox.url, '--json'], { WRIFTAI_ACCESS_TOKEN: token }, dir)
+    const out = JSON.parse(run.stdout)
+    expect(out).toMatchObject({ ok: true, comparedWith: 'acme/cli-model:1', breaking: 1 })
+    expect(out.changes).toEqual([
+      expect.objectContaining({ rule: 'maximum-lowered', breaking: true, side: 'input', pointer: '/prediction/input/properties/max_new_tokens/maximum', was: 4096, counterexample: { prompt: 'a', max_new_tokens: 4096 }, basis: 'counterexample' }),
+    ])
+    expect(sandbox.writes()).toEqual([])
   })
 })

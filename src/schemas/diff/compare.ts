@@ -161,12 +161,12 @@ export class Walk {
     const minA = typeof A.minLength === 'number' ? A.minLength : 0
     const minB = B.minLength
     if (typeof minB === 'number' && minB > minA) {
-      add('length', 'minLength', [...fromA.filter((s) => [...s].length < minB), seed.slice(0, minB - 1), 'a'.repeat(Math.max(minA, minB - 1))])
+      add('length', 'minLength', ['a'.repeat(Math.max(minA, minB - 1)), seed.slice(0, minB - 1), ...fromA.filter((s) => [...s].length < minB)])
     }
     const maxA = typeof A.maxLength === 'number' ? A.maxLength : Infinity
     const maxB = B.maxLength
     if (typeof maxB === 'number' && maxB < maxA) {
-      add('length', 'maxLength', [...fromA.filter((s) => [...s].length > maxB), seed.padEnd(maxB + 1, seed.at(-1) ?? 'a'), 'a'.repeat(maxB + 1)])
+      add('length', 'maxLength', ['a'.repeat(maxB + 1), seed.padEnd(maxB + 1, seed.at(-1) ?? 'a'), ...fromA.filter((s) => [...s].length > maxB)])
     }
     for (const keyword of ['pattern', 'format'] as const) {
       if (typeof B[keyword] !== 'string' || B[keyword] === A[keyword]) continue

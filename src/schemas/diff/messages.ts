@@ -6,7 +6,8 @@ import { gainedTypes } from './rules.js'
 /** `input "a.b[]"`, or `the input` at the root. */
 export function describePath(side: 'input' | 'output', steps: readonly Step[]): string {
   let path = ''
-  for (const { key } of steps) path += typeof key === 'number' ? '[]' : `${path ? '.' : ''}${key}`
+  // Names are shown as JSON shows them, so that a newline or quote in one stays inside the message.
+  for (const { key } of steps) path += typeof key === 'number' ? '[]' : `${path ? '.' : ''}${JSON.stringify(key).slice(1, -1)}`
   return path ? `${side} "${path}"` : `the ${side}`
 }
 
