@@ -44,6 +44,61 @@ export function generateSchemas(targetBytes: number, options: { extensions?: boo
   return JSON.stringify(schemas, null, 1)
 }
 
+/**
+ * A live and a new schemas file with `count` input properties, as two versions of a large model:
+ * in "edits" one property in ten changes (a bound lowered, an enum value removed, a property
+ * removed, added, or described anew), so that about count / 10 changes are found; in "renames"
+ * every property is renamed, the worst case for guessing new names.
+ */
+export function generateDiffPair(count: number, mode: 'edits' | 'renames'): { live: string; next: string } {
+  const live: Record<string, Record<string, unknown>> = {}
+  const next: Record<string, Record<string, unknown>> = {}
+  for (let i = 0; i < count; i++) {
+    const name = `param_${i}`
+    const property = propertyAt(i)
+    live[name] = property
+    if (mode === 'renames') {
+      next[`renamed_${i}`] = property
+      continue
+    }
+    const copy = structuredClone(property)
+    switch (i % 50) {
+      case 0:
+        if (typeof copy.maximum === 'number') copy.maximum = copy.maximum / 2
+        break
+      case 12:
+        if (Array.isArray(copy.enum)) copy.enum = copy.enum.slice(1)
+        break
+      case 25:
+        continue
+      case 37:
+        copy.description = `${String(copy.description)} (updated)`
+        break
+      case 43:
+        next[`added_${i}`] = { type: 'string', default: 'a' }
+        break
+    }
+    next[name] = copy
+  }
+  const wrap = (properties: Record<string, unknown>) =>
+    JSON.stringify({ prediction: { input: { type: 'object', properties, required: [Object.keys(properties)[1]] }, output: { type: 'array', items: { type: 'string', format: 'uri' } } } }, null, 1)
+  return { live: wrap(live), next: wrap(next) }
+}
+
+function propertyAt(i: number): Record<string, unknown> {
+  const common = { title: `Parameter ${i}`, description: `Controls aspect ${i} of the generation.` }
+  switch (i % 4) {
+    case 0:
+      return { ...common, type: 'number', minimum: 0, maximum: 2, default: 0.7 }
+    case 1:
+      return { ...common, type: 'integer', minimum: 1, maximum: 4096, default: 512 }
+    case 2:
+      return { ...common, type: 'string', enum: ['fast', 'balanced', 'quality'], default: 'balanced' }
+    default:
+      return { ...common, type: 'array', items: { type: 'string', minLength: 1 }, maxItems: 8, default: [] }
+  }
+}
+
 if (import.meta.main) {
   const [out, bytes] = process.argv.slice(2)
   if (!out) throw new Error('usage: node bench/generate-schemas.ts OUT [TARGET_BYTES]')

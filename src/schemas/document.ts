@@ -163,12 +163,24 @@ function inspect(ast: momoa.DocumentNode, file: string): { findings: Finding[]; 
   return { findings: findings.sort((a, b) => a.line - b.line || a.column - b.column) }
 }
 
+/** Members of each object by name (the last one of a repeated name), built as positions are first asked for. */
+const membersByName = new WeakMap<momoa.ObjectNode, Map<string, momoa.MemberNode>>()
+
+function memberNamed(node: momoa.ObjectNode, name: string): momoa.MemberNode | undefined {
+  let members = membersByName.get(node)
+  if (!members) {
+    members = new Map(node.members.map((m) => [m.name.type === 'String' ? m.name.value : m.name.name, m]))
+    membersByName.set(node, members)
+  }
+  return members.get(name)
+}
+
 function locate(ast: momoa.DocumentNode, pointer: string): Position {
   let node: momoa.ValueNode = ast.body
   let at: Position = node.loc.start
   for (const segment of splitPointer(pointer)) {
     if (node.type === 'Object') {
-      const member = node.members.findLast((m) => (m.name.type === 'String' ? m.name.value : m.name.name) === segment)
+      const member = memberNamed(node, segment)
       if (!member) break
       at = member.name.loc.start
       node = member.value

@@ -1,7 +1,7 @@
 import { escapePointer } from '../document.js'
 import { isObject, type SchemaObject } from '../walk.js'
 import { admits, isAnnotation, same, typeOfValue, typesOf, type Root, type View } from './normalize.js'
-import { fill, numberWithin, reader, samplesOf, stringsFor, typed, type Reader } from './samples.js'
+import { fill, length, numberWithin, reader, samplesOf, stringsFor, typed, type Reader } from './samples.js'
 
 /**
  * What may have been lost from one schema (A) to another (B): a value that A accepts and B rejects.
@@ -156,17 +156,18 @@ export class Walk {
   #strings(a: View, b: View, add: Add): void {
     const A = a.schema
     const B = b.schema
+    if (!['minLength', 'maxLength', 'pattern', 'format'].some((k) => k in B)) return
     const fromA = stringsFor(A)
     const seed = typeof A.default === 'string' ? A.default : fromA[0] ?? 'a'
     const minA = typeof A.minLength === 'number' ? A.minLength : 0
     const minB = B.minLength
     if (typeof minB === 'number' && minB > minA) {
-      add('length', 'minLength', ['a'.repeat(Math.max(minA, minB - 1)), seed.slice(0, minB - 1), ...fromA.filter((s) => [...s].length < minB)])
+      add('length', 'minLength', ['a'.repeat(Math.max(minA, minB - 1)), seed.slice(0, minB - 1), ...fromA.filter((s) => length(s) < minB)])
     }
     const maxA = typeof A.maxLength === 'number' ? A.maxLength : Infinity
     const maxB = B.maxLength
     if (typeof maxB === 'number' && maxB < maxA) {
-      add('length', 'maxLength', ['a'.repeat(maxB + 1), seed.padEnd(maxB + 1, seed.at(-1) ?? 'a'), ...fromA.filter((s) => [...s].length > maxB)])
+      add('length', 'maxLength', ['a'.repeat(maxB + 1), seed.padEnd(maxB + 1, seed.at(-1) ?? 'a'), ...fromA.filter((s) => length(s) > maxB)])
     }
     for (const keyword of ['pattern', 'format'] as const) {
       if (typeof B[keyword] !== 'string' || B[keyword] === A[keyword]) continue
@@ -208,6 +209,8 @@ export class Walk {
     const reqB = new Set(Array.isArray(B.required) ? B.required : [])
     const at = (v: View, name: string) => `${v.at.properties ?? `${v.pointer}/properties`}/${escapePointer(name)}`
     for (const name of Object.keys(propsA)) {
+      // A property written the same on both sides, with no reference that may lead elsewhere, has not changed.
+      if (Object.hasOwn(propsB, name) && same(propsA[name], propsB[name]) && !hasReference(propsA[name])) continue
       const na = this.readA(propsA[name], at(a, name))
       const inner = [...steps, { container: a, key: name }]
       if (Object.hasOwn(propsB, name)) {
@@ -218,7 +221,10 @@ export class Walk {
       }
       // The property is gone from B: what B says about it now is what its other keywords say.
       const other = this.#otherProperty(b, name, this.readB)
-      this.candidates.push({ kind: 'property-removed', name, aAt: at(a, name), bAt: b.at.properties ?? b.pointer, a: na, b: other, steps: inner, probes: dedupe(samplesOf(na, this.readA)).slice(0, MAX_PROBES) })
+      // Where B still takes any value under that name, no value can show the removal: it breaks by convention.
+      const open = !other.never && Object.keys(other.schema).every(isAnnotation)
+      const probes = open ? [] : dedupe(samplesOf(na, this.readA)).slice(0, MAX_PROBES)
+      this.candidates.push({ kind: 'property-removed', name, aAt: at(a, name), bAt: b.at.properties ?? b.pointer, a: na, b: other, steps: inner, probes })
     }
     for (const name of Object.keys(propsB)) {
       if (Object.hasOwn(propsA, name)) continue
@@ -357,6 +363,14 @@ function sameTypes(a: SchemaObject, b: SchemaObject): boolean {
 function freshName(...maps: Record<string, unknown>[]): string {
   for (const name of ['extra', 'extra_property', 'unlisted']) if (maps.every((m) => !Object.hasOwn(m, name))) return name
   return `extra_${maps.reduce((n, m) => n + Object.keys(m).length, 0)}`
+}
+
+/** Whether a schema holds a reference anywhere: its meaning then depends on what it points at. */
+function hasReference(node: unknown): boolean {
+  if (Array.isArray(node)) return node.some(hasReference)
+  if (!isObject(node)) return false
+  for (const key in node) if (key === '$ref' || key === '$dynamicRef' || hasReference(node[key])) return true
+  return false
 }
 
 function safeTest(pattern: string, name: string): boolean {

@@ -68,12 +68,16 @@ function compareSide(section: 'prediction' | 'training', side: 'input' | 'output
   walk.run()
   const checkA = new Checker(rootA.schema)
   const checkB = new Checker(rootB.schema)
+  // The values checked hold the property a change is in, and what the root requires.
+  const names = walk.candidates.flatMap((c) => (c.probes.length > 0 && typeof c.steps[0]?.key === 'string' ? [c.steps[0].key] : []))
+  const required = [rootA.schema.required, rootB.schema.required].flatMap((r) => (Array.isArray(r) ? r.filter((n): n is string => typeof n === 'string') : []))
+  for (const checker of [checkA, checkB]) checker.expect(names, required)
   const changes: SchemaChange[] = []
-  const required = new Set(walk.candidates.filter((c) => c.kind === 'required').map((c) => `${c.name}\u0000${c.steps.length}\u0000${c.a.pointer}`))
+  const requiredNames = new Set(walk.candidates.filter((c) => c.kind === 'required').map((c) => `${c.name}\u0000${c.steps.length}\u0000${c.a.pointer}`))
   const renames = renameGuesses(walk.candidates)
   for (const candidate of walk.candidates) {
     const rule = ruleOf(side, candidate)
-    if (side === 'input' && rule === 'input-added' && required.has(`${candidate.name}\u0000${candidate.steps.length - 1}\u0000${candidate.steps.at(-1)?.container.pointer}`)) continue
+    if (side === 'input' && rule === 'input-added' && requiredNames.has(`${candidate.name}\u0000${candidate.steps.length - 1}\u0000${candidate.steps.at(-1)?.container.pointer}`)) continue
     if (side === 'output' && rule === 'output-removed' && candidate.kind === 'required') continue
     const local = side === 'input' ? candidate.bAt : candidate.aAt
     const livePointer = side === 'input' ? candidate.aAt : candidate.bAt

@@ -1,5 +1,5 @@
 import { escapePointer, splitPointer } from '../document.js'
-import { isObject, type SchemaObject } from '../walk.js'
+import { isObject, subschemas, type SchemaObject } from '../walk.js'
 
 /**
  * A subschema as the comparison reads it: references followed, spelling differences that accept
@@ -19,22 +19,21 @@ export interface View {
 export interface Root {
   schema: SchemaObject
   pointer: string
-  /** `$anchor` name → the pointer (relative to the root) of the schema that declares it. */
-  anchors: Map<string, string>
+  /** `$anchor` name → the pointer (relative to the root) of the schema that declares it; found when first needed. */
+  anchors?: Map<string, string>
 }
 
 export function makeRoot(schema: SchemaObject, pointer: string): Root {
+  return { schema, pointer }
+}
+
+function anchorsOf(root: Root): Map<string, string> {
+  if (root.anchors) return root.anchors
   const anchors = new Map<string, string>()
-  const stack: Array<[unknown, string]> = [[schema, '']]
-  while (stack.length > 0) {
-    const [node, at] = stack.pop()!
-    if (Array.isArray(node)) node.forEach((item, i) => stack.push([item, `${at}/${i}`]))
-    else if (isObject(node)) {
-      if (typeof node.$anchor === 'string' && !anchors.has(node.$anchor)) anchors.set(node.$anchor, at)
-      for (const [key, value] of Object.entries(node)) if (typeof value === 'object' && value !== null) stack.push([value, `${at}/${escapePointer(key)}`])
-    }
+  for (const { schema: sub, pointer: at } of subschemas(root.schema, '')) {
+    if (typeof sub.$anchor === 'string' && !anchors.has(sub.$anchor)) anchors.set(sub.$anchor, at)
   }
-  return { schema, pointer, anchors }
+  return (root.anchors = anchors)
 }
 
 const NUMERIC_TYPES = new Set(['integer', 'number'])
@@ -59,7 +58,7 @@ export function follow(ref: string, root: Root): { node: unknown; pointer: strin
   }
   const fragment = decodeURIComponent(ref.slice(hash + 1))
   if (fragment !== '' && !fragment.startsWith('/')) {
-    const anchor = root.anchors.get(fragment)
+    const anchor = anchorsOf(root).get(fragment)
     return anchor === undefined ? undefined : { node: lookup(root.schema, anchor), pointer: root.pointer + anchor }
   }
   const node = lookup(root.schema, fragment)

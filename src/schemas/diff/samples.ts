@@ -155,8 +155,15 @@ export function stringsFor(s: SchemaObject): string[] {
   if (typeof s.pattern === 'string') candidates.push(...patternSamples(s.pattern, 6))
   if (typeof s.format === 'string' && FORMAT_SAMPLES[s.format]) candidates.push(FORMAT_SAMPLES[s.format]!)
   candidates.push('a'.repeat(Math.max(min, 1)), ...PLAIN_STRINGS)
-  const fitting = candidates.filter((c) => [...c].length >= min && [...c].length <= max)
+  const fitting = candidates.filter((c) => length(c) >= min && length(c) <= max)
   return fitting.length > 0 ? fitting : ['a'.repeat(Math.max(min, 0))]
+}
+
+/** Length in code points, as JSON Schema counts it. */
+export function length(text: string): number {
+  let surrogates = 0
+  for (let i = 0; i < text.length; i++) if ((text.charCodeAt(i) & 0xfc00) === 0xdc00) surrogates++
+  return text.length - surrogates
 }
 
 /**
