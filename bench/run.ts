@@ -9,7 +9,7 @@ import { ROOT, runAction, tagPushEnv } from '../test/helpers/run-action.ts'
 import { PASSWORD, registryAvailable, startRegistry, USER } from '../test/registry/harness.ts'
 import { pushTestImages } from '../test/registry/images.ts'
 import { startSandbox, type Sandbox } from '../test/sandbox/server.ts'
-import { generateSchemas } from './generate-schemas.ts'
+import { generateDiffPair, generateSchemas } from './generate-schemas.ts'
 
 // At least 5, as the budget asks; more keep the medians of short runs steady on a shared machine.
 const RUNS = 11
@@ -119,6 +119,51 @@ async function validation(workspace: string): Promise<void> {
   const peerText = capped ? `> ${ms(peer)} (capped)` : ms(peer)
   rows.push({ name: `Validate ${mb.toFixed(1)} MB: CLI validate vs ajv-cli 5 compile`, value: `${ms(ours)} vs ${peerText} = ${capped ? '< ' : ''}${ratio(ours / peer)}`, budget: '≤ 0.5×', ok: ours / peer <= 0.5 })
   rows.push({ name: `Validate ${mb.toFixed(1)} MB: absolute`, value: ms(ours), budget: '< 1500 ms', ok: ours < 1500 })
+}
+
+// Times the comparison alone, in a fresh process each run, through the chunk the bundle loads for it.
+const DIFF_ONCE = `
+const { diffSchemas } = require(process.argv[1])
+const { readFileSync } = require('node:fs')
+const live = JSON.parse(readFileSync(process.argv[2], 'utf8'))
+const next = JSON.parse(readFileSync(process.argv[3], 'utf8'))
+const started = performance.now()
+const changes = diffSchemas(live, next)
+const ms = performance.now() - started
+console.log(JSON.stringify({ ms, changes: changes.length, breaking: changes.filter((c) => c.breaking).length }))`
+
+async function comparison(workspace: string): Promise<void> {
+  const chunk = path.join(ROOT, 'dist/chunks/diff.js')
+  const cases = [[1_000, 'edits'], [10_000, 'edits'], [40_000, 'edits'], [40_000, 'renames']] as const
+  const measured: Record<string, unknown>[] = []
+  for (const [count, mode] of cases) {
+    const { live, next } = generateDiffPair(count, mode)
+    const liveFile = path.join(workspace, `diff-${count}-${mode}-live.json`)
+    const nextFile = path.join(workspace, `diff-${count}-${mode}-new.json`)
+    await Promise.all([writeFile(liveFile, live), writeFile(nextFile, next)])
+    let last = { changes: 0, breaking: 0 }
+    const [compare, cli] = await medians(
+      async () => {
+        const { stdout } = await timed(NODE, ['-e', DIFF_ONCE, chunk, liveFile, nextFile])
+        const result = JSON.parse(stdout) as { ms: number; changes: number; breaking: number }
+        last = result
+        return result.ms
+      },
+      // The CLI also reads and validates both files; it exits 1 because the pairs break callers.
+      async () => {
+        const started = performance.now()
+        await timed(NODE, [path.join(ROOT, 'dist/cli.js'), 'diff', liveFile, nextFile]).catch((error: Error) => {
+          if (!/exited 1:/.test(error.message)) throw error
+        })
+        return performance.now() - started
+      },
+    )
+    const label = `${count.toLocaleString('en')} properties, ${mode === 'edits' ? `${last.changes} changes` : 'every one renamed'}`
+    measured.push({ count, mode, compareMs: compare, cliMs: cli, changes: last.changes, breaking: last.breaking, sizeMB: live.length / 1024 / 1024 })
+    rows.push({ name: `Compare with the live version: ${label}`, value: ms(compare), budget: '< 2000 ms', ok: compare < 2000 })
+    rows.push({ name: `CLI diff (reads and validates both files too): ${label}`, value: ms(cli), budget: '', ok: undefined })
+  }
+  results.comparison = measured
 }
 
 async function digest(root: string, pushed: { index: string }): Promise<void> {
@@ -248,7 +293,7 @@ async function bundleSize(): Promise<void> {
 }
 
 // `node bench/run.ts cold-start publish` runs only those sections and leaves results.json alone.
-const SECTIONS = ['cold-start', 'validation', 'digest', 'publish', 'bundle'] as const
+const SECTIONS = ['cold-start', 'validation', 'comparison', 'digest', 'publish', 'bundle'] as const
 const chosen = process.argv.slice(2)
 for (const name of chosen) if (!(SECTIONS as readonly string[]).includes(name)) throw new Error(`unknown section "${name}"; sections: ${SECTIONS.join(', ')}`)
 const runs = (name: (typeof SECTIONS)[number]) => chosen.length === 0 || chosen.includes(name)
@@ -257,6 +302,7 @@ const workspace = await mkdtemp(path.join(tmpdir(), 'bench-'))
 try {
   if (runs('cold-start')) await coldStart(workspace)
   if (runs('validation')) await validation(workspace)
+  if (runs('comparison')) await comparison(workspace)
   if (runs('digest') || runs('publish')) {
     if (registryAvailable()) {
       const root = await mkdtemp(path.join(workspace, 'registry-'))

@@ -294,6 +294,7 @@ export class Walk {
         if (Array.isArray(B[keyword]) && !Array.isArray(A[otherKeyword])) add('constraint', keyword, [...samplesOf(a, this.readA), ...this.#objectProbes(a)])
         continue
       }
+      const before = this.candidates.length
       branchesA.forEach((branch, i) => {
         const va = this.readA(branch, `${a.at[keyword]}/${i}`)
         if (!branchesB) {
@@ -306,6 +307,10 @@ export class Walk {
         if (match) this.compare(va, match, steps, depth + 1)
         else this.candidates.push({ kind: 'branch', keyword, aAt: va.pointer, bAt: bAt ?? b.pointer, a: va, b, steps, probes: dedupe(samplesOf(va, this.readA)).slice(0, MAX_PROBES) })
       })
+      // Every branch is still there, but a new oneOf branch may match values that one matched before: two matches fail.
+      if (this.candidates.length === before && Array.isArray(B.oneOf) && !same(A[keyword], B.oneOf)) {
+        add('constraint', 'oneOf', branchesA.flatMap((branch, i) => samplesOf(this.readA(branch, `${a.at[keyword]}/${i}`), this.readA)))
+      }
     }
   }
 

@@ -7,7 +7,7 @@ import { fill } from './samples.js'
 import { INFO_RULES, ruleOf, type ChangeRule } from './rules.js'
 import { Checker } from './verify.js'
 
-export type { ChangeRule } from './rules.js'
+export { CHANGE_RULES, type ChangeRule } from './rules.js'
 
 export interface SchemaChange {
   rule: ChangeRule

@@ -148,8 +148,10 @@ function fold(v: View, root: Root, depth: number): void {
     const others = branches.filter((b) => !isNull(b))
     const bareTypes = others.every((b) => isObject(b) && Object.keys(b).every((k) => k === 'type' || isAnnotation(k)) && typeof b.type === 'string')
     if (others.length === branches.length && !bareTypes) continue
+    const types = bareTypes ? others.map((b) => (b as SchemaObject).type as string) : []
+    // oneOf fails a value that two branches match: "number" and "integer" overlap.
+    if (keyword === 'oneOf' && ((types.includes('number') && types.includes('integer')) || new Set(types).size < types.length)) continue
     if (bareTypes && others.length > 0) {
-      const types = others.map((b) => (b as SchemaObject).type as string)
       if (others.length < branches.length) types.push('null')
       s.type = [...new Set(types)]
       v.at.type = v.at[keyword]!

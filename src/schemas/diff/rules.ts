@@ -1,17 +1,20 @@
 import type { Candidate, Kind } from './compare.js'
 
-/** Rule ids of the comparison with the live version. */
-export type ChangeRule =
-  | 'input-removed' | 'input-now-required' | 'input-new-required' | 'type-narrowed' | 'enum-value-removed' | 'enum-added'
-  | 'minimum-raised' | 'maximum-lowered' | 'length-tightened' | 'pattern-changed' | 'format-changed' | 'additional-properties-closed'
-  | 'multiple-of-changed' | 'unique-items-added' | 'branch-removed' | 'constraint-added'
-  | 'output-removed' | 'output-now-optional' | 'output-type-changed' | 'output-nullable' | 'output-enum-value-added'
-  | 'output-range-widened' | 'output-length-widened' | 'output-pattern-changed' | 'output-format-changed'
-  | 'output-multiple-of-changed' | 'output-unique-items-removed' | 'output-branch-added' | 'output-constraint-removed'
-  | 'section-removed'
-  | 'input-added' | 'output-added' | 'default-changed' | 'annotation-changed' | 'compatibility-not-proven'
+/** Rule ids of the comparison with the live version, breaking ones first. */
+export const CHANGE_RULES = [
+  'input-removed', 'input-now-required', 'input-new-required', 'type-narrowed', 'enum-value-removed', 'enum-added',
+  'minimum-raised', 'maximum-lowered', 'length-tightened', 'pattern-changed', 'format-changed', 'additional-properties-closed',
+  'multiple-of-changed', 'unique-items-added', 'branch-removed', 'constraint-added',
+  'output-removed', 'output-now-optional', 'output-type-changed', 'output-nullable', 'output-enum-value-added',
+  'output-range-widened', 'output-length-widened', 'output-pattern-changed', 'output-format-changed',
+  'output-multiple-of-changed', 'output-unique-items-removed', 'output-branch-added', 'output-constraint-removed',
+  'section-removed',
+  'input-added', 'output-added', 'default-changed', 'annotation-changed', 'compatibility-not-proven',
+] as const
 
-/** Breaking rules and what each means, for the README's table and the JSON output. */
+export type ChangeRule = (typeof CHANGE_RULES)[number]
+
+/** Rules that are information: nothing a caller sees breaks. */
 export const INFO_RULES = new Set<ChangeRule>(['input-added', 'output-added', 'default-changed', 'annotation-changed', 'compatibility-not-proven'])
 
 /** The rule a candidate of `kind` is reported under, on each side. */
@@ -25,7 +28,7 @@ const INPUT_RULES: Record<Kind, (c: Candidate) => ChangeRule> = {
   'property-added': () => 'input-added',
   required: (c) => (c.name !== undefined && c.a.schema.properties && Object.hasOwn(c.a.schema.properties, c.name) ? 'input-now-required' : 'input-new-required'),
   type: () => 'type-narrowed',
-  enum: (c) => (Array.isArray(c.a.schema.enum) && !(c.a.schema.enum.length === 1 && c.b.at.enum === c.b.at.const) ? 'enum-value-removed' : 'enum-added'),
+  enum: (c) => (Array.isArray(c.a.schema.enum) ? 'enum-value-removed' : 'enum-added'),
   minimum: () => 'minimum-raised',
   maximum: () => 'maximum-lowered',
   length: () => 'length-tightened',
