@@ -81,3 +81,22 @@ describe('diffSchemas: outputs', () => {
     expect(rules(diffSchemas(schemas(inputSchema, before), schemas(inputSchema, after)))).toEqual(expected)
   })
 })
+
+describe('diffSchemas: what cannot be checked', () => {
+  it('reports a narrowing by convention when the live version cannot be compiled here (a remote $ref)', () => {
+    const live = schemas(input({ x: { $ref: 'https://example.com/x.json' }, y: { type: 'string' } }))
+    const local = schemas(input({ x: { type: 'string' }, y: { type: 'integer' } }))
+    const changes = diffSchemas(live, local).filter((c) => c.breaking)
+    // x: what the remote schema took is unknown, so a type on it may narrow it; y narrows for certain.
+    expect(changes.map((c) => [c.rule, c.pointer, c.basis, c.counterexample])).toEqual([
+      ['type-narrowed', `${P}/x/type`, 'convention', undefined],
+      ['type-narrowed', `${P}/y/type`, 'convention', undefined],
+    ])
+  })
+
+  it('calls a loosened pattern information, with no counterexample to show', () => {
+    const changes = diffSchemas(schemas(input({ s: { type: 'string', pattern: '^[a-z]+$' } })), schemas(input({ s: { type: 'string', pattern: '^[a-z0-9]+$' } })))
+    expect(changes.map((c) => [c.rule, c.breaking])).toEqual([['compatibility-not-proven', false]])
+    expect(changes[0]!.message).toBe('input "s": "pattern" "^[a-z]+$" → "^[a-z0-9]+$"; no value was found that one version accepts and the other does not, but compatibility is not proven')
+  })
+})

@@ -1,7 +1,7 @@
 import { escapePointer } from '../document.js'
 import { isObject, type SchemaObject } from '../walk.js'
 import { admits, isAnnotation, same, typeOfValue, typesOf, type Root, type View } from './normalize.js'
-import { fill, length, numberWithin, reader, samplesOf, stringsFor, typed, type Reader } from './samples.js'
+import { arrayProbes, dedupe, fill, length, numberWithin, objectProbes, reader, samplesOf, stringsFor, subschemaSamples, typed, type Reader } from './samples.js'
 
 /**
  * What may have been lost from one schema (A) to another (B): a value that A accepts and B rejects.
@@ -72,7 +72,6 @@ export class Walk {
     const key = `${a.pointer}\u0000${b.pointer}\u0000${steps.length > 0 ? 1 : 0}`
     if (this.#seen.has(key)) return
     this.#seen.add(key)
-    const before = this.candidates.length
     const add = (kind: Kind, keyword: string | undefined, probes: unknown[], extra: Partial<Candidate> = {}) => {
       this.candidates.push({
         kind,
@@ -98,14 +97,13 @@ export class Walk {
     this.#arrays(a, b, steps, depth, add)
     this.#objects(a, b, steps, depth, add)
     this.#composition(a, b, steps, depth, add)
-    // Whatever else asserts differently (not, if/then/else, contains, propertyNames, dependent*,
-    // unevaluated*, min/maxProperties…) is probed with values A accepts.
-    const other = (s: SchemaObject) => Object.keys(s).filter((k) => !isAnnotation(k) && !CHILD_KEYWORDS.has(k) && !DIRECT_KEYWORDS.has(k))
-    const differing = [...new Set([...other(A), ...other(B)])].filter((k) => !same(A[k], B[k]))
-    if (differing.length > 0 && this.candidates.length === before) {
-      const keyword = differing.find((k) => k in B) ?? differing[0]!
+    // Whatever else B asserts that A does not assert alike (not, if/then/else, contains,
+    // propertyNames, dependent*, unevaluated*, min/maxProperties…) is probed with values A accepts.
+    const differing = Object.keys(B).filter((k) => !isAnnotation(k) && !CHILD_KEYWORDS.has(k) && !DIRECT_KEYWORDS.has(k) && !same(A[k], B[k]))
+    if (differing.length > 0) {
+      const keyword = differing[0]!
       const kind: Kind = keyword === 'minProperties' || keyword === 'maxProperties' ? 'length' : 'constraint'
-      add(kind, keyword, [...samplesOf(a, this.readA), ...this.#objectProbes(a), ...this.#arrayProbes(a), ...this.#subschemaSamples(b)])
+      add(kind, keyword, [...samplesOf(a, this.readA), ...objectProbes(a, this.readA), ...arrayProbes(a, this.readA), ...subschemaSamples(b, this.readB)])
     }
   }
 
@@ -291,7 +289,7 @@ export class Walk {
       const branchesB = Array.isArray(B[keyword]) ? B[keyword] : Array.isArray(B[otherKeyword]) ? B[otherKeyword] : undefined
       const bAt = Array.isArray(B[keyword]) ? b.at[keyword] : b.at[otherKeyword]
       if (!branchesA) {
-        if (Array.isArray(B[keyword]) && !Array.isArray(A[otherKeyword])) add('constraint', keyword, [...samplesOf(a, this.readA), ...this.#objectProbes(a)])
+        if (Array.isArray(B[keyword]) && !Array.isArray(A[otherKeyword])) add('constraint', keyword, [...samplesOf(a, this.readA), ...objectProbes(a, this.readA)])
         continue
       }
       const before = this.candidates.length
@@ -312,39 +310,6 @@ export class Walk {
         add('constraint', 'oneOf', branchesA.flatMap((branch, i) => samplesOf(this.readA(branch, `${a.at[keyword]}/${i}`), this.readA)))
       }
     }
-  }
-
-  #objectProbes(a: View): unknown[] {
-    const A = a.schema
-    if (typesOf(A) && !typesOf(A)!.includes('object')) return []
-    const base = fill(a, this.readA)
-    const object = isObject(base) ? base : {}
-    const props = isObject(A.properties) ? A.properties : {}
-    const out: unknown[] = [object, {}]
-    const all: Record<string, unknown> = { ...object }
-    for (const name of Object.keys(props).slice(0, 16)) {
-      const value = fill(this.readA(props[name], `${a.pointer}/properties/${escapePointer(name)}`), this.readA)
-      out.push({ ...object, [name]: value })
-      all[name] = value
-    }
-    out.push(all, { ...object, extra: 'a' }, { ...object, a: 1, b: 2 }, { ...object, 'Name-1': 'a' })
-    return out
-  }
-
-  #arrayProbes(a: View): unknown[] {
-    const A = a.schema
-    if (typesOf(A) && !typesOf(A)!.includes('array')) return []
-    const item = fill(this.readA(A.items ?? {}, a.at.items ?? a.pointer), this.readA)
-    return [[], [item], [item, item], ['a'], [1], [null]]
-  }
-
-  /** Values of B's own subschemas: what a new `not` or `if` singles out. */
-  #subschemaSamples(b: View): unknown[] {
-    const out: unknown[] = []
-    for (const keyword of ['not', 'if', 'then', 'else', 'contains', 'propertyNames']) {
-      if (isObject(b.schema[keyword])) out.push(...samplesOf(this.readB(b.schema[keyword], b.at[keyword]!), this.readB).slice(0, 8))
-    }
-    return out
   }
 }
 
@@ -384,14 +349,4 @@ function safeTest(pattern: string, name: string): boolean {
   } catch {
     return false
   }
-}
-
-function dedupe(values: unknown[]): unknown[] {
-  const seen = new Set<string>()
-  return values.filter((v) => {
-    const key = JSON.stringify(v) ?? 'undefined'
-    if (v === undefined || seen.has(key)) return false
-    seen.add(key)
-    return true
-  })
 }

@@ -52,7 +52,7 @@ export function diffSchemas(live: Schemas, local: Schemas, labels: DiffLabels = 
     }
     for (const side of ['input', 'output'] as const) {
       if (!isObject(l[side]) || !isObject(n[side])) continue
-      changes.push(...compareSide(section, side, l[side] as SchemaObject, n[side] as SchemaObject, labels))
+      for (const change of compareSide(section, side, l[side] as SchemaObject, n[side] as SchemaObject, labels)) changes.push(change)
     }
   }
   return changes
@@ -87,7 +87,8 @@ function compareSide(section: 'prediction' | 'training', side: 'input' | 'output
     if (!INFO_RULES.has(rule)) {
       const probes = candidate.kind === 'property-added' ? [withoutProperty(candidate, walk)] : candidate.probes
       const found = findCounterexample(candidate.steps, probes, walk, checkA, checkB)
-      if (found !== undefined) Object.assign(change, { breaking: true, basis: 'counterexample', counterexample: found })
+      if (found === UNCHECKABLE) Object.assign(change, { breaking: true, basis: 'convention' })
+      else if (found !== undefined) Object.assign(change, { breaking: true, basis: 'counterexample', counterexample: found })
       else if (rule === 'input-removed' || rule === 'output-removed') Object.assign(change, { breaking: true, basis: 'convention' })
       else if (rule === 'pattern-changed' || rule === 'format-changed' || rule === 'output-pattern-changed' || rule === 'output-format-changed') change.rule = 'compatibility-not-proven'
       else continue
@@ -100,13 +101,17 @@ function compareSide(section: 'prediction' | 'training', side: 'input' | 'output
   return dedupeChanges(changes)
 }
 
+/** Said of a change when a schema cannot be compiled here (a remote `$ref` in the live version): no value can be checked. */
+const UNCHECKABLE = Symbol('uncheckable')
+
 /** The first probe that, set into a whole value A accepts, is accepted by A and rejected by B. */
 function findCounterexample(steps: Step[], probes: unknown[], walk: Walk, checkA: Checker, checkB: Checker): unknown {
   for (const probe of probes) {
     const value = build(steps, probe, walk)
     const a = checkA.accepts(value)
-    if (a === undefined) return undefined
-    if (a && checkB.accepts(value) === false) return value
+    const b = checkB.accepts(value)
+    if (a === undefined || b === undefined) return UNCHECKABLE
+    if (a && !b) return value
   }
   return undefined
 }

@@ -1,4 +1,5 @@
 import RandExp from 'randexp'
+import { escapePointer } from '../document.js'
 import { isObject, type SchemaObject } from '../walk.js'
 import { isAnnotation, JSON_TYPES, typesOf, view, type Root, type View } from './normalize.js'
 
@@ -198,4 +199,50 @@ function numbersFor(s: SchemaObject, integer: boolean): number[] {
   }
   if (typeof s.multipleOf === 'number') out.push(s.multipleOf, s.multipleOf * 2, s.multipleOf * 3)
   return integer ? out.filter(Number.isInteger) : out
+}
+
+/** Objects A most likely accepts: its filled value, with each of its properties, with names it does not list. */
+export function objectProbes(a: View, read: Reader): unknown[] {
+  const A = a.schema
+  if (typesOf(A) && !typesOf(A)!.includes('object')) return []
+  const base = fill(a, read)
+  const object = isObject(base) ? base : {}
+  const props = isObject(A.properties) ? A.properties : {}
+  const out: unknown[] = [object, {}]
+  const all: Record<string, unknown> = { ...object }
+  for (const name of Object.keys(props).slice(0, 16)) {
+    const value = fill(read(props[name], `${a.pointer}/properties/${escapePointer(name)}`), read)
+    out.push({ ...object, [name]: value })
+    all[name] = value
+  }
+  out.push(all, { ...object, extra: 'a' }, { ...object, a: 1, b: 2 }, { ...object, 'Name-1': 'a' })
+  return out
+}
+
+/** Arrays A most likely accepts: empty, one item, a repeated item, items of other types. */
+export function arrayProbes(a: View, read: Reader): unknown[] {
+  const A = a.schema
+  if (typesOf(A) && !typesOf(A)!.includes('array')) return []
+  const item = fill(read(A.items ?? {}, a.at.items ?? a.pointer), read)
+  return [[], [item], [item, item], ['a'], [1], [null]]
+}
+
+/** Values of B's own subschemas: what a new `not` or `if` singles out. */
+export function subschemaSamples(b: View, read: Reader): unknown[] {
+  const out: unknown[] = []
+  for (const keyword of ['not', 'if', 'then', 'else', 'contains', 'propertyNames']) {
+    if (isObject(b.schema[keyword])) out.push(...samplesOf(read(b.schema[keyword], b.at[keyword]!), read).slice(0, 8))
+  }
+  return out
+}
+
+/** The values without repeats (by their JSON), in order. */
+export function dedupe(values: unknown[]): unknown[] {
+  const seen = new Set<string>()
+  return values.filter((v) => {
+    const key = JSON.stringify(v) ?? 'undefined'
+    if (v === undefined || seen.has(key)) return false
+    seen.add(key)
+    return true
+  })
 }
