@@ -100,3 +100,22 @@ describe('diffSchemas: what cannot be checked', () => {
     expect(changes[0]!.message).toBe('input "s": "pattern" "^[a-z]+$" → "^[a-z0-9]+$"; no value was found that one version accepts and the other does not, but compatibility is not proven')
   })
 })
+
+describe('diffSchemas: messages', () => {
+  const O = { type: 'object', properties: {} }
+  it.each([
+    ['a narrowed type names the new type', schemas(input({ n: { type: 'number' } })), schemas(input({ n: { type: 'integer' } })), 'input "n" no longer accepts number (now integer); e.g. {"n":0.5} was accepted by the live version and is now rejected'],
+    ['an optional output says it can be null', schemas(O, { type: 'string' }), schemas(O, { anyOf: [{ type: 'string' }, { type: 'null' }] }), 'the output can now be null; e.g. null can now be produced, which the live version did not allow'],
+    ['a root output names the output', schemas(O, { type: 'integer' }), schemas(O, { type: 'number' }), 'the output can now be number (was integer); e.g. 0.5 can now be produced, which the live version did not allow'],
+    ['a removed enum value names it', schemas(input({ s: { enum: ['DDIM', 'K_EULER'] } })), schemas(input({ s: { enum: ['K_EULER'] } })), 'input "s" no longer accepts "DDIM"; e.g. {"s":"DDIM"} was accepted by the live version and is now rejected'],
+    ['a name with a newline stays on one line', schemas(input({ 'a\n::error::x': { type: 'string' } })), schemas(input({ 'a\n::error::x': { type: 'integer' } })), 'input "a\\n::error::x" no longer accepts string (now integer); e.g. {"a\\n::error::x":"a"} was accepted by the live version and is now rejected'],
+  ])('%s', (_name, live, local, message) => {
+    expect(diffSchemas(live, local).map((c) => c.message)).toEqual([message])
+  })
+
+  it('names the live version the counterexample was checked against', () => {
+    const [change] = diffSchemas(schemas(input({ n: { maximum: 4 } })), schemas(input({ n: { maximum: 2 } })), { live: 'acme/sdxl:3' })
+    expect(change!.message).toBe('input "n": "maximum" 4 → 2; e.g. {"n":4} was accepted by acme/sdxl:3 and is now rejected')
+    expect(change!.was).toBe(4)
+  })
+})
