@@ -9,11 +9,14 @@ import { runPipeline, type PipelineDeps } from './pipeline/run.js'
 export async function run(deps: PipelineDeps = {}): Promise<void> {
   // Mask before anything can print: a bad input must not echo a credential.
   for (const secret of [core.getInput('token'), process.env.WRIFTAI_ACCESS_TOKEN, core.getInput('registry-password'), core.getInput('github-token')]) {
-    if (secret?.trim()) core.setSecret(secret.trim())
+    // The runner masks line by line: a secret with a line break is masked whole and in each line.
+    const lines = [secret?.trim(), ...(secret ?? '').split(/\r?\n/).map((line) => line.trim())]
+    for (const value of new Set(lines)) if (value) core.setSecret(value)
   }
   try {
     const context = readRunContext()
-    const inputs = readInputs((name) => core.getInput(name), { context })
+    // Files the repository names are read only from inside the workspace: a pull request may commit a symlink.
+    const inputs = readInputs((name) => core.getInput(name), { context, fileRoot: context.workspace ?? process.cwd() })
     core.info(`Mode: ${inputs.mode}`)
     const outcome = await runPipeline(inputs, context, deps)
     reportToGitHub(outcome, context, { summary: inputs.summary })

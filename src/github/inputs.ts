@@ -41,6 +41,8 @@ export interface Inputs {
   /** Category slugs; undefined when the input is not set. */
   categories?: string[]
   overviewFile?: string
+  /** The folder that file inputs must resolve into (the action's workspace); the CLI reads any regular file. */
+  fileRoot?: string
 }
 
 /** Reads one input by its action.yml name; '' when it is not set. */
@@ -53,6 +55,8 @@ export interface ReadInputsOptions {
   env?: NodeJS.ProcessEnv
   /** The action always needs `model`; the CLI's validate command does not. */
   requireModel?: boolean
+  /** The folder that schemas-file, release-notes-file and overview-file must resolve into. */
+  fileRoot?: string
 }
 
 /** Reads and checks every input at once; throws one InputError naming each bad input. */
@@ -81,6 +85,10 @@ export function readInputs(source: InputSource, options: ReadInputsOptions): Inp
 
   const token = text('token') ?? (env.WRIFTAI_ACCESS_TOKEN?.trim() || undefined)
   if (publishing && !token) problem('token', 'required to publish; set the token input or WRIFTAI_ACCESS_TOKEN')
+  // A secret is never echoed: say only what is wrong with it.
+  for (const [name, value] of [['token', token], ['registry-password', text('registry-password')], ['github-token', text('github-token')]] as const) {
+    if (value && /[\u0000-\u001f\u007f]/.test(value)) problem(name, 'contains a line break or another control character; check the secret')
+  }
 
   const imageText = text('image')
   let image: ImageReference | undefined
@@ -130,7 +138,7 @@ export function readInputs(source: InputSource, options: ReadInputsOptions): Inp
 
   const urlInput = (name: string, fallback?: string): string | undefined => {
     const value = text(name) ?? fallback
-    if (value !== undefined && !isHttpUrl(value)) return problem(name, `"${value}" is not an http(s) URL`)
+    if (value !== undefined && !isHttpUrl(value)) return problem(name, `"${redactUrl(value)}" is not an http(s) URL`)
     return value
   }
 
@@ -164,6 +172,7 @@ export function readInputs(source: InputSource, options: ReadInputsOptions): Inp
     syncMetadata: booleanInput('sync-metadata', text('sync-metadata'), false, problem),
     categories: text('categories') === undefined ? undefined : parseList(source('categories')),
     overviewFile: text('overview-file'),
+    ...(options.fileRoot !== undefined && { fileRoot: options.fileRoot }),
   }
   if (problems.length > 0) throw new InputError(problems)
   return inputs
@@ -195,13 +204,20 @@ function parseApiUrl(value: string, problem: (n: string, m: string) => undefined
   try {
     url = new URL(value)
   } catch {
-    return problem('api-url', `"${value}" is not a URL`)
+    return problem('api-url', `"${redactUrl(value)}" is not a URL`)
   }
+  // Before anything echoes the URL: credentials in it would be printed, and sent on every request.
+  if (url.username || url.password) return problem('api-url', 'must not carry credentials (user:password@); the token input is the only credential the API gets')
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url.hostname))) {
     return problem('api-url', `"${value}" must use https (plain http only for a loopback host)`)
   }
-  if (url.username || url.password || url.search || url.hash) return problem('api-url', 'must not carry credentials, a query or a fragment')
+  if (url.search || url.hash) return problem('api-url', 'must not carry a query or a fragment')
   return url
+}
+
+/** A URL as it may be shown: any `user:password@` replaced, whether or not the text parses. */
+export function redactUrl(text: string): string {
+  return text.replace(/\/\/[^/?#\s]*@/g, '//***@')
 }
 
 function isHttpUrl(value: string): boolean {

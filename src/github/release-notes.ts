@@ -1,10 +1,13 @@
-import { readFileSync } from 'node:fs'
 import removeMarkdown from 'remove-markdown'
-import { unreadableFile } from '../errors.js'
+import { readInputFile } from '../files.js'
 import { tagName, type RunContext } from './context.js'
 
 /** The API's limit on `release_notes`. */
 export const MAX_RELEASE_NOTES = 255
+/** How much Markdown is stripped at most: enough for 255 characters of text after links and markup are gone. */
+const MAX_MARKDOWN = 16 * MAX_RELEASE_NOTES
+/** How much of a release-notes-file is read; the rest could never reach the notes. */
+export const MAX_NOTES_FILE_BYTES = 64 * 1024
 
 export interface ReleaseNotes {
   text: string
@@ -30,18 +33,14 @@ const NO_SOURCES: ReleaseSources = { release: async () => undefined, tagMessage:
  * tag's GitHub Release, the annotated tag's message, then `Release <tag>`. Markdown becomes plain text.
  */
 export async function chooseReleaseNotes(
-  inputs: { releaseNotes?: string; releaseNotesFile?: string },
+  inputs: { releaseNotes?: string; releaseNotesFile?: string; fileRoot?: string },
   context: RunContext,
   sources: ReleaseSources = NO_SOURCES,
 ): Promise<ReleaseNotes> {
   if (inputs.releaseNotes) return fit(inputs.releaseNotes, 'release-notes')
   if (inputs.releaseNotesFile) {
-    let text: string
-    try {
-      text = readFileSync(inputs.releaseNotesFile, 'utf8')
-    } catch (error: unknown) {
-      throw unreadableFile('release-notes-file', inputs.releaseNotesFile, error)
-    }
+    const file = inputs.releaseNotesFile
+    const text = readInputFile(file, file, { input: 'release-notes-file', limit: MAX_NOTES_FILE_BYTES, over: 'cut', root: inputs.fileRoot })
     if (plainText(text)) return fit(text, 'release-notes-file')
   }
   const tag = tagName(context)
@@ -55,9 +54,13 @@ export async function chooseReleaseNotes(
   return fit(context.sha ? `Release of commit ${context.sha.slice(0, 7)}` : 'Release', 'commit')
 }
 
-/** Markdown to one line of plain text. */
+/**
+ * Markdown to one line of plain text. Only the start of long notes is read: they end at 255
+ * characters, and stripping Markdown takes time that grows faster than the text on crafted input.
+ */
 export function plainText(markdown: string): string {
-  return removeMarkdown(markdown, { gfm: true, useImgAltText: true }).replace(/\s+/g, ' ').trim()
+  const start = markdown.length > MAX_MARKDOWN ? markdown.slice(0, MAX_MARKDOWN) : markdown
+  return removeMarkdown(start, { gfm: true, useImgAltText: true }).replace(/\s+/g, ' ').trim()
 }
 
 function fit(raw: string, source: ReleaseNotes['source'], url?: string): ReleaseNotes {

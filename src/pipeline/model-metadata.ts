@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs'
-import { unreadableFile, UserError } from '../errors.js'
+import { UserError } from '../errors.js'
+import { MAX_OVERVIEW_BYTES, readInputFile } from '../files.js'
 import type { Inputs } from '../github/inputs.js'
 import type { WriftaiClient } from '../wriftai/client.js'
 import { formatModelId, type ModelId } from '../wriftai/identifier.js'
@@ -13,15 +13,7 @@ export async function metadataFromInputs(inputs: Inputs): Promise<UpdateModel> {
     ...(inputs.licenseUrl !== undefined && { license_url: inputs.licenseUrl }),
     ...(inputs.paperUrl !== undefined && { paper_url: inputs.paperUrl }),
     ...(inputs.categories !== undefined && { category_slugs: inputs.categories }),
-    ...(inputs.overviewFile !== undefined && { overview: await readOverview(inputs.overviewFile) }),
-  }
-}
-
-async function readOverview(file: string): Promise<string> {
-  try {
-    return readFileSync(file, 'utf8')
-  } catch (error: unknown) {
-    throw unreadableFile('overview-file', file, error)
+    ...(inputs.overviewFile !== undefined && { overview: readInputFile(inputs.overviewFile, inputs.overviewFile, { input: 'overview-file', limit: MAX_OVERVIEW_BYTES, over: 'refuse', root: inputs.fileRoot }) }),
   }
 }
 

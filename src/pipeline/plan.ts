@@ -66,7 +66,7 @@ export async function makePlan(inputs: Inputs, context: RunContext, deps: PlanDe
   const warnings: string[] = []
   // The release notes (a GitHub API call, a git process) are found while the schemas are checked.
   const [{ findings, schemas, document }, releaseNotes] = await Promise.all([
-    checkSchemasFile(inputs.schemasFile, schemasFile),
+    checkSchemasFile(inputs.schemasFile, schemasFile, 'schemas-file', inputs.fileRoot),
     chooseReleaseNotes(inputs, context, githubReleaseSources(context, inputs.githubToken, (w) => warnings.push(w))),
   ])
   const plan: Plan = {

@@ -6,7 +6,7 @@ import { USER_AGENT } from '../version.js'
 import { parseChallenges, type Challenge } from './challenge.js'
 import type { RegistryCredentials } from './credentials.js'
 import { formatPlatform, samePlatform, type Platform } from './platform.js'
-import { hostName, repositoryName, type ImageReference } from './reference.js'
+import { hostName, isDigest, repositoryName, type ImageReference } from './reference.js'
 
 export const OCI_INDEX = 'application/vnd.oci.image.index.v1+json'
 export const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json'
@@ -95,6 +95,8 @@ export class RegistryClient {
       return { digest: indexDigest, mediaType: manifest.mediaType }
     }
     const usable = manifest.manifests.filter((d) => d.digest && !isAttestation(d))
+    // Each entry's digest is fetched, returned or printed below: one that is not a digest refuses the whole index.
+    if (usable.some((d) => !isDigest(d.digest))) throw new RegistryError(`${this.#name(indexDigest)} lists a manifest whose digest is not a sha256 digest`)
     const match = usable.find((d) => d.platform && samePlatform(d.platform as Platform, platform))
     const isIndex = (d: Descriptor) => d.mediaType === OCI_INDEX || d.mediaType === DOCKER_LIST
     // An index may list other indexes, with or without a platform of their own: look inside them.
@@ -154,8 +156,9 @@ export class RegistryClient {
     return { digest, manifest: { ...manifest, mediaType } }
   }
 
-  /** A by-digest reference must come back with that digest. */
+  /** A digest from the registry must be one (it is printed, written to the outputs and sent to WriftAI), and a by-digest reference must come back with that digest. */
   #verified(reference: string, digest: string): string {
+    if (!isDigest(digest)) throw new RegistryError(`${this.#name(reference)}: the registry answered with a Docker-Content-Digest that is not a sha256 digest`)
     if (reference.startsWith('sha256:') && digest !== reference) {
       throw new RegistryError(`${this.#name(reference)}: the registry answered with ${digest}, not the digest asked for`)
     }

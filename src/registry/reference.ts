@@ -1,6 +1,11 @@
 /** The only digest algorithm WriftAI records. */
 export const DIGEST_PATTERN = /^sha256:[a-f0-9]{64}$/
 
+/** Whether a value is a sha256 digest as WriftAI records it. */
+export function isDigest(value: unknown): value is string {
+  return typeof value === 'string' && DIGEST_PATTERN.test(value)
+}
+
 const DOCKER_HUB = 'docker.io'
 const DOCKER_HUB_API = 'registry-1.docker.io'
 const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/

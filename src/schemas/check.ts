@@ -12,8 +12,8 @@ export interface SchemasCheck {
 }
 
 /** Reads and checks a schemas file: JSON text, envelope, and each schema in it. */
-export async function checkSchemasFile(path: string, file: string, input?: string): Promise<SchemasCheck> {
-  return checkParsed(readJsonFile(path, file, input))
+export async function checkSchemasFile(path: string, file: string, input?: string, root?: string): Promise<SchemasCheck> {
+  return checkParsed(readJsonFile(path, file, input, root))
 }
 
 export function checkSchemasText(text: string, file: string): SchemasCheck {

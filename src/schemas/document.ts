@@ -1,6 +1,5 @@
-import { readFileSync, statSync } from 'node:fs'
 import * as momoa from '@humanwhocodes/momoa'
-import { unreadableFile, UserError } from '../errors.js'
+import { readInputFile } from '../files.js'
 import type { Finding } from '../findings.js'
 import type { RuleId } from './rules.js'
 
@@ -26,20 +25,12 @@ export interface ParseResult {
 }
 
 /**
- * Reads a JSON file; `file` is the path shown to the user. The product reads its few local files
- * synchronously: the first use of node:fs/promises and the thread pool costs several ms of a start.
+ * Reads a JSON file; `file` is the path shown to the user, `root` the folder it must lie in (the
+ * action's workspace). The product reads its few local files synchronously: the first use of
+ * node:fs/promises and the thread pool costs several ms of a start.
  */
-export function readJsonFile(path: string, file: string, input = 'schemas-file'): ParseResult {
-  let size: number
-  try {
-    size = statSync(path).size
-  } catch (error: unknown) {
-    throw unreadableFile(input, file, error)
-  }
-  if (size > MAX_SCHEMAS_BYTES) {
-    throw new UserError(`${input}: ${file} is ${(size / 1024 / 1024).toFixed(1)} MB; the limit is ${MAX_SCHEMAS_BYTES / 1024 / 1024} MB`)
-  }
-  return parseJson(readFileSync(path, 'utf8'), file)
+export function readJsonFile(location: string, file: string, input = 'schemas-file', root?: string): ParseResult {
+  return parseJson(readInputFile(location, file, { input, limit: MAX_SCHEMAS_BYTES, over: 'refuse', root }), file)
 }
 
 export function parseJson(source: string, file: string): ParseResult {

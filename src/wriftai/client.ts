@@ -1,5 +1,6 @@
 import { header, send, type HttpPolicy, type HttpResponse, type Method } from '../http/request.js'
 import { UserError } from '../errors.js'
+import { checkAnswer, checkModel, checkPage, checkTextFields, checkUser, checkVersion, type AnswerCheck } from './answers.js'
 import { USER_AGENT } from '../version.js'
 import { formatModelId, type ModelId } from './identifier.js'
 import type {
@@ -67,28 +68,28 @@ export class WriftaiClient {
   /** The model, or undefined when it does not exist (or the token cannot see it). */
   async getModel(id: ModelId): Promise<ModelWithDetails | undefined> {
     const res = await this.#call({ operation: `get model ${formatModelId(id)}`, method: 'GET', path: modelPath(id), expected: [404] })
-    return res.status === 404 ? undefined : parse<ModelWithDetails>(res)
+    return res.status === 404 ? undefined : parse<ModelWithDetails>(res, `get model ${formatModelId(id)}`, checkModel)
   }
 
   /** The created model; undefined when the server answered success without a body. */
   async createModel(body: CreateModel): Promise<ModelWithDetails | undefined> {
-    return parseOptional(await this.#call({ operation: `create model ${body.name}`, method: 'POST', path: '/models', body }))
+    return parseOptional(await this.#call({ operation: `create model ${body.name}`, method: 'POST', path: '/models', body }), `create model ${body.name}`, checkModel)
   }
 
   async updateModel(id: ModelId, body: UpdateModel): Promise<ModelWithDetails> {
-    return parse(await this.#call({ operation: `update model ${formatModelId(id)}`, method: 'PATCH', path: modelPath(id), body }))
+    return parse(await this.#call({ operation: `update model ${formatModelId(id)}`, method: 'PATCH', path: modelPath(id), body }), `update model ${formatModelId(id)}`, checkModel)
   }
 
   async getUser(): Promise<User> {
-    return parse(await this.#call({ operation: 'get the token user', method: 'GET', path: '/user' }))
+    return parse(await this.#call({ operation: 'get the token user', method: 'GET', path: '/user' }), 'get the token user', checkUser)
   }
 
   async listHardware(pageCap = 10): Promise<Hardware[]> {
-    return collect(this.#items<Hardware>({ operation: 'list hardware', method: 'GET', path: '/hardware' }, pageCap))
+    return collect(this.#items<Hardware>({ operation: 'list hardware', method: 'GET', path: '/hardware' }, pageCap, checkTextFields('identifier')))
   }
 
   async listModelCategories(pageCap = 10): Promise<ModelCategory[]> {
-    return collect(this.#items<ModelCategory>({ operation: 'list model categories', method: 'GET', path: '/model_categories' }, pageCap))
+    return collect(this.#items<ModelCategory>({ operation: 'list model categories', method: 'GET', path: '/model_categories' }, pageCap, checkTextFields('slug')))
   }
 
   /** Versions, newest first, reading at most `pageCap` pages. */
@@ -98,7 +99,7 @@ export class WriftaiClient {
 
   /** Versions, newest first, one page at a time, so a search can stop early. */
   versions(id: ModelId, pageCap: number): AsyncGenerator<ModelVersion> {
-    return this.#items<ModelVersion>({ operation: `list versions of ${formatModelId(id)}`, method: 'GET', path: `${modelPath(id)}/versions` }, pageCap)
+    return this.#items<ModelVersion>({ operation: `list versions of ${formatModelId(id)}`, method: 'GET', path: `${modelPath(id)}/versions` }, pageCap, checkVersion)
   }
 
   async getVersion(id: ModelId, number: number): Promise<ModelVersionWithDetails | undefined> {
@@ -108,7 +109,7 @@ export class WriftaiClient {
       path: `${modelPath(id)}/versions/${number}`,
       expected: [404],
     })
-    return res.status === 404 ? undefined : parse<ModelVersionWithDetails>(res)
+    return res.status === 404 ? undefined : parse<ModelVersionWithDetails>(res, `get version ${formatModelId(id)}:${number}`, checkVersion)
   }
 
   /** The created version; undefined when the server answered success without a body. */
@@ -119,14 +120,14 @@ export class WriftaiClient {
       path: `${modelPath(id)}/versions`,
       body,
     })
-    return parseOptional(res)
+    return parseOptional(res, `create version of ${formatModelId(id)}`, checkVersion)
   }
 
-  async *#items<T>(call: Call, pageCap: number): AsyncGenerator<T> {
+  async *#items<T>(call: Call, pageCap: number, item: AnswerCheck): AsyncGenerator<T> {
     let cursor: string | null = null
     for (let page = 0; page < pageCap; page++) {
       const query: Record<string, string> = { page_size: '50', ...(cursor ? { cursor } : {}) }
-      const body = parse<Page<T>>(await this.#call({ ...call, query }))
+      const body = parse<Page<T>>(await this.#call({ ...call, query }), call.operation, checkPage(item))
       yield* body.items
       cursor = body.next_cursor
       if (!cursor) break
@@ -158,16 +159,19 @@ function modelPath(id: ModelId): string {
   return `/models/${encodeURIComponent(id.owner)}/${encodeURIComponent(id.name)}`
 }
 
-function parse<T>(res: HttpResponse): T {
+/** The answer's JSON, once its shape has passed `check`: no field the action uses is taken unchecked. */
+function parse<T>(res: HttpResponse, operation: string, check: AnswerCheck): T {
+  let body: unknown
   try {
-    return JSON.parse(res.text) as T
+    body = JSON.parse(res.text)
   } catch {
     throw new UserError(`the WriftAI API answered HTTP ${res.status} with a body that is not JSON`)
   }
+  return checkAnswer<T>(operation, body, check)
 }
 
-function parseOptional<T>(res: HttpResponse): T | undefined {
-  return res.text.trim() === '' ? undefined : parse<T>(res)
+function parseOptional<T>(res: HttpResponse, operation: string, check: AnswerCheck): T | undefined {
+  return res.text.trim() === '' ? undefined : parse<T>(res, operation, check)
 }
 
 function hintFor(status: number, hasToken: boolean): string | undefined {

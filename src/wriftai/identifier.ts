@@ -6,6 +6,11 @@ export interface ModelId {
 // Stricter than the API's own parsing: one slash, no version suffix, URL-safe characters only.
 const SEGMENT = /^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,98}[A-Za-z0-9_])?$/
 
+/** Whether a value is a valid owner or model name. */
+export function isModelSegment(value: unknown): value is string {
+  return typeof value === 'string' && SEGMENT.test(value)
+}
+
 /** Parses `owner/name`; returns a reason instead when it is not one. */
 export function parseModelId(text: string): ModelId | string {
   const parts = text.split('/')

@@ -7,7 +7,7 @@ import { ROOT, runAction, secretLeaks, tagPushEnv, type ActionRun } from '../hel
 import { startSandbox, type Sandbox } from '../sandbox/server.js'
 
 const TOKEN = 'wai_test_acme_token'
-const digest = (n: number) => `sha256:${n.toString(16).padStart(2, '0').repeat(32)}`
+const digest = (n: number) => `sha256:${n.toString(16).padStart(64, '0')}`
 const VERSIONS = '/models/acme/hello-world/versions'
 
 let sandbox: Sandbox

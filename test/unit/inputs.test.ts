@@ -89,7 +89,12 @@ describe('readInputs', () => {
     [{ 'timeout-seconds': 'ten' }, 'timeout-seconds: "ten" is not a number of seconds between 0 and 600'],
     [{ 'api-url': 'http://api.example.com/v1' }, 'api-url: "http://api.example.com/v1" must use https (plain http only for a loopback host)'],
     [{ 'api-url': 'not a url' }, 'api-url: "not a url" is not a URL'],
-    [{ 'api-url': 'https://user:pw@api.example.com/v1' }, 'api-url: must not carry credentials, a query or a fragment'],
+    [{ 'api-url': 'https://user:pw@api.example.com/v1' }, 'api-url: must not carry credentials (user:password@); the token input is the only credential the API gets'],
+    // Refused as credentials before the scheme is looked at, so the URL is never echoed.
+    [{ 'api-url': 'http://bot:hunter2pass@api.example/v1' }, 'api-url: must not carry credentials (user:password@); the token input is the only credential the API gets'],
+    [{ 'api-url': 'https://api.example.com/v1?x=1' }, 'api-url: must not carry a query or a fragment'],
+    [{ 'source-url': 'ftp://bot:hunter2pass@example.com/x' }, 'source-url: "ftp://***@example.com/x" is not an http(s) URL'],
+    [{ token: 'wai_abc\n::notice::x' }, 'token: contains a line break or another control character; check the secret'],
     [{ 'license-url': 'ftp://example.com/LICENSE' }, 'license-url: "ftp://example.com/LICENSE" is not an http(s) URL'],
   ])('rejects %j with one line naming the input', (override, problem) => {
     expect(problemsOf({ ...VALID, ...override })).toEqual([problem])

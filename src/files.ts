@@ -1,0 +1,83 @@
+import { closeSync, fstatSync, openSync, readSync, realpathSync } from 'node:fs'
+import path from 'node:path'
+import { unreadableFile, UserError } from './errors.js'
+
+/** The model page's overview: Markdown, generous for any README. */
+export const MAX_OVERVIEW_BYTES = 1024 * 1024
+
+/** What an input names a file for, and how much of it may be read. */
+export interface FileInput {
+  /** The input's name, for messages. */
+  input: string
+  /** At most this many bytes are read. */
+  limit: number
+  /** Past the limit: refuse the file, or keep its start (release notes are cut anyway). */
+  over: 'refuse' | 'cut'
+  /**
+   * The action confines files to the workspace: the path, symlinks resolved, must lie inside this
+   * folder. A committed symlink to /proc/self/environ or ~/.docker/config.json is refused unread.
+   */
+  root?: string
+}
+
+/**
+ * Reads a file an input names (`file` is how it is shown): a regular file only (no directory, device or FIFO: /dev/zero has no
+ * end), inside `root` when there is one, and never more than `limit` bytes, whatever its size says.
+ */
+export function readInputFile(location: string, file: string, options: FileInput): string {
+  const { input, limit, root } = options
+  let real: string
+  try {
+    real = realpathSync(location)
+  } catch (error: unknown) {
+    throw unreadableFile(input, file, error)
+  }
+  if (root !== undefined) {
+    const base = realpathSync(root)
+    const relative = path.relative(base, real)
+    if (relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative)) {
+      throw new UserError(`${input}: ${file} resolves to ${real}, outside the workspace; only files inside the repository are read`)
+    }
+  }
+  let fd: number
+  try {
+    fd = openSync(real, 'r')
+  } catch (error: unknown) {
+    throw unreadableFile(input, file, error)
+  }
+  try {
+    const stats = fstatSync(fd)
+    if (!stats.isFile()) throw new UserError(`${input}: ${file} is ${kindOf(stats)}, not a regular file`)
+    // Read to one byte past the limit, so that a file longer than its size says is caught too.
+    const buffer = Buffer.allocUnsafe(Math.min(limit + 1, Math.max(stats.size + 1, 64 * 1024)))
+    let chunks: Buffer[] = []
+    let total = 0
+    for (;;) {
+      const n = readSync(fd, buffer, 0, Math.min(buffer.length, limit + 1 - total), null)
+      if (n === 0) break
+      chunks.push(Buffer.from(buffer.subarray(0, n)))
+      total += n
+      if (total > limit) break
+    }
+    if (total > limit) {
+      if (options.over === 'refuse') throw new UserError(`${input}: ${file} is larger than ${describeBytes(limit)}, the limit`)
+      chunks = [Buffer.concat(chunks).subarray(0, limit)]
+    }
+    // A character cut in two at the limit decodes as a replacement character, which is harmless.
+    return Buffer.concat(chunks).toString('utf8')
+  } finally {
+    closeSync(fd)
+  }
+}
+
+function kindOf(stats: import('node:fs').Stats): string {
+  if (stats.isDirectory()) return 'a directory'
+  if (stats.isCharacterDevice() || stats.isBlockDevice()) return 'a device'
+  if (stats.isFIFO()) return 'a pipe'
+  if (stats.isSocket()) return 'a socket'
+  return 'not a file'
+}
+
+export function describeBytes(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${bytes / 1024 / 1024} MB` : `${bytes / 1024} KB`
+}
