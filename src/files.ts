@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, openSync, readSync, realpathSync } from 'node:fs'
+import { closeSync, constants, fstatSync, openSync, readSync, realpathSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { unreadableFile, UserError } from './errors.js'
 
@@ -41,8 +41,12 @@ export function readInputFile(location: string, file: string, options: FileInput
   }
   let fd: number
   try {
-    fd = openSync(real, 'r')
+    const before = statSync(real)
+    if (!before.isFile()) throw new UserError(`${input}: ${file} is ${kindOf(before)}, not a regular file`)
+    // Non-blocking, so that a pipe put in the file's place since the check cannot hold the open.
+    fd = openSync(real, constants.O_RDONLY | constants.O_NONBLOCK)
   } catch (error: unknown) {
+    if (error instanceof UserError) throw error
     throw unreadableFile(input, file, error)
   }
   try {
