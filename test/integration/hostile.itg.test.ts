@@ -112,6 +112,24 @@ describe('files the repository points at', () => {
   })
 })
 
+describe('inputs that would leak', () => {
+  it('refuses an api-url with credentials without printing them, and sends nothing', async () => {
+    const r = await run({ 'api-url': 'http://bot:hunter2pass@api.example/v1' })
+    refused(r, 'api-url: must not carry credentials (user:password@); the token input is the only credential the API gets')
+    expect(r.stdout + r.stderr + r.summary).not.toContain('hunter2pass')
+    expect(sandbox.requests).toEqual([])
+  })
+
+  it('refuses a token with a line break, naming the input and never echoing the token', async () => {
+    const r = await run({ token: `wai_first_line${INJECTION}wai_second_line` })
+    refused(r, 'token: contains a line break or another control character; check the secret')
+    // Each line of it was masked before anything else was printed.
+    const masks = r.stdout.split('\n').filter((l) => l.startsWith('::add-mask::'))
+    expect(masks).toEqual(expect.arrayContaining(['::add-mask::wai_first_line', '::add-mask::wai_second_line']))
+    expect(sandbox.requests).toEqual([])
+  })
+})
+
 describe('answers from the WriftAI API', () => {
   it('refuses a created version whose number is not an integer, and prints none of it', async () => {
     sandbox.addModel('acme', 'hello-world')
