@@ -73,7 +73,8 @@ async function coldStart(workspace: string): Promise<void> {
   // What the runner gives a step: output and summary files, the workspace as the working directory.
   const outputs = path.join(workspace, 'github-output')
   const summary = path.join(workspace, 'github-step-summary')
-  await Promise.all([writeFile(outputs, ''), writeFile(summary, '')])
+  // The schemas file sits in the workspace, as in a checkout: the action reads no file outside it.
+  await Promise.all([writeFile(outputs, ''), writeFile(summary, ''), writeFile(path.join(workspace, 'schemas.json'), await readFile(path.join(ROOT, 'examples/schemas.json')))])
   const env = {
     PATH: process.env.PATH ?? '',
     GITHUB_ACTIONS: 'true',
@@ -82,7 +83,7 @@ async function coldStart(workspace: string): Promise<void> {
     GITHUB_STEP_SUMMARY: summary,
     INPUT_MODE: 'validate',
     INPUT_MODEL: 'acme/hello-world',
-    'INPUT_SCHEMAS-FILE': path.join(ROOT, 'examples/schemas.json'),
+    'INPUT_SCHEMAS-FILE': 'schemas.json',
   }
   const [floor, ours] = await medians(
     async () => (await timed(NODE, ['-e', '0'], { cwd: workspace })).ms,

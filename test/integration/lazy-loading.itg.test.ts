@@ -1,5 +1,6 @@
 // What each kind of run loads, through the bundle: heavy code (Octokit, undici, the registry client,
-// @actions/exec for git and credential helpers) only on the paths that need it.
+// @actions/exec for git and credential helpers, the comparison with the live version) only on the
+// paths that need it.
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -12,7 +13,7 @@ import { pushTestImages } from '../registry/images.js'
 import { startSandbox, type Sandbox } from '../sandbox/server.js'
 
 const DIGEST = `sha256:${'5e'.repeat(32)}`
-const HEAVY = ['octokit', 'undici', 'resolve', 'exec']
+const HEAVY = ['octokit', 'undici', 'resolve', 'exec', 'diff']
 
 let sandbox: Sandbox
 let registryRoot: string | undefined
@@ -58,6 +59,12 @@ describe('on-demand chunks', () => {
   it('a publish with a given digest and notes loads undici only', async () => {
     const inputs = { token: sandbox.users[0]!.token, model: 'acme/hello-world', 'image-digest': DIGEST, hardware: 'cpu', 'api-url': sandbox.url, 'release-notes': 'First release' }
     expect(await heavyChunksLoaded({ inputs, files: files(), env: tagPushEnv() })).toEqual(['undici'])
+  })
+
+  it('a publish to a model with a live version loads the comparison', async () => {
+    sandbox.addModel('acme', 'compared', { versions: [{ release_notes: 'v1', schemas: JSON.parse(schemasText), container_image_digest: `sha256:${'0a'.repeat(32)}` }] })
+    const inputs = { token: sandbox.users[0]!.token, model: 'acme/compared', 'image-digest': DIGEST, 'api-url': sandbox.url, 'release-notes': 'Second release' }
+    expect(await heavyChunksLoaded({ inputs, files: files(), env: tagPushEnv() })).toEqual(['undici', 'diff'])
   })
 
   it.runIf(registryAvailable())('a publish with an image loads the registry client', async () => {

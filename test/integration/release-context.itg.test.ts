@@ -155,6 +155,24 @@ describe('the breaking-change gate', () => {
     expect(result.summary).toContain('| breaking | `maximum-lowered` | schemas.json:21:11 | `4096` | input "max_new_tokens": "maximum" 4096 → 1024; e.g. {"prompt":"a","max_new_tokens":4096} was accepted by acme/hello-world:1 and is now rejected |')
   })
 
+  it('on a pull request, annotates the breaking changes, counts them and writes nothing', async () => {
+    sandbox.addModel('acme', 'hello-world', { versions: [liveVersion()] })
+    // An output that can now be null: pydantic v2's Optional, which callers reading it must handle.
+    schemas.prediction.output = { anyOf: [JSON.parse(JSON.stringify(schemas.prediction.output)), { type: 'null' }] }
+    const result = await run({ 'fail-on-breaking': 'true' }, PR)
+    expect(result.code).toBe(1)
+    expect(sandbox.writes()).toEqual([])
+    const text = JSON.stringify(schemas, null, 2).split('\n')
+    // On the new {"type": "null"} branch: the line before its "type", where the object opens.
+    const line = text.findIndex((l) => l.includes('"type": "null"'))
+    expect(errors(result)).toEqual([
+      `::error title=output-nullable,file=schemas.json,line=${line},col=9::the output can now be null; e.g. null can now be produced, which acme/hello-world:1 did not allow`,
+      '::error::1 breaking change against the live version',
+    ])
+    expect(result.outputs['breaking-changes']).toBe('1')
+    expect(result.summary).toContain(`| breaking | \`output-nullable\` | schemas.json:${line}:9 | \`"array"\` | the output can now be null; e.g. null can now be produced, which acme/hello-world:1 did not allow |`)
+  })
+
   it('sees through composition: an enum value removed behind a pydantic v1 allOf wrapper fails the gate', async () => {
     const scheduler = { title: 'scheduler', type: 'string', enum: ['DDIM', 'K_EULER'] }
     schemas.prediction.input.$defs = { scheduler }

@@ -126,7 +126,8 @@ export class Walk {
       if (Array.isArray(A.enum)) return A.enum.filter((m) => typeOfValue(m) === t || (t === 'number' && typeOfValue(m) === 'integer'))
       return [typed(a, t, this.readA), ...(t === 'string' ? stringsFor(A) : [])]
     })
-    add('type', 'type', probes)
+    // Null allowed through a new {"type": "null"} branch is placed on that branch.
+    add('type', 'type', probes, lost.every((t) => t === 'null') && a.nullAt ? { aAt: a.nullAt } : {})
   }
 
   #numbers(A: SchemaObject, B: SchemaObject, add: Add): void {
@@ -313,7 +314,7 @@ export class Walk {
   }
 }
 
-type Add = (kind: Kind, keyword: string | undefined, probes: unknown[]) => void
+type Add = (kind: Kind, keyword: string | undefined, probes: unknown[], extra?: Partial<Candidate>) => void
 
 function bound(s: SchemaObject, lower: boolean): { value: number; exclusive: boolean; keyword: string } | undefined {
   const [inclusive, exclusive] = lower ? ['minimum', 'exclusiveMinimum'] : ['maximum', 'exclusiveMaximum']

@@ -2,7 +2,7 @@ import type { Schemas } from '../../wriftai/types.js'
 import { isObject, type SchemaObject } from '../walk.js'
 import { Walk, type Candidate, type Step } from './compare.js'
 import { describeChange, describeCounterexample, describePath } from './messages.js'
-import { makeRoot, same } from './normalize.js'
+import { lookup, makeRoot, same } from './normalize.js'
 import { fill } from './samples.js'
 import { INFO_RULES, ruleOf, type ChangeRule } from './rules.js'
 import { Checker } from './verify.js'
@@ -81,9 +81,12 @@ function compareSide(section: 'prediction' | 'training', side: 'input' | 'output
     if (side === 'output' && rule === 'output-removed' && candidate.kind === 'required') continue
     const local = side === 'input' ? candidate.bAt : candidate.aAt
     const livePointer = side === 'input' ? candidate.aAt : candidate.bAt
-    const liveView = side === 'input' ? candidate.a : candidate.b
     const change: SchemaChange = { rule, breaking: false, section, side, message: '', pointer: local, livePointer }
-    if (candidate.keyword && candidate.keyword in liveView.schema) change.was = liveView.schema[candidate.keyword]
+    // The live value as written there (not as the comparison reads it), when the change sits on a keyword.
+    if (candidate.keyword && livePointer.endsWith(`/${candidate.keyword}`) && livePointer.startsWith(liveRoot.pointer)) {
+      const was = lookup(liveRoot.schema, livePointer.slice(liveRoot.pointer.length))
+      if (was !== undefined) change.was = was
+    }
     if (!INFO_RULES.has(rule)) {
       const probes = candidate.kind === 'property-added' ? [withoutProperty(candidate, walk)] : candidate.probes
       const found = findCounterexample(candidate.steps, probes, walk, checkA, checkB)

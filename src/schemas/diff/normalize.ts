@@ -13,6 +13,8 @@ export interface View {
   at: Record<string, string>
   /** The schema accepts no value at all (`false`, or an empty enum). */
   never: boolean
+  /** Where null was allowed, when it came from an anyOf/oneOf branch `{"type": "null"}`. */
+  nullAt?: string
 }
 
 /** A schema document and the pointer of its root, against which `#…` references resolve. */
@@ -65,7 +67,8 @@ export function follow(ref: string, root: Root): { node: unknown; pointer: strin
   return node === undefined ? undefined : { node, pointer: root.pointer + fragment }
 }
 
-function lookup(root: SchemaObject, pointer: string): unknown {
+/** The value at a JSON pointer below `root`; undefined when there is none. */
+export function lookup(root: SchemaObject, pointer: string): unknown {
   let node: unknown = root
   for (const segment of splitPointer(pointer)) {
     if (isObject(node) && Object.hasOwn(node, segment)) node = node[segment]
@@ -166,6 +169,7 @@ function fold(v: View, root: Root, depth: number): void {
     for (const [k, value] of Object.entries(inner.schema)) if (!(k in s)) put(v, k, value, inner.at[k]!)
     s.type = addNull(s.type)
     if (Array.isArray(s.enum) && !s.enum.includes(null)) s.enum = [...s.enum, null]
+    v.nullAt = `${v.at[keyword] ?? v.pointer}/${branches.findIndex((b) => b !== others[0])}`
   }
   if ('const' in s) {
     s.enum = Array.isArray(s.enum) ? s.enum.filter((m) => same(m, s.const)) : [s.const]
