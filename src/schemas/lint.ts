@@ -2,7 +2,7 @@ import type { Severity } from '../findings.js'
 import { escapePointer, splitPointer } from './document.js'
 import { closest, DRAFT_2020_12, FOREIGN_KEYWORDS, KNOWN_FORMATS, KNOWN_KEYWORDS, suggestKeyword } from './keywords.js'
 import type { RuleId } from './rules.js'
-import { isObject, type SchemaObject, type Subschema } from './walk.js'
+import { isObject, testPattern, type SchemaObject, type Subschema } from './walk.js'
 
 export interface Problem {
   severity: Severity
@@ -86,7 +86,7 @@ function checkRequired(schema: SchemaObject, names: unknown[], at: string, paren
   const patterns = isObject(owner.patternProperties) ? Object.keys(owner.patternProperties) : []
   const problems: Problem[] = []
   names.forEach((name, i) => {
-    if (typeof name !== 'string' || name in properties || patterns.some((p) => safeTest(p, name))) return
+    if (typeof name !== 'string' || name in properties || patterns.some((p) => testPattern(p, name))) return
     const suggestion = closest(name, Object.keys(properties))
     problems.push({
       severity: 'error',
@@ -98,13 +98,6 @@ function checkRequired(schema: SchemaObject, names: unknown[], at: string, paren
   return problems
 }
 
-function safeTest(pattern: string, name: string): boolean {
-  try {
-    return new RegExp(pattern, 'u').test(name)
-  } catch {
-    return false
-  }
-}
 
 /** A `$ref` must point inside the document: a JSON pointer, an `$anchor`, or a `$id` it declares. */
 function checkRef(ref: string, root: SchemaObject, subs: readonly Subschema[], ids: Set<string>): { rule: RuleId; message: string } | undefined {

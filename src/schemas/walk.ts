@@ -15,6 +15,15 @@ export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
+/** Whether a schema `pattern` (ECMA-262, unicode) matches `name`; a pattern that does not compile matches nothing. */
+export function testPattern(pattern: string, name: string): boolean {
+  try {
+    return new RegExp(pattern, 'u').test(name)
+  } catch {
+    return false
+  }
+}
+
 /** Every object subschema below (and including) `root`, as a list. */
 export function listSubschemas(root: SchemaObject, rootPointer: string): Subschema[] {
   return [...subschemas(root, rootPointer)]

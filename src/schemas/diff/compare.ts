@@ -1,5 +1,5 @@
 import { escapePointer } from '../document.js'
-import { isObject, type SchemaObject } from '../walk.js'
+import { isObject, testPattern, type SchemaObject } from '../walk.js'
 import { admits, isAnnotation, same, typeOfValue, typesOf, type Root, type View } from './normalize.js'
 import { arrayProbes, dedupe, fill, length, numberWithin, objectProbes, reader, samplesOf, stringsFor, subschemaSamples, typed, type Reader } from './samples.js'
 
@@ -271,7 +271,7 @@ export class Walk {
     const s = v.schema
     if (isObject(s.patternProperties)) {
       for (const [pattern, sub] of Object.entries(s.patternProperties)) {
-        if (safeTest(pattern, name)) return read(sub, `${v.at.patternProperties}/${escapePointer(pattern)}`)
+        if (testPattern(pattern, name)) return read(sub, `${v.at.patternProperties}/${escapePointer(pattern)}`)
       }
     }
     if ('additionalProperties' in s) return read(s.additionalProperties, v.at.additionalProperties!)
@@ -342,12 +342,4 @@ function hasReference(node: unknown): boolean {
   if (!isObject(node)) return false
   for (const key in node) if (key === '$ref' || key === '$dynamicRef' || hasReference(node[key])) return true
   return false
-}
-
-function safeTest(pattern: string, name: string): boolean {
-  try {
-    return new RegExp(pattern, 'u').test(name)
-  } catch {
-    return false
-  }
 }
