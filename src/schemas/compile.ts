@@ -64,7 +64,8 @@ function blamedKeyword(schema: SchemaObject, message: string): string {
 function shallowCopy(schema: SchemaObject): SchemaObject {
   const copy: SchemaObject = {}
   for (const [keyword, value] of Object.entries(schema)) {
-    if (ANNOTATIONS.has(keyword) || PLACE_KEYWORDS.has(keyword) || keyword.startsWith('x-')) continue
+    // nullable: 2020-12 ignores it, and the lint has already said so; ajv would enforce OpenAPI's rules for it.
+    if (ANNOTATIONS.has(keyword) || PLACE_KEYWORDS.has(keyword) || keyword.startsWith('x-') || keyword === 'nullable') continue
     if (SCHEMA_KEYWORDS.has(keyword) && isObject(value)) copy[keyword] = true
     else if (SCHEMA_ARRAY_KEYWORDS.has(keyword) && Array.isArray(value)) copy[keyword] = value.map((item) => (isObject(item) ? true : item))
     else if (SCHEMA_MAP_KEYWORDS.has(keyword) && isObject(value)) copy[keyword] = Object.fromEntries(Object.entries(value).map(([name, item]) => [name, isObject(item) ? true : item]))

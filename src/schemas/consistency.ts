@@ -1,55 +1,88 @@
 import type { Ajv2020, ErrorObject, ValidateFunction } from 'ajv/dist/2020.js'
 import { ANNOTATIONS, type ShapeValidators } from './compile.js'
 import { escapePointer } from './document.js'
-import { REFERENCE_KEYWORDS } from './keywords.js'
+import { howToAllowNull, REFERENCE_KEYWORDS } from './keywords.js'
 import type { Problem } from './lint.js'
 import type { RuleId } from './rules.js'
 import { isObject, type SchemaObject, type Subschema } from './walk.js'
-
-/** A REFERENCE_KEYWORDS member name anywhere in a subschema's JSON, nested subschemas included. */
-const REFERENCING = new RegExp(`"(?:${REFERENCE_KEYWORDS.map((keyword) => keyword.replace('$', '\\$')).join('|')})"`)
 
 /** Whether any subschema refers or can be referred to, so the schema must be added to ajv whole. */
 export function usesReferences(subs: readonly Subschema[]): boolean {
   return subs.some(({ schema }) => REFERENCE_KEYWORDS.some((keyword) => keyword in schema))
 }
 
+/** How the value checks compile: the schemas without `nullable`, and what to do when one fails. */
+export interface ConsistencyContext {
+  /** The subschemas as compiled (a copy without `nullable` when there is one), by pointer. */
+  compiled: ReadonlyMap<string, SchemaObject>
+  /** An ajv without strict mode, for a subschema whose children the strict compile refused. */
+  lenient: () => Ajv2020
+  /** Whether a finding already explains why the subschema at this pointer (or inside it) cannot compile. */
+  explained: (pointer: string) => boolean
+}
+
 /**
  * Every `default`, `examples` item, `enum` member and `const` must be valid against the subschema
  * it sits in; a required property with a default is a warning. `subs` starts with the schema's
- * root, which was added to `ajv` under `rootId` when it uses references.
+ * root, which was added to `ajv` under `rootId` when it uses references. A subschema that cannot be
+ * compiled is skipped alone: the rest are still checked.
  */
-export function checkConsistency(ajv: Ajv2020, subs: readonly Subschema[], rootId: string, shapes: ShapeValidators): Problem[] {
+export function checkConsistency(ajv: Ajv2020, subs: readonly Subschema[], rootId: string, shapes: ShapeValidators, context: ConsistencyContext): Problem[] {
   const rootPointer = subs[0]?.pointer ?? ''
   const problems: Problem[] = []
+  // Subschemas that hold a reference keyword, themselves or below: they are compiled in place, so
+  // that references resolve. Decided by the structure, not by the text ("$ref" may be a value).
+  const referencing = new Set<string>()
+  for (const { schema, pointer } of subs) {
+    if (!REFERENCE_KEYWORDS.some((keyword) => keyword in schema)) continue
+    for (let at = pointer; at.length >= rootPointer.length && !referencing.has(at); at = at.slice(0, Math.max(at.lastIndexOf('/'), 0))) {
+      referencing.add(at)
+      if (at === rootPointer) break
+    }
+  }
   // Generated schemas repeat a few property shapes thousands of times: compile each shape once.
-  // Shapes with references are compiled in place so that they resolve; without a nested `$id`,
-  // every reference resolves against this root, so equal shapes still share a validator here.
+  // Without a nested `$id`, every reference resolves against this root, so equal shapes still
+  // share a validator here.
   const nestedIds = subs.some(({ schema }, i) => i > 0 && '$id' in schema)
-  const validators = new Map<string, ValidateFunction>()
-  const validatorFor = (pointer: string, schema: SchemaObject): ValidateFunction => {
+  const validators = new Map<string, ValidateFunction | null>()
+  const unusable = new Set<string>()
+  const validatorFor = (pointer: string, original: SchemaObject): ValidateFunction | undefined => {
+    const schema = context.compiled.get(pointer) ?? original
     const assertions = Object.fromEntries(Object.entries(schema).filter(([k]) => !ANNOTATIONS.has(k) && !k.startsWith('x-')))
     const content = JSON.stringify(assertions)
-    if (!REFERENCING.test(content)) {
-      let validate = shapes.get(content)
-      if (!validate) shapes.set(content, (validate = ajv.compile(assertions)))
-      return validate
+    try {
+      if (!referencing.has(pointer)) {
+        let validate = shapes.get(content)
+        if (!validate) {
+          validate = compileOrLenient(ajv, context, assertions)
+          shapes.set(content, validate)
+        }
+        return validate
+      }
+      const key = nestedIds ? `@${pointer}` : content
+      let validate = validators.get(key)
+      if (validate === undefined) {
+        const fragment = pointer.slice(rootPointer.length).split('/').map(encodeURIComponent).join('/')
+        validate = ajv.getSchema(`${rootId}#${fragment}`) ?? null
+        validators.set(key, validate)
+      }
+      return validate ?? undefined
+    } catch (error: unknown) {
+      // Said once per subschema: what stops its values from being checked, unless a finding already says it.
+      if (!unusable.has(pointer) && !context.explained(pointer)) {
+        problems.push({ severity: 'error', rule: 'schema-compile', pointer, message: `the values here cannot be checked: ${(error as Error).message}` })
+      }
+      unusable.add(pointer)
+      return undefined
     }
-    const key = nestedIds ? `@${pointer}` : content
-    let validate = validators.get(key)
-    if (!validate) {
-      const fragment = pointer.slice(rootPointer.length).split('/').map(encodeURIComponent).join('/')
-      validate = ajv.getSchema(`${rootId}#${fragment}`)
-      if (!validate) throw new Error(`no subschema at ${pointer}`)
-      validators.set(key, validate)
-    }
-    return validate
   }
   const check = (schema: SchemaObject, pointer: string, value: unknown, at: string, rule: RuleId, what: string, ignore?: string): void => {
     const validate = validatorFor(pointer, schema)
-    if (validate(value)) return
+    if (!validate || validate(value)) return
     const errors = (validate.errors ?? []).filter((e) => !(ignore && e.keyword === ignore && e.instancePath === ''))
-    if (errors.length > 0) problems.push({ severity: 'error', rule, pointer: at, message: `${what} ${JSON.stringify(value).slice(0, 60)} does not match its schema: ${describe(errors)}` })
+    if (errors.length > 0) {
+      problems.push({ severity: 'error', rule, pointer: at, message: `${what} ${JSON.stringify(value).slice(0, 60)} does not match its schema: ${describe(errors)}${nullableHint(schema, value)}` })
+    }
   }
 
   for (const { schema, pointer } of subs) {
@@ -74,6 +107,21 @@ export function checkConsistency(ajv: Ajv2020, subs: readonly Subschema[], rootI
     }
   }
   return problems
+}
+
+/** A strict compile that failed on a child leaves the lenient one, which ignores what strict mode refuses. */
+function compileOrLenient(ajv: Ajv2020, context: ConsistencyContext, schema: SchemaObject): ValidateFunction {
+  try {
+    return ajv.compile(schema)
+  } catch {
+    return context.lenient().compile(schema)
+  }
+}
+
+/** For a null that fails beside OpenAPI's `nullable: true`: say that 2020-12 ignores it, and what allows null. */
+function nullableHint(schema: SchemaObject, value: unknown): string {
+  if (value !== null || schema.nullable !== true) return ''
+  return `; "nullable" is OpenAPI 3.0 and is ignored by JSON Schema 2020-12: allow null with ${howToAllowNull(schema)}`
 }
 
 function describe(errors: ErrorObject[]): string {

@@ -34,6 +34,12 @@ export const FOREIGN_KEYWORDS: Record<string, { severity: 'error' | 'warning'; r
   $recursiveAnchor: { severity: 'error', rule: 'legacy-keyword', message: '"$recursiveAnchor" is from draft 2019-09; 2020-12 uses "$dynamicAnchor"' },
 }
 
+/** How to let a schema accept null in 2020-12: null added to its type, or a null branch when it has none. */
+export function howToAllowNull(schema: Record<string, unknown>): string {
+  const types = typeof schema.type === 'string' ? [schema.type] : Array.isArray(schema.type) ? schema.type : []
+  return types.length > 0 ? `"type": [${[...types.filter((t) => t !== 'null'), 'null'].map((t) => JSON.stringify(t)).join(', ')}]` : 'an "anyOf" branch {"type": "null"}'
+}
+
 /** Formats that ajv-formats checks; any other `format` value would be silently ignored. */
 export const KNOWN_FORMATS = new Set<string>(formatNames)
 

@@ -1,6 +1,6 @@
 import type { Severity } from '../findings.js'
 import { escapePointer, splitPointer } from './document.js'
-import { closest, DRAFT_2020_12, FOREIGN_KEYWORDS, KNOWN_FORMATS, KNOWN_KEYWORDS, suggestKeyword } from './keywords.js'
+import { closest, DRAFT_2020_12, FOREIGN_KEYWORDS, howToAllowNull, KNOWN_FORMATS, KNOWN_KEYWORDS, suggestKeyword } from './keywords.js'
 import type { RuleId } from './rules.js'
 import { isObject, testPattern, type SchemaObject, type Subschema } from './walk.js'
 
@@ -38,7 +38,9 @@ export function lintSchema(subs: readonly Subschema[]): Problem[] {
       const at = `${pointer}/${escapePointer(keyword)}`
       if (keyword.startsWith('x-')) continue
       const foreign = FOREIGN_KEYWORDS[keyword]
-      if (foreign) {
+      if (keyword === 'nullable') {
+        problems.push({ ...FOREIGN_KEYWORDS.nullable!, pointer: at, message: `"nullable" is OpenAPI 3.0, not JSON Schema 2020-12, and is ignored by validators; allow null with ${howToAllowNull(schema)}` })
+      } else if (foreign) {
         problems.push({ severity: foreign.severity, rule: foreign.rule, pointer: at, message: foreign.message })
       } else if (!KNOWN_KEYWORDS.has(keyword)) {
         const suggestion = suggestKeyword(keyword)

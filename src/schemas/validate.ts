@@ -73,21 +73,36 @@ function checkSchema(schema: SchemaObject, pointer: string, isInput: boolean, sh
 
   const subs = listSubschemas(schema, pointer)
   const problems = [...(isInput ? checkInputRoot(schema, pointer) : []), ...lintSchema(subs)]
-  // Unresolvable references stop here: nothing below can compile.
-  if (problems.some((p) => p.rule === 'remote-ref' || p.rule === 'unresolved-ref')) return problems
+  let lenient: Ajv2020 | undefined
+  // Every check runs in one pass: a subschema that cannot be resolved or compiled is skipped alone
+  // by the checks below (they catch its failure), and its own finding says why.
   try {
     prepareAjv(ajv, subs, problems)
-    const compileProblems = strictCompileProblems(ajv, subs, shapes)
-    problems.push(...compileProblems)
-    if (compileProblems.length > 0) return problems
+    problems.push(...strictCompileProblems(ajv, subs, shapes))
+    // ajv honours OpenAPI's `nullable`; 2020-12 ignores it, so the values are checked without it.
+    const compiled = withoutNullable(schema, subs, pointer)
     const id = `urn:wriftai:schemas${pointer}`
     // Registering walks the whole schema: needed to resolve references and to catch a repeated $id.
-    if (usesReferences(subs)) ajv.addSchema(schema, id)
-    problems.push(...checkConsistency(ajv, subs, id, shapes))
+    if (usesReferences(subs)) ajv.addSchema(compiled.schema, id)
+    const errorsAt = problems.filter((p) => p.severity === 'error').map((p) => p.pointer)
+    const explained = (at: string) => errorsAt.some((p) => p === at || p.startsWith(`${at}/`))
+    problems.push(...checkConsistency(ajv, subs, id, shapes, { compiled: compiled.subs, lenient: () => (lenient ??= createLenientAjv(ajv)), explained }))
   } catch (error: unknown) {
     problems.push({ severity: 'error', rule: 'schema-compile', pointer, message: `the schema does not compile: ${(error as Error).message}` })
   }
   return problems
+}
+
+/**
+ * The schema as the value checks compile it: without `nullable` (in a copy, made only when the
+ * schema has one), and its subschemas by pointer.
+ */
+function withoutNullable(schema: SchemaObject, subs: readonly Subschema[], pointer: string): { schema: SchemaObject; subs: Map<string, SchemaObject> } {
+  if (!subs.some((sub) => 'nullable' in sub.schema)) return { schema, subs: new Map(subs.map((sub) => [sub.pointer, sub.schema])) }
+  const copy = structuredClone(schema)
+  const copies = listSubschemas(copy, pointer)
+  for (const sub of copies) delete sub.schema.nullable
+  return { schema: copy, subs: new Map(copies.map((sub) => [sub.pointer, sub.schema])) }
 }
 
 /**
@@ -144,6 +159,13 @@ function describeParams(error: ErrorObject): string {
   const params = error.params as Record<string, unknown>
   if (Array.isArray(params.allowedValues)) return `: ${params.allowedValues.map((v) => JSON.stringify(v)).join(', ')}`
   return ''
+}
+
+/** An ajv like the strict one, with its formats, that compiles what strict mode refuses. */
+function createLenientAjv(strict: Ajv2020): Ajv2020 {
+  const ajv = new Ajv2020({ allErrors: true, strict: false, allowUnionTypes: true, validateFormats: true, validateSchema: false, meta: false, logger: false, code: { optimize: false } })
+  for (const [name, format] of Object.entries(strict.formats)) ajv.addFormat(name, format as Parameters<Ajv2020['addFormat']>[1])
+  return ajv
 }
 
 export function createAjv(): Ajv2020 {

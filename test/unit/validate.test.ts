@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs'
+import path from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { checkSchemasText } from '../../src/schemas/check.js'
 import { parseJson } from '../../src/schemas/document.js'
 import { validateSchemas } from '../../src/schemas/validate.js'
 
@@ -75,5 +78,18 @@ describe('validateSchemas', () => {
     const result = check('{"prediction": {"input": {"type": "object", "properties": {}}, "output": {"$ref": "#/$defs/missing"}}}')
     expect(where(result)).toEqual(['unresolved-ref /prediction/output/$ref 1:75'])
     expect(result.findings[0]?.message).toBe('"$ref": "#/$defs/missing" does not resolve inside this schema')
+  })
+})
+
+describe('OpenAPI nullable, as 2020-12 reads it', () => {
+  it('says nullable is ignored and how to allow null, naming the type or an anyOf branch', () => {
+    const text = readFileSync(path.resolve(import.meta.dirname, '../fixtures/schemas/nullable-default-null.json'), 'utf8')
+    const messages = checkSchemasText(text, 'schemas.json').findings.map((f) => f.message)
+    expect(messages).toEqual([
+      '"nullable" is OpenAPI 3.0, not JSON Schema 2020-12, and is ignored by validators; allow null with "type": ["string", "null"]',
+      'default null does not match its schema: must be string; "nullable" is OpenAPI 3.0 and is ignored by JSON Schema 2020-12: allow null with "type": ["string", "null"]',
+      '"nullable" is OpenAPI 3.0, not JSON Schema 2020-12, and is ignored by validators; allow null with an "anyOf" branch {"type": "null"}',
+      'default null does not match its schema: must be string (+2 more); "nullable" is OpenAPI 3.0 and is ignored by JSON Schema 2020-12: allow null with an "anyOf" branch {"type": "null"}',
+    ])
   })
 })
