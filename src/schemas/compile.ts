@@ -1,5 +1,5 @@
 import type { Ajv2020, ValidateFunction } from 'ajv/dist/2020.js'
-import { REFERENCE_KEYWORDS, SCHEMA_ARRAY_KEYWORDS, SCHEMA_KEYWORDS, SCHEMA_MAP_KEYWORDS } from './keywords.js'
+import { KNOWN_KEYWORDS, REFERENCE_KEYWORDS, SCHEMA_ARRAY_KEYWORDS, SCHEMA_KEYWORDS, SCHEMA_MAP_KEYWORDS } from './keywords.js'
 import { escapePointer } from './document.js'
 import type { Problem } from './lint.js'
 import { isObject, type SchemaObject, type Subschema } from './walk.js'
@@ -64,8 +64,9 @@ function blamedKeyword(schema: SchemaObject, message: string): string {
 function shallowCopy(schema: SchemaObject): SchemaObject {
   const copy: SchemaObject = {}
   for (const [keyword, value] of Object.entries(schema)) {
-    // nullable: 2020-12 ignores it, and the lint has already said so; ajv would enforce OpenAPI's rules for it.
-    if (ANNOTATIONS.has(keyword) || PLACE_KEYWORDS.has(keyword) || keyword.startsWith('x-') || keyword === 'nullable') continue
+    // Keywords 2020-12 does not define (x-*, nullable, unknown and legacy ones) are the lint's to
+    // report, once; ajv would also enforce OpenAPI's rules for nullable, which 2020-12 ignores.
+    if (ANNOTATIONS.has(keyword) || PLACE_KEYWORDS.has(keyword) || !KNOWN_KEYWORDS.has(keyword)) continue
     if (SCHEMA_KEYWORDS.has(keyword) && isObject(value)) copy[keyword] = true
     else if (SCHEMA_ARRAY_KEYWORDS.has(keyword) && Array.isArray(value)) copy[keyword] = value.map((item) => (isObject(item) ? true : item))
     else if (SCHEMA_MAP_KEYWORDS.has(keyword) && isObject(value)) copy[keyword] = Object.fromEntries(Object.entries(value).map(([name, item]) => [name, isObject(item) ? true : item]))

@@ -82,13 +82,14 @@ export function checkInputRoot(schema: SchemaObject, pointer: string): Problem[]
 }
 
 function checkRequired(schema: SchemaObject, names: unknown[], at: string, parent: { schema: SchemaObject; keyword: string } | undefined): Problem[] {
-  // `anyOf: [{"required": ["a"]}, …]` names properties of the object around it.
-  const owner = isObject(schema.properties) || !parent || !IN_PLACE.has(parent.keyword) ? schema : parent.schema
-  const properties = isObject(owner.properties) ? owner.properties : {}
-  const patterns = isObject(owner.patternProperties) ? Object.keys(owner.patternProperties) : []
+  // A subschema in place (`anyOf: [{"required": ["a"]}, …]`) also names properties of the object around it.
+  const owners = parent && IN_PLACE.has(parent.keyword) ? [schema, parent.schema] : [schema]
+  const properties: Record<string, unknown> = Object.assign({}, ...owners.map((o) => (isObject(o.properties) ? o.properties : {})))
+  const patterns = owners.flatMap((o) => (isObject(o.patternProperties) ? Object.keys(o.patternProperties) : []))
   const problems: Problem[] = []
   names.forEach((name, i) => {
-    if (typeof name !== 'string' || name in properties || patterns.some((p) => testPattern(p, name))) return
+    // Own names only: "constructor" is not a property because every object inherits one.
+    if (typeof name !== 'string' || Object.hasOwn(properties, name) || patterns.some((p) => testPattern(p, name))) return
     const suggestion = closest(name, Object.keys(properties))
     problems.push({
       severity: 'error',
@@ -99,7 +100,6 @@ function checkRequired(schema: SchemaObject, names: unknown[], at: string, paren
   })
   return problems
 }
-
 
 /** A `$ref` must point inside the document: a JSON pointer, an `$anchor`, or a `$id` it declares. */
 function checkRef(ref: string, root: SchemaObject, subs: readonly Subschema[], ids: Set<string>): { rule: RuleId; message: string } | undefined {

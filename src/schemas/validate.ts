@@ -163,7 +163,7 @@ function describeParams(error: ErrorObject): string {
 
 /** An ajv like the strict one, with its formats, that compiles what strict mode refuses. */
 function createLenientAjv(strict: Ajv2020): Ajv2020 {
-  const ajv = new Ajv2020({ allErrors: true, strict: false, allowUnionTypes: true, validateFormats: true, validateSchema: false, meta: false, logger: false, code: { optimize: false } })
+  const ajv = new Ajv2020({ allErrors: true, strict: false, allowUnionTypes: true, validateFormats: true, validateSchema: false, meta: false, logger: false, ownProperties: true, code: { optimize: false } })
   for (const [name, format] of Object.entries(strict.formats)) ajv.addFormat(name, format as Parameters<Ajv2020['addFormat']>[1])
   return ajv
 }
@@ -171,7 +171,8 @@ function createLenientAjv(strict: Ajv2020): Ajv2020 {
 export function createAjv(): Ajv2020 {
   // No meta-schemas: the precompiled validator has already checked each schema against its own.
   // No code optimization: the validators check a few defaults and examples; compiling them is the cost.
-  const ajv = new Ajv2020({ allErrors: true, strict: true, strictTypes: false, strictTuples: false, strictRequired: false, allowUnionTypes: true, validateFormats: true, validateSchema: false, meta: false, code: { optimize: false } })
+  // Own properties only: a property named "constructor" or "toString" is not present because every object inherits one.
+  const ajv = new Ajv2020({ allErrors: true, strict: true, strictTypes: false, strictTuples: false, strictRequired: false, allowUnionTypes: true, validateFormats: true, validateSchema: false, meta: false, ownProperties: true, code: { optimize: false } })
   // A 2020-12 keyword that ajv resolves references by but does not list; strict mode would reject it.
   ajv.addKeyword({ keyword: '$anchor' })
   return ajv
