@@ -31,8 +31,7 @@ function describeDraft(uri: string): string {
 /** Keyword policy, formats, references and `required`, for every subschema of one schema (root first). */
 export function lintSchema(subs: readonly Subschema[]): Problem[] {
   const problems: Problem[] = []
-  const root = subs[0]?.schema ?? {}
-  const ids = new Set(subs.flatMap(({ schema }) => (typeof schema.$id === 'string' ? [schema.$id.replace(/#$/, '')] : [])))
+  const resources = schemaResources(subs)
   for (const { schema, pointer, parent } of subs) {
     for (const [keyword, value] of Object.entries(schema)) {
       const at = `${pointer}/${escapePointer(keyword)}`
@@ -54,7 +53,7 @@ export function lintSchema(subs: readonly Subschema[]): Problem[] {
         const suggestion = closest(value, [...KNOWN_FORMATS])
         problems.push({ severity: 'error', rule: 'unknown-format', pointer: at, message: `unknown format "${value}"${suggestion ? `; did you mean "${suggestion}"?` : ''}` })
       } else if (keyword === '$ref' && typeof value === 'string') {
-        const problem = checkRef(value, root, subs, ids)
+        const problem = checkRef(value, resources.baseOf.get(schema) ?? DOCUMENT_URI, resources)
         if (problem) problems.push({ severity: 'error', rule: problem.rule, pointer: at, message: problem.message })
       } else if (keyword === 'required' && Array.isArray(value)) {
         problems.push(...checkRequired(schema, value, at, parent))
@@ -101,31 +100,76 @@ function checkRequired(schema: SchemaObject, names: unknown[], at: string, paren
   return problems
 }
 
-/** A `$ref` must point inside the document: a JSON pointer, an `$anchor`, or a `$id` it declares. */
-function checkRef(ref: string, root: SchemaObject, subs: readonly Subschema[], ids: Set<string>): { rule: RuleId; message: string } | undefined {
-  const hash = ref.indexOf('#')
-  const base = hash === -1 ? ref : ref.slice(0, hash)
-  const fragment = hash === -1 ? '' : ref.slice(hash + 1)
-  if (base !== '' && !ids.has(base)) {
+/** The URI the document stands at when its root declares no `$id`: references are resolved against it as a browser would. */
+const DOCUMENT_URI = 'file:///schemas.json'
+
+interface Resources {
+  /** The base URI in effect in each subschema: its own `$id`, resolved against the one around it. */
+  baseOf: Map<SchemaObject, string>
+  /** The schema resources of the document by their absolute URI (no fragment). */
+  byUri: Map<string, SchemaObject>
+  /** `uri#anchor` for every `$anchor` and `$dynamicAnchor`, under the resource that declares it. */
+  anchors: Set<string>
+}
+
+/** Where each subschema's references resolve from, and which URIs the document itself answers for. */
+function schemaResources(subs: readonly Subschema[]): Resources {
+  const resources: Resources = { baseOf: new Map(), byUri: new Map(), anchors: new Set() }
+  // Subschemas come parents first, so each one's parent base is known when it is met.
+  for (const { schema, parent } of subs) {
+    const around = (parent && resources.baseOf.get(parent.schema)) ?? DOCUMENT_URI
+    const declared = typeof schema.$id === 'string' ? resolveUri(schema.$id, around) : undefined
+    const base = declared ?? around
+    resources.baseOf.set(schema, base)
+    if (declared || !parent) resources.byUri.set(withoutFragment(base), schema)
+    for (const keyword of ['$anchor', '$dynamicAnchor']) {
+      if (typeof schema[keyword] === 'string') resources.anchors.add(`${withoutFragment(base)}#${schema[keyword] as string}`)
+    }
+  }
+  return resources
+}
+
+/** A `$ref` must point inside the document: a JSON pointer or an `$anchor` in a resource the document declares. */
+function checkRef(ref: string, base: string, resources: Resources): { rule: RuleId; message: string } | undefined {
+  const resolved = resolveUri(ref, base)
+  const target = resolved === undefined ? undefined : resources.byUri.get(withoutFragment(resolved))
+  if (resolved === undefined || !target) {
     return { rule: 'remote-ref', message: `"$ref": "${ref}" points outside this file; remote references are never fetched, so copy the schema into "$defs"` }
   }
-  if (base !== '') return undefined
-  if (fragment === '' || resolves(root, subs, fragment)) return undefined
+  const hash = resolved.indexOf('#')
+  const fragment = hash === -1 ? '' : resolved.slice(hash + 1)
+  if (fragment === '' || (fragment.startsWith('/') ? pointsIn(target, fragment) : resources.anchors.has(`${withoutFragment(resolved)}#${decode(fragment)}`))) return undefined
   return { rule: 'unresolved-ref', message: `"$ref": "${ref}" does not resolve inside this schema` }
 }
 
-function resolves(root: SchemaObject, subs: readonly Subschema[], fragment: string): boolean {
-  if (!fragment.startsWith('/')) return subs.some(({ schema }) => schema.$anchor === fragment || schema.$dynamicAnchor === fragment)
-  let node: unknown = root
-  let pointer: string
+function resolveUri(reference: string, base: string): string | undefined {
   try {
-    pointer = decodeURIComponent(fragment)
+    return new URL(reference, base).href
   } catch {
-    return false
+    return undefined
   }
+}
+
+function withoutFragment(uri: string): string {
+  const hash = uri.indexOf('#')
+  return hash === -1 ? uri : uri.slice(0, hash)
+}
+
+function decode(fragment: string): string | undefined {
+  try {
+    return decodeURIComponent(fragment)
+  } catch {
+    return undefined
+  }
+}
+
+function pointsIn(resource: SchemaObject, fragment: string): boolean {
+  const pointer = decode(fragment)
+  if (pointer === undefined) return false
+  let node: unknown = resource
   for (const segment of splitPointer(pointer)) {
     if (Array.isArray(node) && /^\d+$/.test(segment)) node = node[Number(segment)]
-    else if (isObject(node) && segment in node) node = node[segment]
+    else if (isObject(node) && Object.hasOwn(node, segment)) node = node[segment]
     else return false
   }
   return isObject(node) || typeof node === 'boolean'

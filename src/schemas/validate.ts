@@ -79,8 +79,8 @@ function checkSchema(schema: SchemaObject, pointer: string, isInput: boolean, sh
   try {
     prepareAjv(ajv, subs, problems)
     problems.push(...strictCompileProblems(ajv, subs, shapes))
-    // ajv honours OpenAPI's `nullable`; 2020-12 ignores it, so the values are checked without it.
-    const compiled = withoutNullable(schema, subs, pointer)
+    const broken = new Set(problems.filter((p) => p.rule === 'remote-ref' || p.rule === 'unresolved-ref').map((p) => p.pointer.replace(/\/\$ref$/, '')))
+    const compiled = compilable(schema, subs, pointer, broken)
     const id = `urn:wriftai:schemas${pointer}`
     // Registering walks the whole schema: needed to resolve references and to catch a repeated $id.
     if (usesReferences(subs)) ajv.addSchema(compiled.schema, id)
@@ -94,14 +94,19 @@ function checkSchema(schema: SchemaObject, pointer: string, isInput: boolean, sh
 }
 
 /**
- * The schema as the value checks compile it: without `nullable` (in a copy, made only when the
- * schema has one), and its subschemas by pointer.
+ * The schema as the value checks compile it, a copy made only when it needs changes: without
+ * `nullable` (ajv honours OpenAPI's, 2020-12 ignores it), and without the references that were
+ * found not to resolve, so that the rest of the schema still compiles (the values beside such a
+ * reference are then checked against what remains, which can only accept more).
  */
-function withoutNullable(schema: SchemaObject, subs: readonly Subschema[], pointer: string): { schema: SchemaObject; subs: Map<string, SchemaObject> } {
-  if (!subs.some((sub) => 'nullable' in sub.schema)) return { schema, subs: new Map(subs.map((sub) => [sub.pointer, sub.schema])) }
+function compilable(schema: SchemaObject, subs: readonly Subschema[], pointer: string, brokenRefs: ReadonlySet<string>): { schema: SchemaObject; subs: Map<string, SchemaObject> } {
+  if (brokenRefs.size === 0 && !subs.some((sub) => 'nullable' in sub.schema)) return { schema, subs: new Map(subs.map((sub) => [sub.pointer, sub.schema])) }
   const copy = structuredClone(schema)
   const copies = listSubschemas(copy, pointer)
-  for (const sub of copies) delete sub.schema.nullable
+  for (const sub of copies) {
+    delete sub.schema.nullable
+    if (brokenRefs.has(sub.pointer)) delete sub.schema.$ref
+  }
   return { schema: copy, subs: new Map(copies.map((sub) => [sub.pointer, sub.schema])) }
 }
 
