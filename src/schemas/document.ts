@@ -61,8 +61,13 @@ export function parseJson(source: string, file: string): ParseResult {
   }
   const { findings, tooDeep } = inspect(ast, file)
   if (tooDeep) return { findings: [tooDeep] }
-  // Text momoa reads but JSON.parse refuses has no value to check.
-  if (syntaxError) throw syntaxError
+  // Text momoa reads but JSON.parse refuses (a raw tab or line break inside a string) has no value
+  // to check: it is a syntax finding at the place JSON.parse names.
+  if (syntaxError) {
+    const described = v8Position(syntaxError) ?? { message: syntaxError.message, line: 1, column: 1 }
+    const hint = /control character/i.test(described.message) ? '; inside a string, write a tab as \\t and a line break as \\n' : ''
+    return { findings: [finding(file, 'invalid-json', `invalid JSON: ${described.message}${hint}`, '', described)] }
+  }
   const document: SourceDocument = { file, value, locate: (pointer) => locate(ast, pointer) }
   return { document, findings }
 }

@@ -142,6 +142,17 @@ describe('the bundle on a tag push', () => {
     expect(sandbox.requests).toEqual([])
   })
 
+  it('rejects a raw tab inside a string with an annotation on it, not an exception', async () => {
+    const run = await publish({}, { 'schemas.json': '{\n  "prediction": {\n    "input": {"type": "object", "properties": {"p": {"default": "a\tb"}}},\n    "output": {"type": "string"}\n  }\n}\n' })
+    expect(run.code).toBe(1)
+    expect(errorCommands(run)).toEqual([
+      '::error title=invalid-json,file=schemas.json,line=3,col=67::invalid JSON: Bad control character in string literal; inside a string, write a tab as \\t and a line break as \\n',
+      '::error::schemas.json has 1 error; nothing was published',
+    ])
+    expect(run.outputs.findings).toBe('1')
+    expect(sandbox.requests).toEqual([])
+  })
+
   it('surfaces a 401 with its detail and the request id', async () => {
     const run = await publish({ token: 'wai_revoked' })
     expect(run.code).toBe(1)
