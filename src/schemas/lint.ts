@@ -12,6 +12,15 @@ export interface Problem {
   message: string
 }
 
+/** How WriftAI takes files: as URLs the platform fetches. */
+export const FILE_INPUTS = 'file inputs are URLs here: {"type": "string", "format": "uri"}'
+
+/** OpenAPI keywords that people paste into JSON Schema, with what 2020-12 says instead. */
+const OPENAPI_KEYWORDS: Record<string, string> = {
+  example: '; JSON Schema names it "examples", an array: "examples": [value]',
+  discriminator: ' (OpenAPI); JSON Schema picks a "oneOf" branch by its own keywords, e.g. a "const" on the tag property in each branch',
+}
+
 /** Applicators whose subschema describes the same instance as its parent. */
 const IN_PLACE = new Set(['allOf', 'anyOf', 'oneOf', 'not', 'if', 'then', 'else', 'dependentSchemas'])
 
@@ -43,12 +52,11 @@ export function lintSchema(subs: readonly Subschema[]): Problem[] {
         problems.push({ severity: foreign.severity, rule: foreign.rule, pointer: at, message: foreign.message })
       } else if (!KNOWN_KEYWORDS.has(keyword)) {
         const suggestion = suggestKeyword(keyword)
-        problems.push({
-          severity: 'error',
-          rule: 'unknown-keyword',
-          pointer: at,
-          message: `unknown keyword "${keyword}"${suggestion ? `; did you mean "${suggestion}"?` : ''} (extension keywords must start with "x-")`,
-        })
+        const advice = OPENAPI_KEYWORDS[keyword] ?? `${suggestion ? `; did you mean "${suggestion}"?` : ''} (extension keywords must start with "x-")`
+        problems.push({ severity: 'error', rule: 'unknown-keyword', pointer: at, message: `unknown keyword "${keyword}"${advice}` })
+      } else if (keyword === 'format' && value === 'binary') {
+        // ajv-formats knows OpenAPI's "binary" (raw bytes in a request body); a model's file input is a URL.
+        problems.push({ severity: 'error', rule: 'unknown-format', pointer: at, message: `"format": "binary" is OpenAPI's, for raw bytes; ${FILE_INPUTS}` })
       } else if (keyword === 'format' && typeof value === 'string' && !KNOWN_FORMATS.has(value)) {
         const suggestion = closest(value, [...KNOWN_FORMATS])
         problems.push({ severity: 'error', rule: 'unknown-format', pointer: at, message: `unknown format "${value}"${suggestion ? `; did you mean "${suggestion}"?` : ''}` })
@@ -139,7 +147,10 @@ function checkRef(ref: string, base: string, resources: Resources): { rule: Rule
   const hash = resolved.indexOf('#')
   const fragment = hash === -1 ? '' : resolved.slice(hash + 1)
   if (fragment === '' || (fragment.startsWith('/') ? pointsIn(target, fragment) : resources.anchors.has(`${withoutFragment(resolved)}#${decode(fragment)}`))) return undefined
-  return { rule: 'unresolved-ref', message: `"$ref": "${ref}" does not resolve inside this schema` }
+  const component = /^#\/components\/schemas\/(.+)$/.exec(ref)
+  // An OpenAPI reference: the schema it names lives in the document this one was taken from.
+  const advice = component ? `; copy "${decode(component[1]!) ?? component[1]}" from the OpenAPI document into "$defs" and point at "#/$defs/${component[1]}"` : ''
+  return { rule: 'unresolved-ref', message: `"$ref": "${ref}" does not resolve inside this schema${advice}` }
 }
 
 function resolveUri(reference: string, base: string): string | undefined {

@@ -7,7 +7,7 @@ import { checkConsistency, usesReferences } from './consistency.js'
 import validateMetaSchema from './meta-validator.generated.js'
 import { escapePointer, splitPointer, type SourceDocument } from './document.js'
 import { KNOWN_FORMATS } from './keywords.js'
-import { checkDialect, checkInputRoot, lintSchema, type Problem } from './lint.js'
+import { checkDialect, checkInputRoot, FILE_INPUTS, lintSchema, type Problem } from './lint.js'
 import { isObject, listSubschemas, type SchemaObject, type Subschema } from './walk.js'
 
 // ajv-formats is CommonJS; under NodeNext its default export arrives as the module object.
@@ -28,6 +28,11 @@ export function validateSchemas(document: SourceDocument): { schemas?: Schemas; 
   const root = document.value
   if (!isObject(root)) {
     envelope('', 'the file must be a JSON object: {"prediction": {"input": {…}, "output": {…}}}')
+    return { findings }
+  }
+  if (!('prediction' in root) && ('openapi' in root || 'components' in root)) {
+    // A whole OpenAPI document (what Cog serves at /openapi.json): one finding that says what to take from it.
+    envelope('', 'this is an OpenAPI document, not a schemas file: take components.schemas.Input as "prediction": {"input": …} and components.schemas.Output as its "output", with the schemas they reference copied into "$defs"')
     return { findings }
   }
   for (const key of Object.keys(root)) {
@@ -66,7 +71,7 @@ function checkSchema(schema: SchemaObject, pointer: string, isInput: boolean, sh
   const dialect = checkDialect(schema, pointer)
   if (dialect) return [dialect]
   // The meta-schema validator is compiled ahead of time (scripts/generate-meta-validator.ts).
-  if (!validateMetaSchema(schema)) return metaSchemaProblems(validateMetaSchema.errors ?? [], pointer)
+  if (!validateMetaSchema(schema)) return metaSchemaProblems(validateMetaSchema.errors ?? [], pointer, schema)
   // The schemas' $ids may collide: each starts from an ajv that holds no schema of the one before.
   const ajv = sharedAjv()
   ajv.removeSchema()
@@ -142,7 +147,7 @@ function prepareAjv(ajv: Ajv2020, subs: readonly Subschema[], problems: Problem[
 }
 
 /** One problem per location: the meta-schema's anyOf branches repeat the same fault several ways. */
-function metaSchemaProblems(errors: ErrorObject[], pointer: string): Problem[] {
+function metaSchemaProblems(errors: ErrorObject[], pointer: string, schema: SchemaObject): Problem[] {
   const byPointer = new Map<string, ErrorObject>()
   for (const error of errors) {
     if (error.keyword === 'anyOf' || error.keyword === 'oneOf' || error.keyword === 'if') continue
@@ -152,8 +157,17 @@ function metaSchemaProblems(errors: ErrorObject[], pointer: string): Problem[] {
     severity: 'error',
     rule: 'meta-schema',
     pointer: pointer + error.instancePath,
-    message: `${keywordAt(error.instancePath)} ${error.message ?? 'is invalid'}${describeParams(error)}`,
+    message: `${keywordAt(error.instancePath)} ${error.message ?? 'is invalid'}${describeParams(error)}${fileTypeHint(schema, error.instancePath)}`,
   }))
+}
+
+/** `"type": "file"` (BentoML, Swagger 2) is no JSON Schema type: say how files are taken. */
+function fileTypeHint(schema: SchemaObject, instancePath: string): string {
+  if (!instancePath.endsWith('/type')) return ''
+  let node: unknown = schema
+  for (const segment of splitPointer(instancePath)) node = isObject(node) ? node[segment] : Array.isArray(node) ? node[Number(segment)] : undefined
+  const types = Array.isArray(node) ? node : [node]
+  return types.includes('file') ? `; ${FILE_INPUTS}` : ''
 }
 
 function keywordAt(pointer: string): string {

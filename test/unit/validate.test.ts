@@ -93,3 +93,28 @@ describe('OpenAPI nullable, as 2020-12 reads it', () => {
     ])
   })
 })
+
+describe('hints for what people paste from OpenAPI', () => {
+  const messages = (name: string) => checkSchemasText(readFileSync(path.resolve(import.meta.dirname, `../fixtures/schemas/${name}.json`), 'utf8'), 'schemas.json').findings.map((f) => f.message)
+
+  it('says what to take from a whole OpenAPI document, in one finding', () => {
+    expect(messages('openapi-document')).toEqual([
+      'this is an OpenAPI document, not a schemas file: take components.schemas.Input as "prediction": {"input": …} and components.schemas.Output as its "output", with the schemas they reference copied into "$defs"',
+    ])
+  })
+
+  it('explains components references, example, binary files and discriminator', () => {
+    expect(messages('openapi-hints')).toEqual([
+      '"$ref": "#/components/schemas/Scheduler" does not resolve inside this schema; copy "Scheduler" from the OpenAPI document into "$defs" and point at "#/$defs/Scheduler"',
+      'unknown keyword "example"; JSON Schema names it "examples", an array: "examples": [value]',
+      '"format": "binary" is OpenAPI\'s, for raw bytes; file inputs are URLs here: {"type": "string", "format": "uri"}',
+      'unknown keyword "discriminator" (OpenAPI); JSON Schema picks a "oneOf" branch by its own keywords, e.g. a "const" on the tag property in each branch',
+    ])
+  })
+
+  it('says how files are taken when a type is "file"', () => {
+    expect(messages('meta-schema-type-file')).toEqual([
+      '"type" must be equal to one of the allowed values: "array", "boolean", "integer", "null", "number", "object", "string"; file inputs are URLs here: {"type": "string", "format": "uri"}',
+    ])
+  })
+})
