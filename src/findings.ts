@@ -35,5 +35,13 @@ export function countErrors(findings: readonly Finding[]): number {
 }
 
 export function formatFinding(f: Finding): string {
-  return `${f.file}:${f.line}:${f.column}: ${f.severity}[${f.rule}]: ${f.message}`
+  return `${f.file}:${f.line}:${f.column}: ${f.severity}[${f.rule}]: ${oneLine(f.message)}`
+}
+
+/**
+ * Text as one line: a line break inside (a property named "x\n::error::…" in a message) is written
+ * as \n, so that no line the CLI prints can start a workflow command when it runs in a workflow step.
+ */
+export function oneLine(text: string): string {
+  return text.replace(/\r/g, '\\r').replace(/\n/g, '\\n')
 }

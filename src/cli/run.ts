@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util'
 import { errorMessage } from '../errors.js'
-import { countErrors, formatFinding, type Finding } from '../findings.js'
+import { countErrors, formatFinding, oneLine, type Finding } from '../findings.js'
 import { readRunContext } from '../github/context.js'
 import { readInputs, type Inputs } from '../github/inputs.js'
 import { defaultPolicy } from '../http/request.js'
@@ -77,7 +77,7 @@ export async function runCli(argv: string[], io: CliIo = processIo): Promise<num
       return await runDiff(positionals[1]!, positionals[2]!, values.json === true, io)
     } catch (error: unknown) {
       if (values.json) io.stdout(`${JSON.stringify({ ok: false, error: errorMessage(error) }, null, 2)}\n`)
-      io.stderr(`wriftai-publish: ${errorMessage(error)}\n`)
+      io.stderr(`wriftai-publish: ${oneLine(errorMessage(error))}\n`)
       return 1
     }
   }
@@ -101,7 +101,7 @@ export async function runCli(argv: string[], io: CliIo = processIo): Promise<num
     return outcome.failure ? 1 : 0
   } catch (error: unknown) {
     if (values.json) io.stdout(`${JSON.stringify({ ok: false, error: errorMessage(error) }, null, 2)}\n`)
-    io.stderr(`wriftai-publish: ${errorMessage(error)}\n`)
+    io.stderr(`wriftai-publish: ${oneLine(errorMessage(error))}\n`)
     return 1
   }
 }
@@ -172,7 +172,7 @@ async function runDiff(livePath: string, localPath: string, json: boolean, io: C
 
 /** `file:line:col: breaking[rule]: message` (or `info[…]`). */
 function formatChange(f: Finding): string {
-  return `${f.file}:${f.line}:${f.column}: ${f.change?.breaking ? 'breaking' : 'info'}[${f.rule}]: ${f.message}`
+  return `${f.file}:${f.line}:${f.column}: ${f.change?.breaking ? 'breaking' : 'info'}[${f.rule}]: ${oneLine(f.message)}`
 }
 
 /** A change as the JSON output gives it. */
@@ -197,9 +197,9 @@ function changeJson(f: Finding): Record<string, unknown> {
 function printHuman(outcome: Outcome, io: CliIo): void {
   for (const finding of outcome.plan.findings) io.stdout(`${formatFinding(finding)}\n`)
   for (const change of outcome.plan.changes) io.stdout(`${formatChange(change)}\n`)
-  for (const warning of outcome.warnings) io.stderr(`warning: ${warning}\n`)
+  for (const warning of outcome.warnings) io.stderr(`warning: ${oneLine(warning)}\n`)
   if (outcome.failure) {
-    io.stderr(`wriftai-publish: ${outcome.failure}\n`)
+    io.stderr(`wriftai-publish: ${oneLine(outcome.failure)}\n`)
   } else if (outcome.result) {
     const { result } = outcome
     if (result.modelCreated) io.stdout(`Created model ${formatModelId(result.model)}\n`)

@@ -56,7 +56,8 @@ export function parseJson(source: string, file: string): ParseResult {
       return { findings: [finding(file, 'too-deep', 'the JSON is nested too deeply to check', '', { line: 1, column: 1 })] }
     }
     const { line = 1, column = 1 } = error as { line?: number; column?: number }
-    const described = (syntaxError && v8Position(syntaxError)) ?? { message: (error as Error).message.replace(/\s*\(\d+:\d+\)$/, ''), line, column }
+    const v8 = syntaxError && v8Position(syntaxError)
+    const described = trailingComma(text, v8 ?? { line, column }) ?? v8 ?? { message: (error as Error).message.replace(/\s*\(\d+:\d+\)$/, ''), line, column }
     return { findings: [finding(file, 'invalid-json', `invalid JSON: ${described.message}`, '', described)] }
   }
   const { findings, tooDeep } = inspect(ast, file)
@@ -126,6 +127,25 @@ function finding(file: string, rule: RuleId, message: string, pointer: string, a
  * V8's own account of a syntax error, when it gives a line and column: it stops at the first bad
  * character (a raw newline inside a string, say) where momoa reads on to the end of the input.
  */
+/** A comma right before a closing bracket: reported on the comma, where the fix is, not on the bracket. */
+function trailingComma(text: string, fault: { line: number; column: number }): { message: string; line: number; column: number } | undefined {
+  let position = -1
+  for (let line = 1, i = 0; i <= text.length; i++) {
+    if (line === fault.line) {
+      position = i + fault.column - 1
+      break
+    }
+    if (text[i] === '\n') line++
+  }
+  if (text[position] !== '}' && text[position] !== ']') return undefined
+  let at = position - 1
+  while (at >= 0 && /\s/.test(text[at]!)) at--
+  if (text[at] !== ',') return undefined
+  const before = text.slice(0, at)
+  const line = before.split('\n').length
+  return { message: `a comma before "${text[position]}": JSON allows no trailing comma`, line, column: at - before.lastIndexOf('\n') }
+}
+
 function v8Position(error: Error): { message: string; line: number; column: number } | undefined {
   const match = /^(.*?) in JSON at position \d+ \(line (\d+) column (\d+)\)$/.exec(error.message)
   return match ? { message: match[1]!, line: Number(match[2]), column: Number(match[3]) } : undefined

@@ -131,11 +131,11 @@ describe('the bundle on a tag push', () => {
     expect(sandbox.requests).toEqual([])
   })
 
-  it('rejects invalid JSON with an annotation at the exact position and no request', async () => {
+  it('rejects invalid JSON with an annotation on the trailing comma and no request', async () => {
     const run = await publish({}, { 'schemas.json': '{\n  "prediction": {\n    "input": {"type": "object"},\n    "output": {"type": "string"},\n  }\n}\n' })
     expect(run.code).toBe(1)
     expect(errorCommands(run)).toEqual([
-      '::error title=invalid-json,file=schemas.json,line=5,col=3::invalid JSON: Expected double-quoted property name',
+      '::error title=invalid-json,file=schemas.json,line=4,col=33::invalid JSON: a comma before "}": JSON allows no trailing comma',
       '::error::schemas.json has 1 error; nothing was published',
     ])
     expect(run.outputs.findings).toBe('1')

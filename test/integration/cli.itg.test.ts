@@ -34,6 +34,15 @@ describe('wriftai-publish', () => {
     expect(run.stderr).toBe('wriftai-publish: schemas.json has 2 errors\n')
   })
 
+  it('prints no line that a workflow would read as a command, whatever the schema names', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'cli-'))
+    await writeFile(path.join(dir, 'schemas.json'), JSON.stringify({ prediction: { input: { type: 'object', properties: { a: {} }, required: ['x\n::error::PWNED'] }, output: { type: 'string' } } }))
+    const run = await cli(['validate'], {}, dir)
+    expect(run.code).toBe(1)
+    expect(run.stdout).toBe('schemas.json:1:75: error[required-unknown]: "x\\n::error::PWNED" is required but is not in "properties"\n')
+    expect((run.stdout + run.stderr).split('\n').filter((line) => line.startsWith('::'))).toEqual([])
+  })
+
   it('prints JSON for machines', async () => {
     const run = await cli(['validate', '--schemas', EXAMPLE, '--json'])
     expect(run.code).toBe(0)
