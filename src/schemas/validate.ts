@@ -4,6 +4,7 @@ import type { Finding } from '../findings.js'
 import type { Schemas } from '../wriftai/types.js'
 import { strictCompileProblems, type ShapeValidators } from './compile.js'
 import { checkConsistency, usesReferences } from './consistency.js'
+import { correctnessProblems } from './correctness.js'
 import validateMetaSchema from './meta-validator.generated.js'
 import { escapePointer, splitPointer, type SourceDocument } from './document.js'
 import { KNOWN_FORMATS } from './keywords.js'
@@ -77,7 +78,7 @@ function checkSchema(schema: SchemaObject, pointer: string, isInput: boolean, sh
   ajv.removeSchema()
 
   const subs = listSubschemas(schema, pointer)
-  const problems = [...(isInput ? checkInputRoot(schema, pointer) : []), ...lintSchema(subs)]
+  const problems = [...(isInput ? checkInputRoot(schema, pointer) : []), ...lintSchema(subs), ...correctnessProblems(subs)]
   let lenient: Ajv2020 | undefined
   // Every check runs in one pass: a subschema that cannot be resolved or compiled is skipped alone
   // by the checks below (they catch its failure), and its own finding says why.
