@@ -46,9 +46,11 @@ export function checkConsistency(ajv: Ajv2020, subs: readonly Subschema[], rootI
   const nestedIds = subs.some(({ schema }, i) => i > 0 && '$id' in schema)
   const validators = new Map<string, ValidateFunction | null>()
   const unusable = new Set<string>()
-  const validatorFor = (pointer: string, original: SchemaObject): ValidateFunction | undefined => {
+  const validatorFor = (pointer: string, original: SchemaObject, omit?: string): ValidateFunction | undefined => {
     const schema = context.compiled.get(pointer) ?? original
-    const assertions = Object.fromEntries(Object.entries(schema).filter(([k]) => !ANNOTATIONS.has(k) && !k.startsWith('x-')))
+    // An enum member is checked against the rest of its schema: without the enum itself, which would
+    // cost a scan of every member for each member.
+    const assertions = Object.fromEntries(Object.entries(schema).filter(([k]) => !ANNOTATIONS.has(k) && !k.startsWith('x-') && k !== omit))
     const content = JSON.stringify(assertions)
     try {
       if (!referencing.has(pointer)) {
@@ -59,7 +61,8 @@ export function checkConsistency(ajv: Ajv2020, subs: readonly Subschema[], rootI
         }
         return validate
       }
-      const key = nestedIds ? `@${pointer}` : content
+      // In place, the whole subschema is compiled (the enum too): its key is the whole of it.
+      const key = nestedIds ? `@${pointer}` : omit && omit in schema ? JSON.stringify({ ...assertions, [omit]: schema[omit] }) : content
       let validate = validators.get(key)
       if (validate === undefined) {
         const fragment = pointer.slice(rootPointer.length).split('/').map(encodeURIComponent).join('/')
@@ -77,7 +80,7 @@ export function checkConsistency(ajv: Ajv2020, subs: readonly Subschema[], rootI
     }
   }
   const check = (schema: SchemaObject, pointer: string, value: unknown, at: string, rule: RuleId, what: string, ignore?: string): void => {
-    const validate = validatorFor(pointer, schema)
+    const validate = validatorFor(pointer, schema, ignore)
     if (!validate || validate(value)) return
     const errors = (validate.errors ?? []).filter((e) => !(ignore && e.keyword === ignore && e.instancePath === ''))
     if (errors.length > 0) {

@@ -46,31 +46,48 @@ export const KNOWN_FORMATS = new Set<string>(formatNames)
 export const DRAFT_2020_12 = 'https://json-schema.org/draft/2020-12/schema'
 
 /** The known keyword closest to `word`, when it is close enough to be a likely typo. */
-export function suggestKeyword(word: string): string | undefined {
-  return closest(word, [...KNOWN_KEYWORDS])
+export function suggestKeyword(word: string, budget?: SuggestionBudget): string | undefined {
+  return closest(word, [...KNOWN_KEYWORDS], budget)
 }
 
-export function closest(word: string, candidates: readonly string[]): string | undefined {
+/** How many comparisons the suggestions of one schema may make: a hostile file must not turn did-you-mean into minutes. */
+export interface SuggestionBudget {
+  left: number
+}
+
+export function closest(word: string, candidates: readonly string[], budget?: SuggestionBudget): string | undefined {
+  // A suggestion is within a quarter of the word's length; a longer word is no typo of a name.
+  if (word.length > MAX_SUGGESTED_LENGTH || (budget && budget.left <= 0)) return undefined
   const lower = word.toLowerCase()
   let best: string | undefined
-  let bestDistance = Infinity
+  let bestDistance = Math.max(1, Math.floor(word.length / 4)) + 1
   for (const candidate of candidates) {
-    const distance = lower === candidate.toLowerCase() ? 0 : levenshtein(lower, candidate.toLowerCase())
+    // Lengths that differ by more than the best distance so far cannot do better: skip the work.
+    if (Math.abs(candidate.length - word.length) >= bestDistance) continue
+    if (budget && budget.left-- <= 0) return undefined
+    const distance = levenshtein(lower, candidate.toLowerCase(), bestDistance)
     if (distance < bestDistance) {
       best = candidate
       bestDistance = distance
     }
   }
-  return best !== undefined && bestDistance <= Math.max(1, Math.floor(word.length / 4)) ? best : undefined
+  return best
 }
 
-function levenshtein(a: string, b: string): number {
+/** Longer words get no did-you-mean: no keyword or property name a person types is this long. */
+const MAX_SUGGESTED_LENGTH = 100
+
+/** Edit distance, or `limit` as soon as it is known to reach it. */
+function levenshtein(a: string, b: string, limit: number): number {
   let previous = Array.from({ length: b.length + 1 }, (_, i) => i)
   for (let i = 1; i <= a.length; i++) {
     const current = [i]
+    let rowMin = i
     for (let j = 1; j <= b.length; j++) {
       current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1))
+      if (current[j]! < rowMin) rowMin = current[j]!
     }
+    if (rowMin >= limit) return limit
     previous = current
   }
   return previous[b.length]!

@@ -1,6 +1,6 @@
 import type { Severity } from '../findings.js'
 import { escapePointer, splitPointer } from './document.js'
-import { closest, DRAFT_2020_12, FOREIGN_KEYWORDS, howToAllowNull, KNOWN_FORMATS, KNOWN_KEYWORDS, suggestKeyword } from './keywords.js'
+import { closest, DRAFT_2020_12, FOREIGN_KEYWORDS, howToAllowNull, KNOWN_FORMATS, KNOWN_KEYWORDS, suggestKeyword, type SuggestionBudget } from './keywords.js'
 import type { RuleId } from './rules.js'
 import { isObject, testPattern, type SchemaObject, type Subschema } from './walk.js'
 
@@ -11,6 +11,9 @@ export interface Problem {
   pointer: string
   message: string
 }
+
+/** Edit distances the suggestions of one schema may compute. */
+const SUGGESTION_COMPARISONS = 200_000
 
 /** How WriftAI takes files: as URLs the platform fetches. */
 export const FILE_INPUTS = 'file inputs are URLs here: {"type": "string", "format": "uri"}'
@@ -41,6 +44,8 @@ function describeDraft(uri: string): string {
 export function lintSchema(subs: readonly Subschema[]): Problem[] {
   const problems: Problem[] = []
   const resources = schemaResources(subs)
+  // Enough for every typo a person makes; past it, findings come without a did-you-mean.
+  const budget: SuggestionBudget = { left: SUGGESTION_COMPARISONS }
   for (const { schema, pointer, parent } of subs) {
     for (const [keyword, value] of Object.entries(schema)) {
       const at = `${pointer}/${escapePointer(keyword)}`
@@ -51,20 +56,20 @@ export function lintSchema(subs: readonly Subschema[]): Problem[] {
       } else if (foreign) {
         problems.push({ severity: foreign.severity, rule: foreign.rule, pointer: at, message: foreign.message })
       } else if (!KNOWN_KEYWORDS.has(keyword)) {
-        const suggestion = suggestKeyword(keyword)
+        const suggestion = suggestKeyword(keyword, budget)
         const advice = OPENAPI_KEYWORDS[keyword] ?? `${suggestion ? `; did you mean "${suggestion}"?` : ''} (extension keywords must start with "x-")`
-        problems.push({ severity: 'error', rule: 'unknown-keyword', pointer: at, message: `unknown keyword "${keyword}"${advice}` })
+        problems.push({ severity: 'error', rule: 'unknown-keyword', pointer: at, message: `unknown keyword "${keyword.length > 60 ? `${keyword.slice(0, 59)}…` : keyword}"${advice}` })
       } else if (keyword === 'format' && value === 'binary') {
         // ajv-formats knows OpenAPI's "binary" (raw bytes in a request body); a model's file input is a URL.
         problems.push({ severity: 'error', rule: 'unknown-format', pointer: at, message: `"format": "binary" is OpenAPI's, for raw bytes; ${FILE_INPUTS}` })
       } else if (keyword === 'format' && typeof value === 'string' && !KNOWN_FORMATS.has(value)) {
-        const suggestion = closest(value, [...KNOWN_FORMATS])
+        const suggestion = closest(value, [...KNOWN_FORMATS], budget)
         problems.push({ severity: 'error', rule: 'unknown-format', pointer: at, message: `unknown format "${value}"${suggestion ? `; did you mean "${suggestion}"?` : ''}` })
       } else if (keyword === '$ref' && typeof value === 'string') {
         const problem = checkRef(value, resources.baseOf.get(schema) ?? DOCUMENT_URI, resources)
         if (problem) problems.push({ severity: 'error', rule: problem.rule, pointer: at, message: problem.message })
       } else if (keyword === 'required' && Array.isArray(value)) {
-        problems.push(...checkRequired(schema, value, at, parent))
+        problems.push(...checkRequired(schema, value, at, parent, budget))
       }
     }
   }
@@ -88,7 +93,7 @@ export function checkInputRoot(schema: SchemaObject, pointer: string): Problem[]
   return problems
 }
 
-function checkRequired(schema: SchemaObject, names: unknown[], at: string, parent: { schema: SchemaObject; keyword: string } | undefined): Problem[] {
+function checkRequired(schema: SchemaObject, names: unknown[], at: string, parent: { schema: SchemaObject; keyword: string } | undefined, budget: SuggestionBudget): Problem[] {
   // A subschema in place (`anyOf: [{"required": ["a"]}, …]`) also names properties of the object around it.
   const owners = parent && IN_PLACE.has(parent.keyword) ? [schema, parent.schema] : [schema]
   const properties: Record<string, unknown> = Object.assign({}, ...owners.map((o) => (isObject(o.properties) ? o.properties : {})))
@@ -97,7 +102,7 @@ function checkRequired(schema: SchemaObject, names: unknown[], at: string, paren
   names.forEach((name, i) => {
     // Own names only: "constructor" is not a property because every object inherits one.
     if (typeof name !== 'string' || Object.hasOwn(properties, name) || patterns.some((p) => testPattern(p, name))) return
-    const suggestion = closest(name, Object.keys(properties))
+    const suggestion = closest(name, Object.keys(properties), budget)
     problems.push({
       severity: 'error',
       rule: 'required-unknown',

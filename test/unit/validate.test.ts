@@ -118,3 +118,28 @@ describe('hints for what people paste from OpenAPI', () => {
     ])
   })
 })
+
+describe('bounded on hostile files', () => {
+  const wrap = (input: Record<string, unknown>) => JSON.stringify({ prediction: { input: { type: 'object', ...input }, output: { type: 'string' } } })
+
+  it('checks the members of a 40,000-member enum against the rest of its schema, not against each other', () => {
+    const members = Array.from({ length: 40_000 }, (_, i) => i)
+    const { findings } = checkSchemasText(wrap({ properties: { e: { type: 'integer', enum: [...members, 'x'], default: 5 } } }), 'schemas.json')
+    expect(findings.map((f) => [f.rule, f.pointer])).toEqual([['enum-mismatch', '/prediction/input/properties/e/enum/40000']])
+  })
+
+  it('shows a keyword of a megabyte cut short, with no suggestion for it', () => {
+    const keyword = 'k'.repeat(1_000_000)
+    const { findings } = checkSchemasText(wrap({ properties: { p: { type: 'string', [keyword]: 1 } } }), 'schemas.json')
+    expect(findings.map((f) => f.message)).toEqual([`unknown keyword "${'k'.repeat(59)}…" (extension keywords must start with "x-")`])
+  })
+
+  it('stops suggesting names when the comparisons run out, and still reports every unknown name', () => {
+    const properties = Object.fromEntries(Array.from({ length: 5_000 }, (_, i) => [`parameter_${i}`, { type: 'string' }]))
+    const required = Array.from({ length: 1_500 }, (_, i) => `paramater_${i}x`)
+    const { findings } = checkSchemasText(wrap({ properties, required }), 'schemas.json')
+    expect(findings).toHaveLength(1_500)
+    expect(findings[0]!.message).toBe('"paramater_0x" is required but is not in "properties"; did you mean "parameter_0"?')
+    expect(findings.at(-1)!.message).toBe('"paramater_1499x" is required but is not in "properties"')
+  })
+})
