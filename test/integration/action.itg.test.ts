@@ -131,24 +131,21 @@ describe('the bundle on a tag push', () => {
     expect(sandbox.requests).toEqual([])
   })
 
-  it('rejects invalid JSON with an annotation on the trailing comma and no request', async () => {
-    const run = await publish({}, { 'schemas.json': '{\n  "prediction": {\n    "input": {"type": "object"},\n    "output": {"type": "string"},\n  }\n}\n' })
+  it.each([
+    [
+      'on the trailing comma',
+      '{\n  "prediction": {\n    "input": {"type": "object"},\n    "output": {"type": "string"},\n  }\n}\n',
+      'line=4,col=33::invalid JSON: a comma before "}": JSON allows no trailing comma',
+    ],
+    [
+      'on a raw tab inside a string (not an exception)',
+      '{\n  "prediction": {\n    "input": {"type": "object", "properties": {"p": {"default": "a\tb"}}},\n    "output": {"type": "string"}\n  }\n}\n',
+      'line=3,col=67::invalid JSON: Bad control character in string literal; inside a string, write a tab as \\t and a line break as \\n',
+    ],
+  ])('rejects invalid JSON with an annotation %s and no request', async (_where, text, annotation) => {
+    const run = await publish({}, { 'schemas.json': text })
     expect(run.code).toBe(1)
-    expect(errorCommands(run)).toEqual([
-      '::error title=invalid-json,file=schemas.json,line=4,col=33::invalid JSON: a comma before "}": JSON allows no trailing comma',
-      '::error::schemas.json has 1 error; nothing was published',
-    ])
-    expect(run.outputs.findings).toBe('1')
-    expect(sandbox.requests).toEqual([])
-  })
-
-  it('rejects a raw tab inside a string with an annotation on it, not an exception', async () => {
-    const run = await publish({}, { 'schemas.json': '{\n  "prediction": {\n    "input": {"type": "object", "properties": {"p": {"default": "a\tb"}}},\n    "output": {"type": "string"}\n  }\n}\n' })
-    expect(run.code).toBe(1)
-    expect(errorCommands(run)).toEqual([
-      '::error title=invalid-json,file=schemas.json,line=3,col=67::invalid JSON: Bad control character in string literal; inside a string, write a tab as \\t and a line break as \\n',
-      '::error::schemas.json has 1 error; nothing was published',
-    ])
+    expect(errorCommands(run)).toEqual([`::error title=invalid-json,file=schemas.json,${annotation}`, '::error::schemas.json has 1 error; nothing was published'])
     expect(run.outputs.findings).toBe('1')
     expect(sandbox.requests).toEqual([])
   })
