@@ -21,8 +21,9 @@ export interface FileInput {
 }
 
 /**
- * Reads a file an input names (`file` is how it is shown): a regular file only (no directory, device or FIFO: /dev/zero has no
- * end), inside `root` when there is one, and never more than `limit` bytes, whatever its size says.
+ * Reads a file an input names (`file` is how it is shown): a regular file only (no directory,
+ * device or FIFO: /dev/zero has no end), inside `root` when there is one, and never more than
+ * `limit` bytes, whatever its size says.
  */
 export function readInputFile(location: string, file: string, options: FileInput): string {
   const { input, limit, root } = options
