@@ -8,6 +8,7 @@ import { correctnessProblems } from './correctness.js'
 import validateMetaSchema from './meta-validator.generated.js'
 import { escapePointer, splitPointer, type SourceDocument } from './document.js'
 import { KNOWN_FORMATS } from './keywords.js'
+import { schemaRegExp } from './regexp.js'
 import { checkDialect, checkInputRoot, FILE_INPUTS, lintSchema, type Problem } from './lint.js'
 import { isObject, listSubschemas, type SchemaObject, type Subschema } from './walk.js'
 
@@ -183,7 +184,7 @@ function describeParams(error: ErrorObject): string {
 
 /** An ajv like the strict one, with its formats, that compiles what strict mode refuses. */
 function createLenientAjv(strict: Ajv2020): Ajv2020 {
-  const ajv = new Ajv2020({ allErrors: true, strict: false, allowUnionTypes: true, validateFormats: true, validateSchema: false, meta: false, logger: false, ownProperties: true, code: { optimize: false } })
+  const ajv = new Ajv2020({ allErrors: true, strict: false, allowUnionTypes: true, validateFormats: true, validateSchema: false, meta: false, logger: false, ownProperties: true, code: { optimize: false, regExp: schemaRegExp } })
   for (const [name, format] of Object.entries(strict.formats)) ajv.addFormat(name, format as Parameters<Ajv2020['addFormat']>[1])
   return ajv
 }
@@ -192,7 +193,7 @@ export function createAjv(): Ajv2020 {
   // No meta-schemas: the precompiled validator has already checked each schema against its own.
   // No code optimization: the validators check a few defaults and examples; compiling them is the cost.
   // Own properties only: a property named "constructor" or "toString" is not present because every object inherits one.
-  const ajv = new Ajv2020({ allErrors: true, strict: true, strictTypes: false, strictTuples: false, strictRequired: false, allowUnionTypes: true, validateFormats: true, validateSchema: false, meta: false, ownProperties: true, code: { optimize: false } })
+  const ajv = new Ajv2020({ allErrors: true, strict: true, strictTypes: false, strictTuples: false, strictRequired: false, allowUnionTypes: true, validateFormats: true, validateSchema: false, meta: false, ownProperties: true, code: { optimize: false, regExp: schemaRegExp } })
   // A 2020-12 keyword that ajv resolves references by but does not list; strict mode would reject it.
   ajv.addKeyword({ keyword: '$anchor' })
   return ajv

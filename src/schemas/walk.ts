@@ -1,5 +1,6 @@
 import { SCHEMA_ARRAY_KEYWORDS, SCHEMA_KEYWORDS, SCHEMA_MAP_KEYWORDS } from './keywords.js'
 import { escapePointer } from './document.js'
+import { compilePattern } from './regexp.js'
 
 export type SchemaObject = Record<string, unknown>
 
@@ -18,7 +19,7 @@ export function isObject(value: unknown): value is Record<string, unknown> {
 /** Whether a schema `pattern` (ECMA-262, unicode) matches `name`; a pattern that does not compile matches nothing. */
 export function testPattern(pattern: string, name: string): boolean {
   try {
-    return new RegExp(pattern, 'u').test(name)
+    return compilePattern(pattern).test(name)
   } catch {
     return false
   }

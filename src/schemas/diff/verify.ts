@@ -1,5 +1,6 @@
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js'
 import addFormatsPlugin from 'ajv-formats'
+import { schemaRegExp } from '../regexp.js'
 import { isObject, subschemas, type SchemaObject } from '../walk.js'
 
 // ajv-formats is CommonJS; under NodeNext its default export arrives as the module object.
@@ -130,6 +131,6 @@ function prepared<T>(schema: T & SchemaObject): { copy: T & SchemaObject; intoPr
 }
 
 function createAjv(): Ajv2020 {
-  const ajv = new Ajv2020({ strict: false, allErrors: false, logger: false, ownProperties: true, validateFormats: true, validateSchema: false, inlineRefs: false, code: { optimize: false } })
+  const ajv = new Ajv2020({ strict: false, allErrors: false, logger: false, ownProperties: true, validateFormats: true, validateSchema: false, inlineRefs: false, code: { optimize: false, regExp: schemaRegExp } })
   return addFormats(ajv)
 }

@@ -1,0 +1,58 @@
+import { RE2JS } from 're2js'
+
+/** What the checks need of a compiled pattern. */
+export interface PatternTest {
+  test(text: string): boolean
+}
+
+/**
+ * Compiles a schema `pattern`. JavaScript's engine backtracks, so a pattern that repeats a group
+ * which itself repeats or alternates (`^(a+)+$`) can take exponential time on a crafted default;
+ * such patterns run on RE2 (re2js), which matches in linear time. Every other pattern keeps
+ * JavaScript's exact semantics (RE2's `\s` and Unicode classes differ slightly), and so does a
+ * nested one that RE2 cannot parse (lookarounds, backreferences).
+ */
+export function compilePattern(pattern: string, flags = 'u'): PatternTest {
+  if (backtracks(pattern)) {
+    try {
+      const re2 = RE2JS.compile(pattern)
+      return { test: (text) => re2.test(text) }
+    } catch {
+      // Not RE2 syntax: JavaScript's engine, as before.
+    }
+  }
+  return new RegExp(pattern, flags)
+}
+
+/** ajv's hook for compiling patterns (`code.regExp`). */
+export const schemaRegExp = Object.assign((pattern: string, flags: string) => compilePattern(pattern, flags), { code: 'compilePattern' })
+
+/** Whether a quantified group holds a quantifier or an alternation: the shape of catastrophic backtracking. */
+export function backtracks(pattern: string): boolean {
+  // For each open group: whether anything inside it repeats or alternates.
+  const open: boolean[] = []
+  let inClass = false
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i]!
+    if (c === '\\') {
+      i++
+      continue
+    }
+    if (inClass) {
+      if (c === ']') inClass = false
+      continue
+    }
+    if (c === '[') inClass = true
+    else if (c === '(') open.push(false)
+    else if (c === '|' || ((c === '*' || c === '+' || c === '{') && i > 0)) {
+      if (open.length > 0) open[open.length - 1] = true
+    } else if (c === ')') {
+      const inner = open.pop() ?? false
+      const next = pattern[i + 1]
+      if (inner && (next === '*' || next === '+' || next === '{')) return true
+      // A group that repeats inside makes its parent one that repeats inside too.
+      if (inner && open.length > 0) open[open.length - 1] = true
+    }
+  }
+  return false
+}
