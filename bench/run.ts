@@ -167,6 +167,44 @@ async function comparison(workspace: string): Promise<void> {
   results.comparison = measured
 }
 
+/** Files a pull request could hold to slow validation down, each written to stress one check. */
+function hostileFiles(): Record<string, unknown> {
+  const wrap = (input: Record<string, unknown>) => ({ prediction: { input: { type: 'object', ...input }, output: { type: 'string' } } })
+  const defs: Record<string, unknown> = { d0: { type: 'integer' } }
+  for (let k = 1; k <= 25; k++) defs[`d${k}`] = { allOf: [{ $ref: `#/$defs/d${k - 1}` }, { $ref: `#/$defs/d${k - 1}` }] }
+  return {
+    'a pattern that backtracks, 5,000-character default': wrap({ properties: { s: { type: 'string', pattern: '^(a+)+$', default: `${'a'.repeat(5000)}!` } } }),
+    'a 40,000-member enum': wrap({ properties: { e: { enum: Array.from({ length: 40_000 }, (_, i) => i), default: 5 } } }),
+    'five 1 MB unknown keywords': wrap({ properties: Object.fromEntries(Array.from({ length: 5 }, (_, i) => [`p${i}`, { type: 'string', ['k'.repeat(1_000_000 - i)]: 1 }])) }),
+    '1,500 unknown required names, 5,000 properties': wrap({
+      properties: Object.fromEntries(Array.from({ length: 5000 }, (_, i) => [`parameter_${i}`, { type: 'string' }])),
+      required: Array.from({ length: 1500 }, (_, i) => `paramater_${i}x`),
+    }),
+    'a $ref fan-out 25 levels deep': wrap({ properties: { x: { $ref: '#/$defs/d25', default: 1 } }, $defs: defs }),
+  }
+}
+
+async function hostile(workspace: string): Promise<void> {
+  const measured: Record<string, number> = {}
+  for (const [name, content] of Object.entries(hostileFiles())) {
+    const file = path.join(workspace, `hostile-${Object.keys(measured).length}.json`)
+    await writeFile(file, JSON.stringify(content))
+    // Each file has findings, so the CLI exits 1; the time is what counts.
+    const [time] = await medians(async () => {
+      const started = performance.now()
+      await timed(NODE, [path.join(ROOT, 'dist/cli.js'), 'validate', '--schemas', file]).catch((error: Error) => {
+        if (!/exited 1:/.test(error.message)) throw error
+      })
+      return performance.now() - started
+    })
+    measured[name] = time
+  }
+  const [slowest, slowestMs] = Object.entries(measured).sort((a, b) => b[1] - a[1])[0]!
+  results.hostile = measured
+  for (const [name, time] of Object.entries(measured)) rows.push({ name: `Validate a hostile file: ${name}`, value: ms(time), budget: '< 10000 ms', ok: time < 10_000 })
+  rows.push({ name: `Slowest hostile file: ${slowest}`, value: ms(slowestMs), budget: '< 10000 ms', ok: slowestMs < 10_000 })
+}
+
 async function digest(root: string, pushed: { index: string }): Promise<void> {
   const registry = await startRegistry(root, 'token')
   try {
@@ -294,7 +332,7 @@ async function bundleSize(): Promise<void> {
 }
 
 // `node bench/run.ts cold-start publish` runs only those sections and leaves results.json alone.
-const SECTIONS = ['cold-start', 'validation', 'comparison', 'digest', 'publish', 'bundle'] as const
+const SECTIONS = ['cold-start', 'validation', 'hostile', 'comparison', 'digest', 'publish', 'bundle'] as const
 const chosen = process.argv.slice(2)
 for (const name of chosen) if (!(SECTIONS as readonly string[]).includes(name)) throw new Error(`unknown section "${name}"; sections: ${SECTIONS.join(', ')}`)
 const runs = (name: (typeof SECTIONS)[number]) => chosen.length === 0 || chosen.includes(name)
@@ -303,6 +341,7 @@ const workspace = await mkdtemp(path.join(tmpdir(), 'bench-'))
 try {
   if (runs('cold-start')) await coldStart(workspace)
   if (runs('validation')) await validation(workspace)
+  if (runs('hostile')) await hostile(workspace)
   if (runs('comparison')) await comparison(workspace)
   if (runs('digest') || runs('publish')) {
     if (registryAvailable()) {
