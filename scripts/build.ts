@@ -19,6 +19,7 @@ const CHUNKS = [
   { name: 'octokit', test: /[\\/]node_modules[\\/](@octokit|@actions[\\/]github|before-after-hook|universal-user-agent|fast-content-type-parse|json-with-bigint|content-type)[\\/]/ },
   { name: 'undici', test: /[\\/]node_modules[\\/]undici[\\/]/ },
   { name: 'exec', test: /[\\/]node_modules[\\/]@actions[\\/](exec|io)[\\/]/ },
+  { name: 're2', test: /[\\/]node_modules[\\/]re2js[\\/]/ },
 ]
 
 await rm(out, { recursive: true, force: true })

@@ -1,6 +1,8 @@
 import type { Finding } from '../findings.js'
 import type { Schemas } from '../wriftai/types.js'
-import { parseJson, readJsonFile, type ParseResult, type SourceDocument } from './document.js'
+import { readInputFile } from '../files.js'
+import { MAX_SCHEMAS_BYTES, parseJson, type ParseResult, type SourceDocument } from './document.js'
+import { loadLinearEngine, mayHavePatterns } from './regexp.js'
 import { validateSchemas } from './validate.js'
 
 export interface SchemasCheck {
@@ -13,7 +15,9 @@ export interface SchemasCheck {
 
 /** Reads and checks a schemas file: JSON text, envelope, and each schema in it. */
 export async function checkSchemasFile(path: string, file: string, input?: string, root?: string): Promise<SchemasCheck> {
-  return checkParsed(readJsonFile(path, file, input, root))
+  const text = readInputFile(path, file, { input: input ?? 'schemas-file', limit: MAX_SCHEMAS_BYTES, over: 'refuse', root })
+  if (mayHavePatterns(text)) await loadLinearEngine()
+  return checkParsed(parseJson(text, file))
 }
 
 export function checkSchemasText(text: string, file: string): SchemasCheck {

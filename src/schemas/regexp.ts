@@ -1,4 +1,4 @@
-import { RE2JS } from 're2js'
+import type { RE2JS as RE2JSClass } from 're2js'
 
 /** What the checks need of a compiled pattern. */
 export interface PatternTest {
@@ -10,18 +10,34 @@ export interface PatternTest {
  * which itself repeats or alternates (`^(a+)+$`) can take exponential time on a crafted default;
  * such patterns run on RE2 (re2js), which matches in linear time. Every other pattern keeps
  * JavaScript's exact semantics (RE2's `\s` and Unicode classes differ slightly), and so does a
- * nested one that RE2 cannot parse (lookarounds, backreferences).
+ * nested one that RE2 cannot parse (lookarounds, backreferences). RE2 is used once
+ * `loadLinearEngine` has run; the checks of a file load it first when the file has patterns.
  */
 export function compilePattern(pattern: string, flags = 'u'): PatternTest {
-  if (backtracks(pattern)) {
+  if (linearEngine && backtracks(pattern)) {
     try {
-      const re2 = RE2JS.compile(pattern)
+      const re2 = linearEngine.compile(pattern)
       return { test: (text) => re2.test(text) }
     } catch {
       // Not RE2 syntax: JavaScript's engine, as before.
     }
   }
   return new RegExp(pattern, flags)
+}
+
+let linearEngine: typeof RE2JSClass | undefined
+
+/**
+ * Loads RE2 for the patterns that need it, before a check that may meet them: it is loaded only
+ * for documents with patterns, so that a run without any starts as fast as before.
+ */
+export async function loadLinearEngine(): Promise<void> {
+  linearEngine ??= (await import('re2js')).RE2JS
+}
+
+/** Whether a document's text may hold a pattern (a `pattern` or `patternProperties` keyword, or the word in data). */
+export function mayHavePatterns(text: string): boolean {
+  return text.includes('"pattern')
 }
 
 /** ajv's hook for compiling patterns (`code.regExp`). */

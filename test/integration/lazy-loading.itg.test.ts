@@ -1,6 +1,6 @@
 // What each kind of run loads, through the bundle: heavy code (Octokit, undici, the registry client,
-// @actions/exec for git and credential helpers, the comparison with the live version) only on the
-// paths that need it.
+// @actions/exec for git and credential helpers, the comparison with the live version, RE2 for
+// patterns) only on the paths that need it.
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -13,7 +13,7 @@ import { pushTestImages } from '../registry/images.js'
 import { startSandbox, type Sandbox } from '../sandbox/server.js'
 
 const DIGEST = `sha256:${'5e'.repeat(32)}`
-const HEAVY = ['octokit', 'undici', 'resolve', 'exec', 'diff']
+const HEAVY = ['octokit', 'undici', 'resolve', 'exec', 'diff', 're2']
 
 let sandbox: Sandbox
 let registryRoot: string | undefined
@@ -54,6 +54,13 @@ const files = () => ({ 'schemas.json': schemasText })
 describe('on-demand chunks', () => {
   it('a validate run loads none of the heavy code', async () => {
     expect(await heavyChunksLoaded({ inputs: { mode: 'validate', model: 'acme/hello-world' }, files: files() })).toEqual([])
+  })
+
+  it('a validate run loads RE2 only for a file with patterns', async () => {
+    const withPattern = JSON.parse(schemasText)
+    withPattern.prediction.input.properties.prompt.pattern = '^(\\w+ ?)+$'
+    const files = { 'schemas.json': JSON.stringify(withPattern) }
+    expect(await heavyChunksLoaded({ inputs: { mode: 'validate', model: 'acme/hello-world' }, files })).toEqual(['re2'])
   })
 
   it('a publish with a given digest and notes loads undici only', async () => {

@@ -1,5 +1,7 @@
-import { describe, expect, it } from 'vitest'
-import { backtracks, compilePattern } from '../../src/schemas/regexp.js'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { backtracks, compilePattern, loadLinearEngine } from '../../src/schemas/regexp.js'
+
+beforeAll(loadLinearEngine)
 
 describe('schema patterns', () => {
   it.each([
