@@ -1,8 +1,8 @@
 import type { Severity } from '../findings.js'
-import { escapePointer, splitPointer } from './document.js'
+import { escapePointer } from './document.js'
 import { closest, DRAFT_2020_12, FOREIGN_KEYWORDS, howToAllowNull, KNOWN_FORMATS, KNOWN_KEYWORDS, suggestKeyword, type SuggestionBudget } from './keywords.js'
 import type { RuleId } from './rules.js'
-import { isObject, testPattern, type SchemaObject, type Subschema } from './walk.js'
+import { isObject, testPattern, valueAt, type SchemaObject, type Subschema } from './walk.js'
 
 export interface Problem {
   severity: Severity
@@ -181,12 +181,6 @@ function decode(fragment: string): string | undefined {
 
 function pointsIn(resource: SchemaObject, fragment: string): boolean {
   const pointer = decode(fragment)
-  if (pointer === undefined) return false
-  let node: unknown = resource
-  for (const segment of splitPointer(pointer)) {
-    if (Array.isArray(node) && /^\d+$/.test(segment)) node = node[Number(segment)]
-    else if (isObject(node) && Object.hasOwn(node, segment)) node = node[segment]
-    else return false
-  }
+  const node = pointer === undefined ? undefined : valueAt(resource, pointer)
   return isObject(node) || typeof node === 'boolean'
 }

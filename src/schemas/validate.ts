@@ -10,7 +10,7 @@ import { escapePointer, splitPointer, type SourceDocument } from './document.js'
 import { KNOWN_FORMATS } from './keywords.js'
 import { schemaRegExp } from './regexp.js'
 import { checkDialect, checkInputRoot, FILE_INPUTS, lintSchema, type Problem } from './lint.js'
-import { isObject, listSubschemas, type SchemaObject, type Subschema } from './walk.js'
+import { isObject, listSubschemas, valueAt, type SchemaObject, type Subschema } from './walk.js'
 
 // ajv-formats is CommonJS; under NodeNext its default export arrives as the module object.
 const addFormats = addFormatsPlugin as unknown as (ajv: Ajv2020, formats: string[]) => Ajv2020
@@ -166,8 +166,7 @@ function metaSchemaProblems(errors: ErrorObject[], pointer: string, schema: Sche
 /** `"type": "file"` (BentoML, Swagger 2) is no JSON Schema type: say how files are taken. */
 function fileTypeHint(schema: SchemaObject, instancePath: string): string {
   if (!instancePath.endsWith('/type')) return ''
-  let node: unknown = schema
-  for (const segment of splitPointer(instancePath)) node = isObject(node) ? node[segment] : Array.isArray(node) ? node[Number(segment)] : undefined
+  const node = valueAt(schema, instancePath)
   const types = Array.isArray(node) ? node : [node]
   return types.includes('file') ? `; ${FILE_INPUTS}` : ''
 }

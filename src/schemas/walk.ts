@@ -1,5 +1,5 @@
 import { SCHEMA_ARRAY_KEYWORDS, SCHEMA_KEYWORDS, SCHEMA_MAP_KEYWORDS } from './keywords.js'
-import { escapePointer } from './document.js'
+import { escapePointer, splitPointer } from './document.js'
 import { compilePattern } from './regexp.js'
 
 export type SchemaObject = Record<string, unknown>
@@ -14,6 +14,17 @@ export interface Subschema {
 
 export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+/** The value at a JSON pointer below `root` (own members and array indexes only); undefined when there is none. */
+export function valueAt(root: unknown, pointer: string): unknown {
+  let node: unknown = root
+  for (const segment of splitPointer(pointer)) {
+    if (isObject(node) && Object.hasOwn(node, segment)) node = node[segment]
+    else if (Array.isArray(node) && /^\d+$/.test(segment)) node = node[Number(segment)]
+    else return undefined
+  }
+  return node
 }
 
 /** Whether a schema `pattern` (ECMA-262, unicode) matches `name`; a pattern that does not compile matches nothing. */

@@ -1,8 +1,8 @@
 import type { Schemas } from '../../wriftai/types.js'
-import { isObject, type SchemaObject } from '../walk.js'
+import { isObject, valueAt, type SchemaObject } from '../walk.js'
 import { Walk, type Candidate, type Step } from './compare.js'
 import { describeChange, describeCounterexample, describePath } from './messages.js'
-import { lookup, makeRoot, same } from './normalize.js'
+import { makeRoot, same } from './normalize.js'
 import { fill } from './samples.js'
 import { INFO_RULES, ruleOf, type ChangeRule } from './rules.js'
 import { Checker } from './verify.js'
@@ -84,7 +84,7 @@ function compareSide(section: 'prediction' | 'training', side: 'input' | 'output
     const change: SchemaChange = { rule, breaking: false, section, side, message: '', pointer: local, livePointer }
     // The live value as written there (not as the comparison reads it), when the change sits on a keyword.
     if (candidate.keyword && livePointer.endsWith(`/${candidate.keyword}`) && livePointer.startsWith(liveRoot.pointer)) {
-      const was = lookup(liveRoot.schema, livePointer.slice(liveRoot.pointer.length))
+      const was = valueAt(liveRoot.schema, livePointer.slice(liveRoot.pointer.length))
       if (was !== undefined) change.was = was
     }
     if (!INFO_RULES.has(rule)) {

@@ -1,5 +1,5 @@
-import { escapePointer, splitPointer } from '../document.js'
-import { isObject, subschemas, type SchemaObject } from '../walk.js'
+import { escapePointer } from '../document.js'
+import { isObject, subschemas, valueAt, type SchemaObject } from '../walk.js'
 
 /**
  * A subschema as the comparison reads it: references followed, spelling differences that accept
@@ -61,21 +61,10 @@ export function follow(ref: string, root: Root): { node: unknown; pointer: strin
   const fragment = decodeURIComponent(ref.slice(hash + 1))
   if (fragment !== '' && !fragment.startsWith('/')) {
     const anchor = anchorsOf(root).get(fragment)
-    return anchor === undefined ? undefined : { node: lookup(root.schema, anchor), pointer: root.pointer + anchor }
+    return anchor === undefined ? undefined : { node: valueAt(root.schema, anchor), pointer: root.pointer + anchor }
   }
-  const node = lookup(root.schema, fragment)
+  const node = valueAt(root.schema, fragment)
   return node === undefined ? undefined : { node, pointer: root.pointer + fragment }
-}
-
-/** The value at a JSON pointer below `root`; undefined when there is none. */
-export function lookup(root: SchemaObject, pointer: string): unknown {
-  let node: unknown = root
-  for (const segment of splitPointer(pointer)) {
-    if (isObject(node) && Object.hasOwn(node, segment)) node = node[segment]
-    else if (Array.isArray(node) && /^\d+$/.test(segment)) node = node[Number(segment)]
-    else return undefined
-  }
-  return node
 }
 
 /** Keywords that say something about a value; the others are annotations. */
