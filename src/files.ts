@@ -83,6 +83,6 @@ function kindOf(stats: import('node:fs').Stats): string {
   return 'not a file'
 }
 
-export function describeBytes(bytes: number): string {
+function describeBytes(bytes: number): string {
   return bytes >= 1024 * 1024 ? `${bytes / 1024 / 1024} MB` : `${bytes / 1024} KB`
 }

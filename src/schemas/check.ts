@@ -13,7 +13,12 @@ export interface SchemasCheck {
   document?: SourceDocument
 }
 
-/** Reads and checks a schemas file: JSON text, envelope, and each schema in it. */
+/**
+ * Reads and checks a schemas file: JSON text, envelope, and each schema in it. `file` is the path
+ * shown to the user, `root` the folder it must lie in (the action's workspace). The product reads
+ * its few local files synchronously: the first use of node:fs/promises and the thread pool costs
+ * several ms of a start.
+ */
 export async function checkSchemasFile(path: string, file: string, input?: string, root?: string): Promise<SchemasCheck> {
   const text = readInputFile(path, file, { input: input ?? 'schemas-file', limit: MAX_SCHEMAS_BYTES, over: 'refuse', root })
   if (mayHavePatterns(text)) await loadLinearEngine()

@@ -1,5 +1,4 @@
 import * as momoa from '@humanwhocodes/momoa'
-import { readInputFile } from '../files.js'
 import type { Finding } from '../findings.js'
 import type { RuleId } from './rules.js'
 
@@ -22,15 +21,6 @@ export interface SourceDocument {
 export interface ParseResult {
   document?: SourceDocument
   findings: Finding[]
-}
-
-/**
- * Reads a JSON file; `file` is the path shown to the user, `root` the folder it must lie in (the
- * action's workspace). The product reads its few local files synchronously: the first use of
- * node:fs/promises and the thread pool costs several ms of a start.
- */
-export function readJsonFile(location: string, file: string, input = 'schemas-file', root?: string): ParseResult {
-  return parseJson(readInputFile(location, file, { input, limit: MAX_SCHEMAS_BYTES, over: 'refuse', root }), file)
 }
 
 export function parseJson(source: string, file: string): ParseResult {

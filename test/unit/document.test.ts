@@ -81,16 +81,16 @@ describe('nesting', () => {
   })
 })
 
-describe('readJsonFile', () => {
+describe('checkSchemasFile', () => {
   it('refuses a file over 10 MB, naming the input and the file, without reading it', async () => {
     const { mkdtemp, writeFile } = await import('node:fs/promises')
     const { tmpdir } = await import('node:os')
     const path = await import('node:path')
-    const { readJsonFile } = await import('../../src/schemas/document.js')
+    const { checkSchemasFile } = await import('../../src/schemas/check.js')
     const dir = await mkdtemp(path.join(tmpdir(), 'big-'))
     const file = path.join(dir, 'schemas.json')
     await writeFile(file, Buffer.alloc(11 * 1024 * 1024, 0x20))
-    expect(() => readJsonFile(file, 'schemas.json')).toThrow('schemas-file: schemas.json is larger than 10 MB, the limit')
-    expect(() => readJsonFile(path.join(dir, 'missing.json'), 'missing.json')).toThrow('schemas-file: cannot read missing.json: no such file')
+    await expect(checkSchemasFile(file, 'schemas.json')).rejects.toThrow('schemas-file: schemas.json is larger than 10 MB, the limit')
+    await expect(checkSchemasFile(path.join(dir, 'missing.json'), 'missing.json')).rejects.toThrow('schemas-file: cannot read missing.json: no such file')
   })
 })
