@@ -1,4 +1,4 @@
-import { formatNames } from 'ajv-formats/dist/formats.js'
+import { FORMAT_NAMES } from './formats.js'
 import type { RuleId } from './rules.js'
 
 /** Keywords whose value is one subschema. */
@@ -40,8 +40,8 @@ export function howToAllowNull(schema: Record<string, unknown>): string {
   return types.length > 0 ? `"type": [${[...types.filter((t) => t !== 'null'), 'null'].map((t) => JSON.stringify(t)).join(', ')}]` : 'an "anyOf" branch {"type": "null"}'
 }
 
-/** Formats that ajv-formats checks; any other `format` value would be silently ignored. */
-export const KNOWN_FORMATS = new Set<string>(formatNames)
+/** Formats that are checked; any other `format` value would be silently ignored. */
+export const KNOWN_FORMATS = new Set<string>(FORMAT_NAMES)
 
 export const DRAFT_2020_12 = 'https://json-schema.org/draft/2020-12/schema'
 

@@ -60,7 +60,7 @@ export function lintSchema(subs: readonly Subschema[]): Problem[] {
         const advice = OPENAPI_KEYWORDS[keyword] ?? `${suggestion ? `; did you mean "${suggestion}"?` : ''} (extension keywords must start with "x-")`
         problems.push({ severity: 'error', rule: 'unknown-keyword', pointer: at, message: `unknown keyword "${keyword.length > 60 ? `${keyword.slice(0, 59)}…` : keyword}"${advice}` })
       } else if (keyword === 'format' && value === 'binary') {
-        // ajv-formats knows OpenAPI's "binary" (raw bytes in a request body); a model's file input is a URL.
+        // OpenAPI's "binary" is a known format (raw bytes in a request body); a model's file input is a URL.
         problems.push({ severity: 'error', rule: 'unknown-format', pointer: at, message: `"format": "binary" is OpenAPI's, for raw bytes; ${FILE_INPUTS}` })
       } else if (keyword === 'format' && typeof value === 'string' && !KNOWN_FORMATS.has(value)) {
         const suggestion = closest(value, [...KNOWN_FORMATS], budget)

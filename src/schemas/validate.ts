@@ -1,5 +1,4 @@
 import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js'
-import addFormatsPlugin from 'ajv-formats'
 import type { Finding } from '../findings.js'
 import type { Schemas } from '../wriftai/types.js'
 import { strictCompileProblems, type ShapeValidators } from './compile.js'
@@ -7,13 +6,10 @@ import { checkConsistency, usesReferences } from './consistency.js'
 import { correctnessProblems } from './correctness.js'
 import validateMetaSchema from './meta-validator.generated.js'
 import { escapePointer, splitPointer, type SourceDocument } from './document.js'
-import { KNOWN_FORMATS } from './keywords.js'
+import { addFormatChecks, FORMAT_NAMES } from './formats.js'
 import { schemaRegExp } from './regexp.js'
 import { checkDialect, checkInputRoot, FILE_INPUTS, lintSchema, type Problem } from './lint.js'
 import { isObject, listSubschemas, valueAt, type SchemaObject, type Subschema } from './walk.js'
-
-// ajv-formats is CommonJS; under NodeNext its default export arrives as the module object.
-const addFormats = addFormatsPlugin as unknown as (ajv: Ajv2020, formats: string[]) => Ajv2020
 
 const SECTIONS = ['prediction', 'training'] as const
 const SIDES = ['input', 'output'] as const
@@ -139,13 +135,10 @@ function prepareAjv(ajv: Ajv2020, subs: readonly Subschema[], problems: Problem[
       // ajv already knows it (e.g. "definitions", "nullable"): nothing to tolerate.
     }
   }
-  // Each format once, as it is first used: ajv-formats' own check for the ones it knows, and a
-  // no-op for the others, which the lint has already reported.
-  for (const format of formats) {
-    if (ajv.formats[format]) continue
-    if (KNOWN_FORMATS.has(format)) addFormats(ajv, [format])
-    else ajv.addFormat(format, true)
-  }
+  // Each format once, as it is first used: its check for the known ones, and a no-op for the
+  // others, which the lint has already reported.
+  addFormatChecks(ajv, formats)
+  for (const format of formats) if (!ajv.formats[format] && !FORMAT_NAMES.includes(format)) ajv.addFormat(format, true)
 }
 
 /** One problem per location: the meta-schema's anyOf branches repeat the same fault several ways. */

@@ -1,10 +1,7 @@
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js'
-import addFormatsPlugin from 'ajv-formats'
+import { addFormatChecks } from '../formats.js'
 import { schemaRegExp } from '../regexp.js'
 import { isObject, subschemas, type SchemaObject } from '../walk.js'
-
-// ajv-formats is CommonJS; under NodeNext its default export arrives as the module object.
-const addFormats = addFormatsPlugin as unknown as (ajv: Ajv2020) => Ajv2020
 
 /** Above this many properties, a root is compiled with only the properties a value has. */
 const PRUNE_ABOVE = 64
@@ -132,5 +129,6 @@ function prepared<T>(schema: T & SchemaObject): { copy: T & SchemaObject; intoPr
 
 function createAjv(): Ajv2020 {
   const ajv = new Ajv2020({ strict: false, allErrors: false, logger: false, ownProperties: true, validateFormats: true, validateSchema: false, inlineRefs: false, code: { optimize: false, regExp: schemaRegExp } })
-  return addFormats(ajv)
+  addFormatChecks(ajv)
+  return ajv
 }
