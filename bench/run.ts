@@ -120,6 +120,17 @@ async function validation(workspace: string): Promise<void> {
   const peerText = capped ? `> ${ms(peer)} (capped)` : ms(peer)
   rows.push({ name: `Validate ${mb.toFixed(1)} MB: CLI validate vs ajv-cli 5 compile`, value: `${ms(ours)} vs ${peerText} = ${capped ? '< ' : ''}${ratio(ours / peer)}`, budget: '≤ 0.5×', ok: ours / peer <= 0.5 })
   rows.push({ name: `Validate ${mb.toFixed(1)} MB: absolute`, value: ms(ours), budget: '< 1500 ms', ok: ours < 1500 })
+
+  // How validation grows with the number of properties: the live side of the comparison pairs, whole CLI runs.
+  const scaling: Record<string, number> = {}
+  for (const count of [1_000, 10_000, 40_000]) {
+    const scaled = path.join(workspace, `validate-${count}.json`)
+    await writeFile(scaled, generateDiffPair(count, 'edits').live)
+    const [time] = await medians(async () => (await timed(NODE, [path.join(ROOT, 'dist/cli.js'), 'validate', '--schemas', scaled])).ms)
+    scaling[count] = time
+    rows.push({ name: `Validate ${count.toLocaleString('en')} properties: CLI validate`, value: ms(time), budget: '< 10000 ms', ok: time < 10_000 })
+  }
+  results.validationScaling = scaling
 }
 
 // Times the comparison alone, in a fresh process each run, through the chunk the bundle loads for it.
@@ -181,6 +192,9 @@ function hostileFiles(): Record<string, unknown> {
       required: Array.from({ length: 1500 }, (_, i) => `paramater_${i}x`),
     }),
     'a $ref fan-out 25 levels deep': wrap({ properties: { x: { $ref: '#/$defs/d25', default: 1 } }, $defs: defs }),
+    'a uniqueItems default of 40,000 distinct objects': wrap({ properties: { u: { type: 'array', uniqueItems: true, default: Array.from({ length: 40_000 }, (_, i) => ({ id: i, name: `n${i}` })) } } }),
+    'a backtracking patternProperties against 30 required names': wrap({ properties: {}, patternProperties: { '^(a+)+$': { type: 'string' } }, required: Array.from({ length: 30 }, (_, i) => `${'a'.repeat(30 + i)}!`) }),
+    'a backtracking propertyNames against a default': wrap({ properties: { x: { type: 'object', propertyNames: { pattern: '^(a+)+$' }, default: { [`${'a'.repeat(5000)}!`]: 1 } } } }),
   }
 }
 

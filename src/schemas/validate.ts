@@ -1,6 +1,7 @@
 import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js'
 import type { Finding } from '../findings.js'
 import type { Schemas } from '../wriftai/types.js'
+import { linearUniqueItems } from './canonical.js'
 import { strictCompileProblems, type ShapeValidators } from './compile.js'
 import { checkConsistency, usesReferences } from './consistency.js'
 import { correctnessProblems } from './correctness.js'
@@ -178,6 +179,7 @@ function describeParams(error: ErrorObject): string {
 function createLenientAjv(strict: Ajv2020): Ajv2020 {
   const ajv = new Ajv2020({ allErrors: true, strict: false, allowUnionTypes: true, validateFormats: true, validateSchema: false, meta: false, logger: false, ownProperties: true, code: { optimize: false, regExp: schemaRegExp } })
   for (const [name, format] of Object.entries(strict.formats)) ajv.addFormat(name, format as Parameters<Ajv2020['addFormat']>[1])
+  linearUniqueItems(ajv)
   return ajv
 }
 
@@ -188,5 +190,6 @@ export function createAjv(): Ajv2020 {
   const ajv = new Ajv2020({ allErrors: true, strict: true, strictTypes: false, strictTuples: false, strictRequired: false, allowUnionTypes: true, validateFormats: true, validateSchema: false, meta: false, ownProperties: true, code: { optimize: false, regExp: schemaRegExp } })
   // A 2020-12 keyword that ajv resolves references by but does not list; strict mode would reject it.
   ajv.addKeyword({ keyword: '$anchor' })
+  linearUniqueItems(ajv)
   return ajv
 }

@@ -143,3 +143,20 @@ describe('bounded on hostile files', () => {
     expect(findings.at(-1)!.message).toBe('"paramater_1499x" is required but is not in "properties"')
   })
 })
+
+describe('uniqueItems in one pass', () => {
+  const withDefault = (value: unknown) =>
+    check(JSON.stringify({ prediction: { input: { type: 'object', properties: { u: { type: 'array', uniqueItems: true, default: value } } }, output: { type: 'string' } } }))
+      .findings.map((f) => f.message.replace(/^default .* does not match/, 'default does not match'))
+
+  it('compares items as JSON values: key order does not matter, 1 and 1.0 are the same', () => {
+    expect(withDefault([{ a: 1, b: [2, { c: 3 }] }, { b: [2, { c: 3 }], a: 1.0 }])).toEqual(['default does not match its schema: must NOT have duplicate items (items ## 0 and 1 are identical)'])
+    expect(withDefault([{ a: 1 }, { a: '1' }, [1], ['1'], 1, '1', null, false, 0])).toEqual([])
+  })
+
+  it('takes 40,000 distinct objects in linear time, and finds the one repeat among them', () => {
+    const items = Array.from({ length: 40_000 }, (_, i) => ({ id: i, name: `n${i}` }))
+    expect(withDefault(items)).toEqual([])
+    expect(withDefault([...items, { name: 'n17', id: 17 }])).toEqual(['default does not match its schema: must NOT have duplicate items (items ## 17 and 40000 are identical)'])
+  })
+})

@@ -1,4 +1,5 @@
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js'
+import { linearUniqueItems } from '../canonical.js'
 import { addFormatChecks } from '../formats.js'
 import { schemaRegExp } from '../regexp.js'
 import { isObject, subschemas, type SchemaObject } from '../walk.js'
@@ -130,5 +131,6 @@ function prepared<T>(schema: T & SchemaObject): { copy: T & SchemaObject; intoPr
 function createAjv(): Ajv2020 {
   const ajv = new Ajv2020({ strict: false, allErrors: false, logger: false, ownProperties: true, validateFormats: true, validateSchema: false, inlineRefs: false, code: { optimize: false, regExp: schemaRegExp } })
   addFormatChecks(ajv)
+  linearUniqueItems(ajv)
   return ajv
 }
