@@ -187,7 +187,8 @@ export function createAjv(): Ajv2020 {
   // No meta-schemas: the precompiled validator has already checked each schema against its own.
   // No code optimization: the validators check a few defaults and examples; compiling them is the cost.
   // Own properties only: a property named "constructor" or "toString" is not present because every object inherits one.
-  const ajv = new Ajv2020({ allErrors: true, strict: true, strictTypes: false, strictTuples: false, strictRequired: false, allowUnionTypes: true, validateFormats: true, validateSchema: false, meta: false, ownProperties: true, code: { optimize: false, regExp: schemaRegExp } })
+  // A property that a patternProperties entry matches too is 2020-12 as written: both apply.
+  const ajv = new Ajv2020({ allErrors: true, strict: true, strictTypes: false, strictTuples: false, strictRequired: false, allowUnionTypes: true, allowMatchingProperties: true, validateFormats: true, validateSchema: false, meta: false, ownProperties: true, code: { optimize: false, regExp: schemaRegExp } })
   // A 2020-12 keyword that ajv resolves references by but does not list; strict mode would reject it.
   ajv.addKeyword({ keyword: '$anchor' })
   linearUniqueItems(ajv)

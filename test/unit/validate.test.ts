@@ -160,3 +160,12 @@ describe('uniqueItems in one pass', () => {
     expect(withDefault([...items, { name: 'n17', id: 17 }])).toEqual(['default does not match its schema: must NOT have duplicate items (items ## 17 and 40000 are identical)'])
   })
 })
+
+describe('2020-12 as written', () => {
+  it('takes a property that a patternProperties entry matches too, with or without a default: both apply', () => {
+    const schema = (extra: Record<string, unknown>) => JSON.stringify({ prediction: { input: { type: 'object', properties: { seed: { type: 'integer' } }, patternProperties: { '^s': { minimum: 0 } }, additionalProperties: { type: 'string' }, ...extra }, output: { type: 'string' } } })
+    expect(check(schema({})).findings).toEqual([])
+    expect(check(schema({ default: { seed: 3, other: 'x' } })).findings).toEqual([])
+    expect(where(check(schema({ default: { seed: -3 } })))).toEqual(['default-mismatch /prediction/input/default 1:164'])
+  })
+})
