@@ -1,5 +1,7 @@
+import { readFileSync, writeFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
-import { errorMessage } from '../errors.js'
+import { errorMessage, UserError } from '../errors.js'
+import { readInputFile } from '../files.js'
 import { countErrors, formatFinding, oneLine, type Finding } from '../findings.js'
 import { readRunContext } from '../github/context.js'
 import { readInputs, type Inputs } from '../github/inputs.js'
@@ -17,6 +19,10 @@ const USAGE = `Usage:
                           [--timeout-seconds N] [--max-attempts N] [--scan-versions PAGES] [--json]
   wriftai-publish digest IMAGE [--platform OS/ARCH[/VARIANT]] [--json]
   wriftai-publish diff LIVE_SCHEMAS NEW_SCHEMAS [--json]
+  wriftai-publish import-cog (OPENAPI_FILE | - | --image IMAGE [--platform P]) [--out schemas.json]
+
+validate and publish also take --schemas-from file|image and --drift-check error|warning|off: with
+--image, the schemas come from (or are checked against) the image's Cog label.
 
 Registry options (publish, validate, digest): --registry-username USER (the password is read from
 WRIFTAI_REGISTRY_PASSWORD), --insecure-registry true. Without them the Docker config is used.
@@ -27,11 +33,11 @@ breaks callers), 2 usage.`
 const INPUT_FLAGS = [
   'model', 'schemas-file', 'image', 'image-digest', 'release-notes', 'release-notes-file', 'create-model', 'hardware',
   'visibility', 'description', 'source-url', 'license-url', 'paper-url', 'api-url', 'timeout-seconds', 'max-attempts',
-  'scan-versions', 'platform', 'registry-username', 'insecure-registry',
+  'scan-versions', 'platform', 'registry-username', 'insecure-registry', 'schemas-from', 'drift-check',
 ] as const
 
 /** Commands and how many operands each takes. */
-const COMMANDS: Record<string, number | undefined> = { validate: 0, publish: 0, digest: 1, diff: 2 }
+const COMMANDS: Record<string, number | undefined> = { validate: 0, publish: 0, digest: 1, diff: 2, 'import-cog': 1 }
 
 /** Secrets come from the environment only, so they never show in a process list. */
 const SECRET_ENV: Record<string, string> = { token: 'WRIFTAI_ACCESS_TOKEN', 'registry-password': 'WRIFTAI_REGISTRY_PASSWORD' }
@@ -65,7 +71,8 @@ export async function runCli(argv: string[], io: CliIo = processIo): Promise<num
     ;(values.help ? io.stdout : io.stderr)(`${USAGE}\n`)
     return values.help ? 0 : 2
   }
-  const operands = COMMANDS[command]
+  // import-cog reads a file, or with --image no operand at all.
+  const operands = command === 'import-cog' && values.image !== undefined ? 0 : COMMANDS[command]
   if (operands === undefined || positionals.length - 1 !== operands) {
     const why = operands === undefined ? `unknown command "${command}"` : `"${command}" takes ${['no arguments', 'one argument', 'two arguments'][operands]}`
     io.stderr(`wriftai-publish: ${why}\n\n${USAGE}\n`)
@@ -81,6 +88,10 @@ export async function runCli(argv: string[], io: CliIo = processIo): Promise<num
       return 1
     }
   }
+  if (values.out !== undefined && command !== 'import-cog') {
+    io.stderr(`wriftai-publish: --out is an option of import-cog only\n\n${USAGE}\n`)
+    return 2
+  }
   const flags = new Map<string, string>([['mode', command === 'publish' ? 'publish' : 'validate']])
   if (command === 'digest') flags.set('image', positionals[1]!)
   for (const name of INPUT_FLAGS) {
@@ -93,6 +104,7 @@ export async function runCli(argv: string[], io: CliIo = processIo): Promise<num
     const secret = (name: string): string => (SECRET_ENV[name] ? (process.env[SECRET_ENV[name]] ?? '') : (flags.get(name) ?? ''))
     const inputs = readInputs(secret, { context, requireModel: command === 'publish' })
     if (command === 'digest') return await printDigest(inputs, values.json === true, io)
+    if (command === 'import-cog') return await importCog(inputs, positionals[1], values.out, io)
     // Loaded here so that the digest command starts without the schema checker.
     const { runPipeline } = await import('../pipeline/run.js')
     const outcome = await runPipeline(inputs, context)
@@ -118,6 +130,7 @@ function parse(argv: string[]) {
     options: {
       ...options,
       schemas: { type: 'string' },
+      out: { type: 'string' },
       json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean' },
@@ -143,6 +156,50 @@ async function printDigest(inputs: Inputs, json: boolean, io: CliIo): Promise<nu
   } finally {
     await policy.pool.close()
   }
+}
+
+/**
+ * The import-cog command: a Cog OpenAPI document (a file, standard input, or the label of an image
+ * in a registry) converted to a schemas file, written to --out or standard output.
+ */
+async function importCog(inputs: Inputs, file: string | undefined, out: string | undefined, io: CliIo): Promise<number> {
+  const { convertCogDocument, parseCogLabel, COG_SCHEMA_LABEL } = await import('../cog/convert.js')
+  let document: unknown
+  let source: string
+  if (file === undefined) {
+    const { resolveImage } = await import('../registry/resolve.js')
+    const policy = defaultPolicy({ timeoutMs: inputs.timeoutSeconds * 1000, maxAttempts: inputs.maxAttempts })
+    try {
+      const image = await resolveImage(inputs.image!, {
+        platform: inputs.platform,
+        username: inputs.registryUsername,
+        password: inputs.registryPassword,
+        insecure: inputs.insecureRegistry,
+        policy,
+        labels: true,
+      })
+      const label = parseCogLabel(image.labels ?? {}, image.reference)
+      if (!label) throw new UserError(`${image.reference} has no "${COG_SCHEMA_LABEL}" label, so it is not an image Cog built`)
+      document = label.document
+      source = `the "${COG_SCHEMA_LABEL}" label of ${image.reference}`
+    } finally {
+      await policy.pool.close()
+    }
+  } else {
+    source = file === '-' ? 'standard input' : file
+    const { MAX_SCHEMAS_BYTES } = await import('../schemas/document.js')
+    const text = file === '-' ? readFileSync(0, 'utf8') : readInputFile(file, file, { input: 'OPENAPI_FILE', limit: MAX_SCHEMAS_BYTES, over: 'refuse' })
+    try {
+      document = JSON.parse(text)
+    } catch (error: unknown) {
+      throw new UserError(`${source} is not JSON: ${errorMessage(error)}`)
+    }
+  }
+  const conversion = convertCogDocument(document, source)
+  for (const note of conversion.notes) io.stderr(`note: ${oneLine(note)}\n`)
+  if (out === undefined) io.stdout(conversion.text)
+  else writeFileSync(out, conversion.text)
+  return 0
 }
 
 /** The diff command: two local schemas files compared as the gate compares them, with no API. */

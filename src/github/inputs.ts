@@ -14,6 +14,10 @@ export interface Inputs {
   token?: string
   model?: ModelId
   schemasFile: string
+  /** Where the schemas come from: the schemas file, or the Cog label of the image. */
+  schemasFrom: 'file' | 'image'
+  /** What a difference between the schemas file and the image's Cog schema is. */
+  driftCheck: 'error' | 'warning' | 'off'
   image?: ImageReference
   /** The image-digest input (a digest pinned in image stays in image.digest). */
   imageDigest?: string
@@ -104,6 +108,12 @@ export function readInputs(source: InputSource, options: ReadInputsOptions): Inp
   }
   if (publishing && !imageText && !imageDigest) problem('image-digest', 'required to publish: set image-digest or image (repository@sha256:…)')
 
+  const schemasFromText = text('schemas-from') ?? 'file'
+  const schemasFrom = oneOf(schemasFromText, ['file', 'image'] as const) ?? problem('schemas-from', `"${schemasFromText}" is not one of file, image`)
+  if (schemasFrom === 'image' && !imageText) problem('schemas-from', 'image needs the image input: the schemas are read from its Cog label')
+  const driftText = text('drift-check') ?? 'error'
+  const driftCheck = oneOf(driftText, ['error', 'warning', 'off'] as const) ?? problem('drift-check', `"${driftText}" is not one of error, warning, off`)
+
   const platformText = text('platform')
   let platform: Platform | undefined
   if (platformText) {
@@ -147,6 +157,8 @@ export function readInputs(source: InputSource, options: ReadInputsOptions): Inp
     token,
     model,
     schemasFile: text('schemas-file') ?? 'schemas.json',
+    schemasFrom: schemasFrom ?? 'file',
+    driftCheck: driftCheck ?? 'error',
     image,
     imageDigest,
     platform,

@@ -12,6 +12,7 @@ import { renderSummary } from './summary.js'
 export function reportToGitHub(outcome: Outcome, context: RunContext, options: { summary: boolean }): void {
   for (const finding of [...outcome.plan.findings, ...outcome.plan.changes]) annotate(finding, context)
   for (const warning of outcome.warnings) core.warning(warning)
+  for (const line of outcome.plan.debug) core.debug(line)
 
   setOutput('findings', String(countErrors(outcome.plan.findings)))
   setOutput('breaking-changes', String(outcome.plan.breaking))

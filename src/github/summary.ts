@@ -1,5 +1,6 @@
 import { crc32 } from 'node:zlib'
 import type { Finding } from '../findings.js'
+import type { SchemasSource } from '../pipeline/plan.js'
 import type { Outcome } from '../pipeline/run.js'
 import type { ImageResolution } from '../registry/resolve.js'
 import { canonicalJson } from '../schemas/canonical.js'
@@ -30,6 +31,7 @@ function resultSection(outcome: Outcome): string[] {
   lines.push(`| Version | ${result.version.number}${result.versionCreated ? '' : ' (already published)'} |`)
   lines.push(`| Image digest | \`${escapeText(result.version.container_image_digest)}\` |`)
   if (plan.image) lines.push(`| Image | ${describeImage(plan.image)} |`)
+  lines.push(`| Schemas | ${describeSource(plan.source, plan.schemasFile)} |`)
   lines.push(`| Release notes | ${escapeText(result.version.release_notes)} |`)
   return lines
 }
@@ -46,6 +48,7 @@ function planSection(outcome: Outcome): string[] {
   if (plan.releaseNotes) lines.push(`| Release notes | ${escapeText(plan.releaseNotes.text)} |`)
   lines.push(`| Image digest | ${plan.digest ? `\`${escapeText(plan.digest)}\`` : 'not known yet'} |`)
   if (plan.image) lines.push(`| Image | ${describeImage(plan.image)} |`)
+  lines.push(`| Schemas | ${describeSource(plan.source, plan.schemasFile)} |`)
   if (plan.schemas) lines.push(`| Schemas hash | \`${schemasHash(plan.schemas)}\` |`)
   const inputs = plan.schemas ? inputRows(plan.schemas) : []
   if (inputs.length > 0) {
@@ -64,6 +67,20 @@ function describeModel(outcome: Outcome): string {
   }
   if (!plan.modelChecked) return 'not checked (no token)'
   return 'does not exist; it would be created'
+}
+
+/** Where the schemas came from, and whether the file was compared with the image's Cog schema. */
+function describeSource(source: SchemasSource, file: string): string {
+  const cog = source.cogVersion ? ` (Cog ${escapeText(source.cogVersion)})` : ''
+  if (source.from === 'image') return `the Cog schema in the image's \`run.cog.openapi_schema\` label${cog}`
+  const drift: Record<NonNullable<SchemasSource['drift']>, string> = {
+    checked: `checked against the image's Cog schema${cog}`,
+    off: 'not checked against the image (drift-check: off)',
+    'no-image': 'not checked against an image (no image input)',
+    'not-cog': 'not checked against the image (not a Cog image)',
+    unreadable: 'not checked against the image (it could not be read)',
+  }
+  return `\`${escapeText(file)}\`${source.drift ? `, ${drift[source.drift]}` : ''}`
 }
 
 function describeImage(image: ImageResolution): string {

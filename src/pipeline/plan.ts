@@ -1,5 +1,5 @@
 import path from 'node:path'
-import { errorMessage } from '../errors.js'
+import { errorMessage, UserError } from '../errors.js'
 import { countErrors, type Finding } from '../findings.js'
 import type { RunContext } from '../github/context.js'
 import type { Inputs } from '../github/inputs.js'
@@ -8,7 +8,7 @@ import { githubReleaseSources } from '../github/release-sources.js'
 import { NetworkError, type HttpPolicy } from '../http/request.js'
 import type { ImageReference } from '../registry/reference.js'
 import type { ImageResolution } from '../registry/resolve.js'
-import { checkSchemasFile } from '../schemas/check.js'
+import { checkGeneratedSchemas, checkSchemasFile, type SchemasCheck } from '../schemas/check.js'
 import type { SourceDocument } from '../schemas/document.js'
 import { ApiError, type WriftaiClient } from '../wriftai/client.js'
 import type { ModelId } from '../wriftai/identifier.js'
@@ -51,6 +51,20 @@ export interface Plan {
   image?: ImageResolution
   /** Things worth saying that do not fail the run. */
   warnings: string[]
+  /** Where the schemas came from, and whether they were checked against the image's Cog schema. */
+  source: SchemasSource
+  /** Lines for the debug log only. */
+  debug: string[]
+}
+
+export interface SchemasSource {
+  from: 'file' | 'image'
+  /** The image whose Cog label the schemas came from or were checked against. */
+  image?: string
+  /** The label's Cog version (run.cog.version). */
+  cogVersion?: string
+  /** For schemas from the file: whether they were compared with the image's Cog schema, and if not, why. */
+  drift?: 'checked' | 'off' | 'no-image' | 'not-cog' | 'unreadable'
 }
 
 export interface PlanDeps {
@@ -62,16 +76,23 @@ export interface PlanDeps {
 }
 
 export async function makePlan(inputs: Inputs, context: RunContext, deps: PlanDeps): Promise<Plan> {
-  const schemasFile = displayPath(inputs.schemasFile, context.workspace)
   const warnings: string[] = []
+  const debug: string[] = []
+  const fromImage = inputs.schemasFrom === 'image'
+  const driftCheck = !fromImage && inputs.driftCheck !== 'off'
+  // With schemas from the image, the image is read first: its label is the schemas file.
+  const imageTask = inputs.image ? resolveImageInput(inputs.image, inputs, deps, fromImage || driftCheck) : undefined
+  const source: SchemasSource = fromImage ? { from: 'image' } : { from: 'file', ...(!driftCheck ? { drift: 'off' } : !inputs.image && { drift: 'no-image' }) }
   // The release notes (a GitHub API call, a git process) are found while the schemas are checked.
-  const [{ findings, schemas, document }, releaseNotes] = await Promise.all([
-    checkSchemasFile(inputs.schemasFile, schemasFile, 'schemas-file', inputs.fileRoot),
+  const [{ findings, schemas, document, file: schemasFile }, releaseNotes] = await Promise.all([
+    fromImage ? schemasFromImage(imageTask!, source, warnings) : checkSchemasFile(inputs.schemasFile, displayPath(inputs.schemasFile, context.workspace), 'schemas-file', inputs.fileRoot).then((check) => ({ ...check, file: displayPath(inputs.schemasFile, context.workspace) })),
     chooseReleaseNotes(inputs, context, githubReleaseSources(context, inputs.githubToken, (w) => warnings.push(w))),
   ])
   const plan: Plan = {
     mode: inputs.mode,
     schemasFile,
+    source,
+    debug,
     findings,
     changes: [],
     breaking: 0,
@@ -89,14 +110,22 @@ export async function makePlan(inputs: Inputs, context: RunContext, deps: PlanDe
   const model = inputs.model
 
   // The registry and the model are looked up at the same time.
-  const imageTask = inputs.image ? resolveImageInput(inputs.image, inputs, deps) : undefined
   const modelTask = client && model ? readModel(client, model, publishing, warnings) : undefined
   const [image, existing] = await Promise.all([
     // Planning only, a digest that cannot be resolved (no registry credentials on a pull request) is a warning.
-    publishing ? imageTask : imageTask?.catch((error: unknown) => void warnings.push(`the image digest could not be resolved: ${errorMessage(error)}`)),
+    publishing
+      ? imageTask
+      : imageTask?.catch((error: unknown) => {
+          warnings.push(`the image digest could not be resolved${driftCheck ? ', nor the schemas file compared with it' : ''}: ${errorMessage(error)}`)
+          if (driftCheck) source.drift = 'unreadable'
+        }),
     modelTask,
   ])
-  if (image) Object.assign(plan, { image, digest: image.digest })
+  if (image) {
+    const { labels, ...resolution } = image
+    Object.assign(plan, { image: resolution, digest: image.digest })
+    if (driftCheck && schemas && document) await checkDrift(plan, labels ?? {}, schemas, document, inputs.driftCheck === 'error' ? 'error' : 'warning')
+  }
   if (modelTask) Object.assign(plan, { existingModel: existing ?? undefined, modelChecked: existing !== null })
   if (plan.existingModel && schemas && document) await compareWithLive(plan, plan.existingModel, schemas, document, inputs.failOnBreaking)
   if (!publishing) return plan
@@ -113,6 +142,46 @@ export async function makePlan(inputs: Inputs, context: RunContext, deps: PlanDe
     else if (match) plan.sameDigestVersion = match.number
   }
   return plan
+}
+
+/** The schemas converted from the image's Cog label, checked as a schemas file would be. */
+async function schemasFromImage(imageTask: Promise<ImageResolution>, source: SchemasSource, warnings: string[]): Promise<SchemasCheck & { file: string }> {
+  const image = await imageTask.catch((error: unknown) => {
+    throw new UserError(`schemas-from: image: the image could not be read: ${errorMessage(error)}`)
+  })
+  const { convertCogDocument, parseCogLabel, COG_SCHEMA_LABEL } = await import('../cog/convert.js')
+  const label = parseCogLabel(image.labels ?? {}, image.reference)
+  if (!label) throw new UserError(`schemas-from: image: ${image.reference} has no "${COG_SCHEMA_LABEL}" label, so it is not a Cog image; publish its schemas from a file (schemas-from: file)`)
+  Object.assign(source, { image: image.reference, ...(label.cogVersion && { cogVersion: label.cogVersion }) })
+  const file = `${image.reference} (${COG_SCHEMA_LABEL})`
+  const conversion = convertCogDocument(label.document, `the "${COG_SCHEMA_LABEL}" label of ${image.reference}`)
+  for (const note of conversion.notes) warnings.push(`the image's Cog schema: ${note}`)
+  return { ...(await checkGeneratedSchemas(conversion.text, file)), file }
+}
+
+/** Compares the schemas file with the Cog schema the image carries, when it carries one. */
+async function checkDrift(plan: Plan, labels: Record<string, string>, schemas: Schemas, document: SourceDocument, severity: 'error' | 'warning'): Promise<void> {
+  const image = plan.image!.reference
+  const { convertCogDocument, parseCogLabel, COG_SCHEMA_LABEL } = await import('../cog/convert.js')
+  let converted: Schemas
+  try {
+    const label = parseCogLabel(labels, image)
+    if (!label) {
+      plan.source.drift = 'not-cog'
+      plan.debug.push(`${image} has no "${COG_SCHEMA_LABEL}" label (not a Cog image): the schemas file was not compared with it`)
+      return
+    }
+    Object.assign(plan.source, { image, ...(label.cogVersion && { cogVersion: label.cogVersion }) })
+    converted = convertCogDocument(label.document, `the "${COG_SCHEMA_LABEL}" label of ${image}`).schemas as unknown as Schemas
+  } catch (error: unknown) {
+    if (!(error instanceof UserError)) throw error
+    plan.warnings.push(`the schemas file was not compared with the image: ${error.message}`)
+    return
+  }
+  const { driftFindings } = await import('../cog/drift.js')
+  plan.findings.push(...(await driftFindings(schemas, document, converted, { file: plan.schemasFile, image }, severity)))
+  plan.findings.sort((a, b) => a.line - b.line || a.column - b.column)
+  plan.source.drift = 'checked'
 }
 
 /** The live model; undefined when missing; null when it could not be read in validate mode (which only warns). */
@@ -165,7 +234,7 @@ export async function compareSchemas(live: Schemas, local: Schemas, document: So
 }
 
 /** Loaded only when there is an image to resolve, so that a run without one starts faster. */
-async function resolveImageInput(image: ImageReference, inputs: Inputs, deps: PlanDeps): Promise<ImageResolution> {
+async function resolveImageInput(image: ImageReference, inputs: Inputs, deps: PlanDeps, labels: boolean): Promise<ImageResolution> {
   const { resolveImage } = await import('../registry/resolve.js')
   return resolveImage(image, {
     imageDigest: inputs.imageDigest,
@@ -175,6 +244,7 @@ async function resolveImageInput(image: ImageReference, inputs: Inputs, deps: Pl
     insecure: inputs.insecureRegistry,
     policy: deps.registryPolicy,
     env: deps.env,
+    labels,
   })
 }
 

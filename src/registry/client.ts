@@ -16,6 +16,8 @@ export const DOCKER_MANIFEST = 'application/vnd.docker.distribution.manifest.v2+
 export const MANIFEST_ACCEPT = [OCI_INDEX, OCI_MANIFEST, DOCKER_LIST, DOCKER_MANIFEST].join(', ')
 const SCHEMA1 = /^application\/vnd\.docker\.distribution\.manifest\.v1\+(?:pretty)?jws$|^application\/vnd\.docker\.distribution\.manifest\.v1\+json$/
 const MAX_MANIFEST_BYTES = 4 * 1024 * 1024
+/** An image config carries the labels; Cog's holds the whole OpenAPI document. */
+const MAX_CONFIG_BYTES = 16 * 1024 * 1024
 const MAX_REDIRECTS = 5
 const MAX_NESTING = 4
 
@@ -87,6 +89,41 @@ export class RegistryClient {
     if (res.status === 404) return false
     this.#check(res, digest)
     return true
+  }
+
+  /**
+   * The labels in the image config of a manifest (or, for an index, of the platform's manifest:
+   * linux/amd64 unless another is asked for, or the only image in it). The config blob's bytes are
+   * checked against the digest the manifest names.
+   */
+  async labels(reference: string, platform?: Platform): Promise<{ labels: Record<string, string>; digest: string }> {
+    const top = await this.#getManifest(reference)
+    let { digest, manifest } = top
+    if (Array.isArray(manifest.manifests)) {
+      const images = manifest.manifests.filter((d) => d.digest && !isAttestation(d))
+      const only = images.length === 1 && images[0]!.mediaType !== OCI_INDEX && images[0]!.mediaType !== DOCKER_LIST && isDigest(images[0]!.digest) ? images[0]!.digest! : undefined
+      const picked = only ?? (await this.#pick(digest, manifest, platform ?? { os: 'linux', architecture: 'amd64' }, 0)).digest
+      ;({ digest, manifest } = await this.#getManifest(picked))
+    }
+    const config = manifest.config?.digest
+    if (!isDigest(config)) throw new RegistryError(`${this.#name(digest)} has no image config to read labels from`)
+    const res = await this.#request('GET', `${this.#origin}/v2/${this.#ref.repository}/blobs/${config}`, '*/*', true, MAX_CONFIG_BYTES)
+    this.#check(res, config)
+    if (`sha256:${createHash('sha256').update(res.bytes).digest('hex')}` !== config) {
+      throw new RegistryError(`${this.#name(digest)}: the registry served an image config whose bytes do not match its digest ${config}`)
+    }
+    let image: { config?: { Labels?: unknown } }
+    try {
+      image = JSON.parse(res.text) as typeof image
+    } catch {
+      throw new RegistryError(`${this.#name(digest)}: the image config is not JSON`)
+    }
+    const found = image?.config?.Labels
+    const labels: Record<string, string> = {}
+    if (found && typeof found === 'object' && !Array.isArray(found)) {
+      for (const [name, value] of Object.entries(found)) if (typeof value === 'string') labels[name] = value
+    }
+    return { labels, digest: top.digest }
   }
 
   async #pick(indexDigest: string, manifest: Manifest, platform: Platform, depth: number): Promise<ResolvedDigest> {

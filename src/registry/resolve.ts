@@ -13,6 +13,8 @@ export interface ImageResolution {
   platform?: string
   /** The multi-platform index the digest was picked from. */
   index?: string
+  /** The image config's labels, when they were asked for. */
+  labels?: Record<string, string>
 }
 
 export interface ResolveImageOptions {
@@ -24,6 +26,8 @@ export interface ResolveImageOptions {
   insecure: boolean
   policy: HttpPolicy
   env?: NodeJS.ProcessEnv
+  /** Also read the image config's labels (one more request: the config blob). */
+  labels?: boolean
 }
 
 /**
@@ -38,13 +42,28 @@ export async function resolveImage(image: ImageReference, options: ResolveImageO
 
   const pinned = options.imageDigest ?? (options.platform ? undefined : image.digest)
   if (pinned) {
+    if (options.labels) {
+      // Reading the manifest proves it exists, as the HEAD below would.
+      const { labels } = await client.labels(pinned, options.platform).catch((error: unknown) => {
+        if (error instanceof RegistryError && / was not found in the registry$/.test(error.message)) throw new RegistryError(`${repository}@${pinned} does not exist; a version must record a digest that can be pulled`)
+        throw error
+      })
+      return { reference: `${repository}@${pinned}`, digest: pinned, how: 'verified', labels }
+    }
     if (!(await client.exists(pinned))) {
       throw new RegistryError(`${repository}@${pinned} does not exist; a version must record a digest that can be pulled`)
     }
     return { reference: `${repository}@${pinned}`, digest: pinned, how: 'verified' }
   }
+  if (options.labels && !options.platform) {
+    // The manifest's own bytes give its digest: a GET instead of the HEAD, then the config blob.
+    const { labels, digest } = await client.labels(manifestReference(image))
+    return { reference: `${repository}@${digest}`, digest, how: 'resolved', labels }
+  }
   const resolved = await client.resolve(manifestReference(image), options.platform)
+  const labels = options.labels ? (await client.labels(resolved.digest, options.platform)).labels : undefined
   return {
+    ...(labels && { labels }),
     reference: `${repository}@${resolved.digest}`,
     digest: resolved.digest,
     how: 'resolved',

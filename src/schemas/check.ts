@@ -29,6 +29,12 @@ export function checkSchemasText(text: string, file: string): SchemasCheck {
   return checkParsed(parseJson(text, file))
 }
 
+/** Checks schemas that did not come from a file (an image's Cog label), with the pattern engine ready as for a file. */
+export async function checkGeneratedSchemas(text: string, file: string): Promise<SchemasCheck> {
+  if (mayHavePatterns(text)) await loadLinearEngine()
+  return checkParsed(parseJson(text, file))
+}
+
 function checkParsed(parsed: ParseResult): SchemasCheck {
   if (!parsed.document) return { findings: parsed.findings }
   // A repeated key does not stop the rest from being checked: every finding is reported at once.
