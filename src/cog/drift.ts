@@ -6,8 +6,6 @@ import type { Schemas } from '../wriftai/types.js'
 export interface DriftLabels {
   /** The schemas file as shown to the user. */
   file: string
-  /** The image, e.g. "ghcr.io/acme/sdxl@sha256:…". */
-  image: string
 }
 
 /**
@@ -19,7 +17,8 @@ export interface DriftLabels {
  */
 export async function driftFindings(file: Schemas, document: SourceDocument, image: Schemas, labels: DriftLabels, severity: 'error' | 'warning'): Promise<Finding[]> {
   const { diffSchemas, describeCounterexample } = await import('../schemas/diff/index.js')
-  const imageName = `the image's Cog schema (${labels.image})`
+  // The image is named once, in the summary and the plan; a message says "the image".
+  const imageName = 'the image'
   const findings: Finding[] = []
   const seen = new Set<string>()
   // Image → file: what the file changes against the image, located in the file directly.
@@ -43,7 +42,7 @@ export async function driftFindings(file: Schemas, document: SourceDocument, ima
       const keyword = pointer.split('/').pop() ?? ''
       const inFile = valueAt(file, pointer)
       const inImage = fileSide === 'new' ? change.was : valueAt(image, change.pointer)
-      const values = keyword && (inFile !== undefined || inImage !== undefined) && !/^\d+$/.test(keyword) ? `; "${keyword}" is ${show(inFile)} in ${labels.file} and ${show(inImage)} in the image` : ''
+      const values = keyword && !CONTAINERS.has(keyword) && !/^\d+$/.test(keyword) && (inFile !== undefined || inImage !== undefined) ? `; "${keyword}" is ${show(inFile)} in ${labels.file} and ${show(inImage)} in the image` : ''
       const example = 'counterexample' in change ? `; e.g. ${show(change.counterexample)} ${exampleText(change.side, fromName, toName)}` : ''
       const at = document.locate(pointer)
       findings.push({
@@ -64,6 +63,9 @@ export async function driftFindings(file: Schemas, document: SourceDocument, ima
 function exampleText(side: 'input' | 'output', from: string, to: string): string {
   return side === 'input' ? `is accepted by ${from} and rejected by ${to}` : `is allowed by ${to} but not by ${from}`
 }
+
+/** Keywords that hold subschemas: a change located on one (a property added or removed) has no single value to show. */
+const CONTAINERS = new Set(['properties', 'patternProperties', '$defs', 'items', 'prefixItems', 'allOf', 'anyOf', 'oneOf', 'dependentSchemas', ''])
 
 function show(value: unknown): string {
   if (value === undefined) return 'absent'

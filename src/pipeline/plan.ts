@@ -82,6 +82,8 @@ export async function makePlan(inputs: Inputs, context: RunContext, deps: PlanDe
   const driftCheck = !fromImage && inputs.driftCheck !== 'off'
   // With schemas from the image, the image is read first: its label is the schemas file.
   const imageTask = inputs.image ? resolveImageInput(inputs.image, inputs, deps, fromImage || driftCheck) : undefined
+  // Awaited below, after the schemas check; a failure before then must not count as unhandled.
+  imageTask?.catch(() => undefined)
   const source: SchemasSource = fromImage ? { from: 'image' } : { from: 'file', ...(!driftCheck ? { drift: 'off' } : !inputs.image && { drift: 'no-image' }) }
   // The release notes (a GitHub API call, a git process) are found while the schemas are checked.
   const [{ findings, schemas, document, file: schemasFile }, releaseNotes] = await Promise.all([
@@ -179,7 +181,7 @@ async function checkDrift(plan: Plan, labels: Record<string, string>, schemas: S
     return
   }
   const { driftFindings } = await import('../cog/drift.js')
-  plan.findings.push(...(await driftFindings(schemas, document, converted, { file: plan.schemasFile, image }, severity)))
+  plan.findings.push(...(await driftFindings(schemas, document, converted, { file: plan.schemasFile }, severity)))
   plan.findings.sort((a, b) => a.line - b.line || a.column - b.column)
   plan.source.drift = 'checked'
 }

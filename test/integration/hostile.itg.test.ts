@@ -169,8 +169,11 @@ describe('answers from a registry', () => {
 
   it('refuses a Docker-Content-Digest that is not a digest', async () => {
     answer = (_req, res) => res.writeHead(200, { 'content-type': 'application/vnd.oci.image.manifest.v1+json', 'docker-content-digest': 'sha256:NOT-A-DIGEST' }).end()
-    const r = await run({ image: `${host}/acme/hello:1.0`, 'image-digest': '' })
+    // Without the drift check the digest comes from a HEAD request's header alone.
+    const r = await run({ image: `${host}/acme/hello:1.0`, 'image-digest': '', 'drift-check': 'off' })
     refused(r, `${host}/acme/hello:1.0: the registry answered with a Docker-Content-Digest that is not a sha256 digest`)
+    // With it, the manifest is read whole (for its config's labels), and its empty body is refused.
+    refused(await run({ image: `${host}/acme/hello:1.0`, 'image-digest': '' }), `${host}/acme/hello:1.0: the registry served a manifest that is not JSON`)
   })
 
   it('refuses an index whose entry digest carries a workflow command', async () => {

@@ -271,3 +271,113 @@ describe.skipIf(!available)('the bundle with an image in a real registry', () =>
     expect(run.summary).toContain('(exists in the registry)')
   })
 })
+
+describe.skipIf(!available)('Cog images in a real registry', () => {
+  const TOKEN = 'wai_test_acme_token'
+  let registry: RunningRegistry
+  let sandbox: Sandbox
+  const registryEnv = () => ({ WRIFTAI_REGISTRY_PASSWORD: PASSWORD })
+  const fixture = (name: string) => path.join(ROOT, 'test/fixtures/cog', `${name}.openapi.json`)
+
+  beforeAll(async () => {
+    registry = await startRegistry(root, 'token')
+  })
+  afterAll(async () => registry?.stop())
+  beforeEach(async () => {
+    sandbox = await startSandbox()
+  })
+  afterEach(async () => sandbox.close())
+
+  /** What `import-cog FILE` makes of a fixture: the schemas the image's label must give too. */
+  async function converted(name: string): Promise<string> {
+    const run = await cli(['import-cog', fixture(name)])
+    expect(run.code, run.stderr).toBe(0)
+    return run.stdout
+  }
+
+  const publish = (inputs: Record<string, string>, files: Record<string, string> = {}) =>
+    runAction({
+      inputs: { token: TOKEN, model: 'acme/sdxl', hardware: 'gpu-l40s', 'api-url': sandbox.url, 'registry-username': USER, 'registry-password': PASSWORD, ...inputs },
+      files,
+      env: tagPushEnv(),
+    })
+
+  /** The converted single-image schemas with one edit, as a hand-edited schemas.json. */
+  async function edited(edit: (schemas: { prediction: { input: { properties: Record<string, Record<string, unknown>> } } }) => void): Promise<string> {
+    const schemas = JSON.parse(await converted('pydantic-v1'))
+    edit(schemas)
+    return JSON.stringify(schemas, null, 2)
+  }
+
+  const lineOf = (text: string, needle: string) => text.split('\n').findIndex((line) => line.includes(needle)) + 1
+
+  it('import-cog --image gives what import-cog FILE gives, for an image and an index', async () => {
+    for (const [image, name] of [[`${registry.host}/acme/cog-sdxl:1.0`, 'pydantic-v1'], [`${registry.host}/acme/cog-llm:1.0`, 'pydantic-v2']] as const) {
+      const run = await cli(['import-cog', '--image', image, '--registry-username', USER], registryEnv())
+      expect(run.code, run.stderr).toBe(0)
+      expect(run.stdout).toBe(await converted(name))
+    }
+  })
+
+  it('import-cog --image of an image without the label fails with one line naming the label', async () => {
+    const run = await cli(['import-cog', '--image', `${registry.host}/acme/single:1.0`, '--registry-username', USER], registryEnv())
+    expect(run.code).toBe(1)
+    expect(run.stdout).toBe('')
+    expect(run.stderr).toBe(`wriftai-publish: ${registry.host}/acme/single@${pushed.single} has no "run.cog.openapi_schema" label, so it is not an image Cog built\n`)
+  })
+
+  it('publishes with schemas-from: image exactly the converted schemas and the image digest', async () => {
+    const run = await publish({ image: `${registry.host}/acme/cog-sdxl:1.0`, 'schemas-from': 'image' })
+    expect(run.code, run.stdout).toBe(0)
+    const [version] = sandbox.models.get('acme/sdxl')!.versions
+    expect(version!.container_image_digest).toBe(pushed.cogSingle)
+    expect(version!.schemas).toEqual(JSON.parse(await converted('pydantic-v1')))
+    expect(run.summary).toContain("| Schemas | the Cog schema in the image's `run.cog.openapi_schema` label (Cog 0.9.6) |")
+  })
+
+  it('fails a drifted schemas file before any write, with schema-drift annotations on its lines', async () => {
+    const file = await edited((s) => {
+      s.prediction.input.properties.num_outputs!.maximum = 8
+      delete s.prediction.input.properties.seed
+    })
+    const run = await publish({ image: `${registry.host}/acme/cog-sdxl:1.0` }, { 'schemas.json': file })
+    expect(run.code).toBe(1)
+    expect(sandbox.writes()).toEqual([])
+    const drift = run.stdout.split('\n').filter((l) => l.includes('title=schema-drift'))
+    expect(drift).toEqual([
+      `::error title=schema-drift,file=schemas.json,line=${lineOf(file, '"properties"')},col=7::input "seed" was removed; callers that send it will fail (the image → schemas.json)`,
+      `::error title=schema-drift,file=schemas.json,line=${lineOf(file, '"maximum": 8')},col=11::input "num_outputs": "maximum" 8 → 4 (schemas.json → the image); "maximum" is 8 in schemas.json and 4 in the image; e.g. {"num_outputs":8} is accepted by schemas.json and rejected by the image`,
+    ])
+    expect(run.summary).toContain("| Schemas | `schemas.json`, checked against the image's Cog schema (Cog 0.9.6) |")
+  })
+
+  it('publishes a file that differs from the image only in descriptions', async () => {
+    const file = await edited((s) => {
+      s.prediction.input.properties.prompt!.description = 'What to draw'
+      s.prediction.input.properties.prompt!.title = 'Your prompt'
+    })
+    const run = await publish({ image: `${registry.host}/acme/cog-sdxl:1.0` }, { 'schemas.json': file })
+    expect(run.code, run.stdout).toBe(0)
+    expect(run.stdout).not.toContain('schema-drift')
+    expect(sandbox.models.get('acme/sdxl')!.versions[0]!.schemas).toEqual(JSON.parse(file))
+  })
+
+  it('with drift-check: warning, publishes and warns', async () => {
+    const file = await edited((s) => {
+      s.prediction.input.properties.num_outputs!.maximum = 8
+    })
+    const run = await publish({ image: `${registry.host}/acme/cog-sdxl:1.0`, 'drift-check': 'warning' }, { 'schemas.json': file })
+    expect(run.code, run.stdout).toBe(0)
+    expect(run.stdout.split('\n').filter((l) => l.includes('title=schema-drift')).map((l) => l.split(',')[0])).toEqual(['::warning title=schema-drift'])
+    expect(sandbox.models.get('acme/sdxl')!.versions[0]!.schemas).toEqual(JSON.parse(file))
+  })
+
+  it('publishes the file as before when the image is not a Cog image', async () => {
+    const file = await readFile(path.join(ROOT, 'examples/schemas.json'), 'utf8')
+    const run = await publish({ image: `${registry.host}/acme/single:1.0` }, { 'schemas.json': file })
+    expect(run.code, run.stdout).toBe(0)
+    expect(sandbox.models.get('acme/sdxl')!.versions[0]!.schemas).toEqual(JSON.parse(file))
+    expect(run.summary).toContain('| Schemas | `schemas.json`, not checked against the image (not a Cog image) |')
+    expect(run.stdout).toContain('::debug::')
+  })
+})

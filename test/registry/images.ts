@@ -1,7 +1,10 @@
 // Builds small deterministic images and pushes them to a registry over the distribution API, with
 // no Docker daemon: a single OCI image, an OCI index with two platforms and an attestation entry,
-// a Docker manifest list, and an index nested in an index.
+// a Docker manifest list, an index nested in an index, and Cog images whose configs carry the model's
+// OpenAPI document in the label Cog writes.
 import { createHash } from 'node:crypto'
+import { readFileSync } from 'node:fs'
+import path from 'node:path'
 
 const OCI_INDEX = 'application/vnd.oci.image.index.v1+json'
 const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json'
@@ -18,6 +21,16 @@ export interface PushedImages {
   listAmd64: string
   listArm64: string
   nested: string
+  /** A Cog image: one OCI image whose config carries the pydantic v1 document. */
+  cogSingle: string
+  /** A Cog image as an index of two platforms, each carrying the pydantic v2 document. */
+  cogIndex: string
+  cogIndexAmd64: string
+}
+
+/** The labels Cog writes into an image config: the OpenAPI document as compact JSON, and its version. */
+export function cogLabels(openapi: unknown, version = '0.9.6'): Record<string, string> {
+  return { 'run.cog.openapi_schema': JSON.stringify(openapi), 'run.cog.version': version, 'org.opencontainers.image.source': 'https://github.com/acme/model' }
 }
 
 const digestOf = (bytes: Buffer) => `sha256:${createHash('sha256').update(bytes).digest('hex')}`
@@ -42,9 +55,9 @@ async function pushManifest(base: string, repo: string, reference: string | unde
   return { digest, size: bytes.length }
 }
 
-async function image(base: string, repo: string, arch: string, variant: string | undefined, docker: boolean, tag?: string): Promise<{ digest: string; size: number; mediaType: string }> {
+async function image(base: string, repo: string, arch: string, variant: string | undefined, docker: boolean, tag?: string, labels?: Record<string, string>): Promise<{ digest: string; size: number; mediaType: string }> {
   const layer = await pushBlob(base, repo, Buffer.from(`layer for ${arch}${variant ?? ''}\n`))
-  const config = await pushBlob(base, repo, Buffer.from(JSON.stringify({ architecture: arch, ...(variant && { variant }), os: 'linux', rootfs: { type: 'layers', diff_ids: [layer.digest] } })))
+  const config = await pushBlob(base, repo, Buffer.from(JSON.stringify({ architecture: arch, ...(variant && { variant }), os: 'linux', ...(labels && { config: { Labels: labels } }), rootfs: { type: 'layers', diff_ids: [layer.digest] } })))
   const mediaType = docker ? DOCKER_MANIFEST : OCI_MANIFEST
   const manifest = {
     schemaVersion: 2,
@@ -63,9 +76,19 @@ function platformEntries(mediaType: string, amd64: { digest: string; size: numbe
   ]
 }
 
+/** The Cog OpenAPI documents of test/fixtures/cog, by file name without `.openapi.json`. */
+export function cogDocument(name: string): unknown {
+  return JSON.parse(readFileSync(path.join(import.meta.dirname, '../fixtures/cog', `${name}.openapi.json`), 'utf8'))
+}
+
 /** Pushes every test image into an open (anonymous) registry at `host`. */
 export async function pushTestImages(host: string): Promise<PushedImages> {
   const base = `http://${host}`
+  const cog = { single: cogDocument('pydantic-v1'), index: cogDocument('pydantic-v2') }
+  const cogSingle = await image(base, 'acme/cog-sdxl', 'amd64', undefined, false, '1.0', cogLabels(cog.single))
+  const cAmd64 = await image(base, 'acme/cog-llm', 'amd64', undefined, false, undefined, cogLabels(cog.index))
+  const cArm64 = await image(base, 'acme/cog-llm', 'arm64', 'v8', false, undefined, cogLabels(cog.index))
+  const cogIndex = await pushManifest(base, 'acme/cog-llm', '1.0', OCI_INDEX, { schemaVersion: 2, mediaType: OCI_INDEX, manifests: platformEntries(OCI_MANIFEST, cAmd64, cArm64) })
   const single = await image(base, 'acme/single', 'amd64', undefined, false, '1.0')
   await image(base, 'public/hello', 'amd64', undefined, false, '1')
 
@@ -113,5 +136,8 @@ export async function pushTestImages(host: string): Promise<PushedImages> {
     listAmd64: dAmd64.digest,
     listArm64: dArm64.digest,
     nested: nested.digest,
+    cogSingle: cogSingle.digest,
+    cogIndex: cogIndex.digest,
+    cogIndexAmd64: cAmd64.digest,
   }
 }
