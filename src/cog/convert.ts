@@ -113,15 +113,15 @@ function convertSchema(schema: SchemaObject, where: string, context: Context): S
   return schema.nullable === true ? allowNull(out) : out
 }
 
-/** OpenAPI's `nullable: true` in 2020-12: null added to `type` (and `enum`), or an `anyOf` branch that takes null. */
+/**
+ * OpenAPI's `nullable: true` in 2020-12: null added to `type`, or an `anyOf` branch that takes null
+ * where there is no `type` (what Cog means by it). An `enum` keeps its members: as in OpenAPI 3.0.3,
+ * null passes an enum only when it is one of them.
+ */
 function allowNull(schema: SchemaObject): SchemaObject {
-  const addToEnum = (target: SchemaObject): void => {
-    if (Array.isArray(target.enum) && !target.enum.includes(null)) target.enum = [...target.enum, null]
-  }
   if (typeof schema.type === 'string' || Array.isArray(schema.type)) {
     const types = typeof schema.type === 'string' ? [schema.type] : (schema.type as unknown[])
     if (!types.includes('null')) schema.type = [...types, 'null']
-    addToEnum(schema)
     return schema
   }
   const nullBranch = { type: 'null' }
