@@ -1,6 +1,6 @@
 // Digest resolution against the real CNCF registry on loopback, in each auth mode, cross-checked
 // with skopeo; credentials from inputs, config.json and a credential helper.
-import { execFile } from 'node:child_process'
+import { execFile, spawnSync } from 'node:child_process'
 import { promisify } from 'node:util'
 import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -317,6 +317,29 @@ describe.skipIf(!available)('Cog images in a real registry', () => {
       expect(run.code, run.stderr).toBe(0)
       expect(run.stdout).toBe(await converted(name))
     }
+  })
+
+  it('import-cog reads standard input and writes --out, with notes on standard error; --platform picks from an index', async () => {
+    const out = path.join(await mkdtemp(path.join(tmpdir(), 'import-cog-')), 'schemas.json')
+    const child = spawnSync(process.execPath, [path.join(ROOT, 'dist/cli.js'), 'import-cog', '-', '--out', out], { input: await readFile(fixture('go-generator'), 'utf8'), encoding: 'utf8' })
+    expect(child.status).toBe(0)
+    expect(child.stdout).toBe('')
+    expect(child.stderr).toBe('note: components.schemas.TranscriptionResult.discriminator was dropped: OpenAPI\'s "discriminator" has no JSON Schema 2020-12 form\n')
+    expect(await readFile(out, 'utf8')).toBe(await converted('go-generator'))
+    const arm = await cli(['import-cog', '--image', `${registry.host}/acme/cog-llm:1.0`, '--platform', 'linux/arm64', '--registry-username', USER], registryEnv())
+    expect(arm.code, arm.stderr).toBe(0)
+    expect(arm.stdout).toBe(await converted('pydantic-v2'))
+  })
+
+  it('CLI validate with --image checks the file against the image too', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'drift-'))
+    await writeFile(path.join(dir, 'schemas.json'), await edited((s) => void (s.prediction.input.properties.num_outputs!.maximum = 8)))
+    const run = await runCliBundle(['validate', '--schemas', 'schemas.json', '--image', `${registry.host}/acme/cog-sdxl:1.0`, '--registry-username', USER], { HOME: tmpdir(), ...registryEnv() }, dir)
+    expect(run.code).toBe(1)
+    expect(run.stdout.split('\n').filter((l) => l.includes('[schema-drift]'))).toHaveLength(1)
+    expect(run.stdout).toContain('error[schema-drift]: input "num_outputs": "maximum" 8 → 4 (schemas.json → the image)')
+    const off = await runCliBundle(['validate', '--schemas', 'schemas.json', '--image', `${registry.host}/acme/cog-sdxl:1.0`, '--registry-username', USER, '--drift-check', 'off'], { HOME: tmpdir(), ...registryEnv() }, dir)
+    expect(off.code, off.stdout + off.stderr).toBe(0)
   })
 
   it('import-cog --image of an image without the label fails with one line naming the label', async () => {

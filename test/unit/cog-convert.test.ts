@@ -53,7 +53,7 @@ function probes(property: Record<string, any>, components: Record<string, any>):
     if ('example' in n) values.push(n.example)
     if (Array.isArray(n.enum)) values.push(...n.enum)
     for (const bound of ['minimum', 'maximum']) if (typeof n[bound] === 'number') values.push(n[bound] - 1, n[bound], n[bound] + 1)
-    if (typeof n.$ref === 'string') visit(components[n.$ref.split('/').pop()])
+    if (typeof n.$ref === 'string') visit(components[n.$ref.split('/').pop() as string])
     for (const child of Object.values(n)) if (child && typeof child === 'object') visit(child)
   }
   visit(property)
