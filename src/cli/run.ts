@@ -7,6 +7,7 @@ import { readRunContext } from '../github/context.js'
 import { readInputs, type Inputs } from '../github/inputs.js'
 import { defaultPolicy } from '../http/request.js'
 import type { Outcome } from '../pipeline/run.js'
+import type { ImageResolution } from '../registry/resolve.js'
 import { formatModelId } from '../wriftai/identifier.js'
 import { VERSION } from '../version.js'
 
@@ -138,24 +139,30 @@ function parse(argv: string[]) {
   })
 }
 
-/** The digest command: the pipeline's image step alone. */
-async function printDigest(inputs: Inputs, json: boolean, io: CliIo): Promise<number> {
+/** The image input resolved as the pipeline resolves it, with the config's labels when asked for. */
+async function resolveImageInputs(inputs: Inputs, labels: boolean): Promise<ImageResolution> {
   const { resolveImage } = await import('../registry/resolve.js')
   const policy = defaultPolicy({ timeoutMs: inputs.timeoutSeconds * 1000, maxAttempts: inputs.maxAttempts })
   try {
-    const image = await resolveImage(inputs.image!, {
+    return await resolveImage(inputs.image!, {
       imageDigest: inputs.imageDigest,
       platform: inputs.platform,
       username: inputs.registryUsername,
       password: inputs.registryPassword,
       insecure: inputs.insecureRegistry,
       policy,
+      labels,
     })
-    io.stdout(json ? `${JSON.stringify({ ok: true, ...image }, null, 2)}\n` : `${image.digest}\n`)
-    return 0
   } finally {
     await policy.pool.close()
   }
+}
+
+/** The digest command: the pipeline's image step alone. */
+async function printDigest(inputs: Inputs, json: boolean, io: CliIo): Promise<number> {
+  const image = await resolveImageInputs(inputs, false)
+  io.stdout(json ? `${JSON.stringify({ ok: true, ...image }, null, 2)}\n` : `${image.digest}\n`)
+  return 0
 }
 
 /**
@@ -167,24 +174,11 @@ async function importCog(inputs: Inputs, file: string | undefined, out: string |
   let document: unknown
   let source: string
   if (file === undefined) {
-    const { resolveImage } = await import('../registry/resolve.js')
-    const policy = defaultPolicy({ timeoutMs: inputs.timeoutSeconds * 1000, maxAttempts: inputs.maxAttempts })
-    try {
-      const image = await resolveImage(inputs.image!, {
-        platform: inputs.platform,
-        username: inputs.registryUsername,
-        password: inputs.registryPassword,
-        insecure: inputs.insecureRegistry,
-        policy,
-        labels: true,
-      })
-      const label = parseCogLabel(image.labels ?? {}, image.reference)
-      if (!label) throw new UserError(`${image.reference} has no "${COG_SCHEMA_LABEL}" label, so it is not an image Cog built`)
-      document = label.document
-      source = `the "${COG_SCHEMA_LABEL}" label of ${image.reference}`
-    } finally {
-      await policy.pool.close()
-    }
+    const image = await resolveImageInputs(inputs, true)
+    const label = parseCogLabel(image.labels ?? {}, image.reference)
+    if (!label) throw new UserError(`${image.reference} has no "${COG_SCHEMA_LABEL}" label, so it is not an image Cog built`)
+    document = label.document
+    source = `the "${COG_SCHEMA_LABEL}" label of ${image.reference}`
   } else {
     source = file === '-' ? 'standard input' : file
     const { MAX_SCHEMAS_BYTES } = await import('../schemas/document.js')

@@ -2,18 +2,14 @@ import { UserError } from '../errors.js'
 import { escapePointer } from '../schemas/document.js'
 import { SCHEMA_ARRAY_KEYWORDS, SCHEMA_KEYWORDS, SCHEMA_MAP_KEYWORDS } from '../schemas/keywords.js'
 import { isObject, type SchemaObject } from '../schemas/walk.js'
+import type { Schemas } from '../wriftai/types.js'
 
 /** The image config label where Cog writes the model's OpenAPI document, and the one with its own version. */
 export const COG_SCHEMA_LABEL = 'run.cog.openapi_schema'
 export const COG_VERSION_LABEL = 'run.cog.version'
 
-export interface CogSchemas {
-  prediction: { input: SchemaObject; output: SchemaObject }
-  training?: { input: SchemaObject; output: SchemaObject }
-}
-
 export interface CogConversion {
-  schemas: CogSchemas
+  schemas: Schemas
   /** The schemas file's text: 2-space JSON in the source's key order, with a final newline. */
   text: string
   /** What had no 2020-12 form and was dropped, one line each. */
@@ -46,7 +42,7 @@ export function convertCogDocument(document: unknown, source: string): CogConver
     if (!isObject(schema)) throw new CogImportError(`${source} has no components.schemas.${name}, which Cog writes for every model`)
     return convertRoot(name, components, source, notes)
   }
-  const schemas: CogSchemas = { prediction: { input: root('Input'), output: root('Output') } }
+  const schemas: Schemas = { prediction: { input: root('Input'), output: root('Output') } }
   const training = ['TrainingInput', 'TrainingOutput'].filter((name) => Object.hasOwn(components, name))
   if (training.length === 2) schemas.training = { input: root('TrainingInput'), output: root('TrainingOutput') }
   else if (training.length === 1) notes.push(`components.schemas.${training[0]} has no ${training[0] === 'TrainingInput' ? 'TrainingOutput' : 'TrainingInput'} beside it; training was left out`)

@@ -174,7 +174,7 @@ async function checkDrift(plan: Plan, labels: Record<string, string>, schemas: S
       return
     }
     Object.assign(plan.source, { image, ...(label.cogVersion && { cogVersion: label.cogVersion }) })
-    converted = convertCogDocument(label.document, `the "${COG_SCHEMA_LABEL}" label of ${image}`).schemas as unknown as Schemas
+    converted = convertCogDocument(label.document, `the "${COG_SCHEMA_LABEL}" label of ${image}`).schemas
   } catch (error: unknown) {
     if (!(error instanceof UserError)) throw error
     plan.warnings.push(`the schemas file was not compared with the image: ${error.message}`)
