@@ -194,6 +194,7 @@ function hostileFiles(): Record<string, unknown> {
     'a $ref fan-out 25 levels deep': wrap({ properties: { x: { $ref: '#/$defs/d25', default: 1 } }, $defs: defs }),
     'a uniqueItems default of 40,000 distinct objects': wrap({ properties: { u: { type: 'array', uniqueItems: true, default: Array.from({ length: 40_000 }, (_, i) => ({ id: i, name: `n${i}` })) } } }),
     'a backtracking patternProperties against 30 required names': wrap({ properties: {}, patternProperties: { '^(a+)+$': { type: 'string' } }, required: Array.from({ length: 30 }, (_, i) => `${'a'.repeat(30 + i)}!`) }),
+    'a backtracking pattern with a lookahead, 5,000-character default': wrap({ properties: { s: { type: 'string', pattern: '^(?=a)(a+)+$', default: `${'a'.repeat(5000)}!` } } }),
     'a backtracking propertyNames against a default': wrap({ properties: { x: { type: 'object', propertyNames: { pattern: '^(a+)+$' }, default: { [`${'a'.repeat(5000)}!`]: 1 } } } }),
   }
 }

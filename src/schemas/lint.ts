@@ -1,5 +1,6 @@
 import type { Severity } from '../findings.js'
 import { escapePointer } from './document.js'
+import { unchecked } from './regexp.js'
 import { closest, DRAFT_2020_12, FOREIGN_KEYWORDS, howToAllowNull, KNOWN_FORMATS, KNOWN_KEYWORDS, suggestKeyword, type SuggestionBudget } from './keywords.js'
 import type { RuleId } from './rules.js'
 import { isObject, testPattern, valueAt, type SchemaObject, type Subschema } from './walk.js'
@@ -65,6 +66,9 @@ export function lintSchema(subs: readonly Subschema[]): Problem[] {
       } else if (keyword === 'format' && typeof value === 'string' && !KNOWN_FORMATS.has(value)) {
         const suggestion = closest(value, [...KNOWN_FORMATS], budget)
         problems.push({ severity: 'error', rule: 'unknown-format', pointer: at, message: `unknown format "${value}"${suggestion ? `; did you mean "${suggestion}"?` : ''}` })
+      } else if ((keyword === 'pattern' && typeof value === 'string' && unchecked(value)) || (keyword === 'patternProperties' && isObject(value) && Object.keys(value).some(unchecked))) {
+        const pattern = keyword === 'pattern' ? (value as string) : Object.keys(value as object).find(unchecked)!
+        problems.push({ severity: 'warning', rule: 'pattern-unchecked', pointer: keyword === 'pattern' ? at : `${at}/${escapePointer(pattern)}`, message: `${JSON.stringify(pattern.length > 80 ? `${pattern.slice(0, 79)}…` : pattern)} repeats a group that repeats, and uses a lookaround or backreference, which only a backtracking engine runs: it could take hours on one string, so no value is checked against it` })
       } else if (keyword === '$ref' && typeof value === 'string') {
         const problem = checkRef(value, resources.baseOf.get(schema) ?? DOCUMENT_URI, resources)
         if (problem) problems.push({ severity: 'error', rule: problem.rule, pointer: at, message: problem.message })

@@ -9,11 +9,14 @@ export interface PatternTest {
  * Compiles a schema `pattern`. JavaScript's engine backtracks, so a pattern that repeats a group
  * which itself repeats or alternates (`^(a+)+$`) can take exponential time on a crafted default;
  * such patterns run on RE2 (re2js), which matches in linear time. Every other pattern keeps
- * JavaScript's exact semantics (RE2's `\s` and Unicode classes differ slightly), and so does a
- * nested one that RE2 cannot parse (lookarounds, backreferences). RE2 is used once
+ * JavaScript's exact semantics (RE2's `\s` and Unicode classes differ slightly). A nested one that
+ * RE2 cannot parse (lookarounds, backreferences) is not run at all. RE2 is used once
  * `loadLinearEngine` has run; the checks of a file load it first when the file has patterns.
  */
 export function compilePattern(pattern: string, flags = 'u'): PatternTest {
+  // Nested repetition with a lookaround or backreference: only a backtracking engine runs it, and
+  // it may not finish. Values are not tested against it; the lint says so (pattern-unchecked).
+  if (unchecked(pattern)) return { test: () => true }
   if (linearEngine && backtracks(pattern)) {
     try {
       const re2 = linearEngine.compile(pattern)
@@ -38,6 +41,11 @@ export async function loadLinearEngine(): Promise<void> {
 /** Whether a document's text may hold a pattern (a `pattern` or `patternProperties` keyword, or the word in data). */
 export function mayHavePatterns(text: string): boolean {
   return text.includes('"pattern')
+}
+
+/** Whether a pattern can backtrack catastrophically and needs syntax RE2 lacks (lookarounds, backreferences). */
+export function unchecked(pattern: string): boolean {
+  return backtracks(pattern) && /\(\?<?[=!]|\\[1-9]|\\k</.test(pattern)
 }
 
 /** ajv's hook for compiling patterns (`code.regExp`). */
