@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs'
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { errorMessage, UserError } from '../errors.js'
 import { readInputFile } from '../files.js'
@@ -25,23 +25,27 @@ const USAGE = `Usage:
 validate and publish also take --schemas-from file|image and --drift-check error|warning|off: with
 --image, the schemas come from (or are checked against) the image's Cog label.
 
-Registry options (publish, validate, digest): --registry-username USER (the password is read from
-WRIFTAI_REGISTRY_PASSWORD), --insecure-registry true. Without them the Docker config is used.
-The WriftAI token is read from WRIFTAI_ACCESS_TOKEN. Exit codes: 0 ok, 1 failed (for diff: something
-breaks callers), 2 usage.`
+Every input of the action is a flag of the same name (--fail-on-breaking true, --sync-metadata true,
+--categories a,b, --overview-file F, --summary true, …). Registry options (publish, validate, digest,
+import-cog): --registry-username USER, --insecure-registry true; without them the Docker config is
+used. Secrets are best left in the environment, where no process list shows them: WRIFTAI_ACCESS_TOKEN
+(--token), WRIFTAI_REGISTRY_PASSWORD (--registry-password), GITHUB_TOKEN (--github-token).
+Exit codes: 0 ok, 1 failed (for diff: something breaks callers), 2 usage.`
 
-// Flags mirror the action's inputs by name; `--schemas` is a short form of `--schemas-file`.
-const INPUT_FLAGS = [
-  'model', 'schemas-file', 'image', 'image-digest', 'release-notes', 'release-notes-file', 'create-model', 'hardware',
-  'visibility', 'description', 'source-url', 'license-url', 'paper-url', 'api-url', 'timeout-seconds', 'max-attempts',
-  'scan-versions', 'platform', 'registry-username', 'insecure-registry', 'schemas-from', 'drift-check',
+// Every input of the action is a flag of the same name; `--schemas` is a short form of `--schemas-file`.
+export const INPUT_FLAGS = [
+  'mode', 'token', 'model', 'schemas-file', 'schemas-from', 'drift-check', 'image', 'platform', 'registry-username',
+  'registry-password', 'insecure-registry', 'image-digest', 'release-notes', 'release-notes-file', 'create-model',
+  'hardware', 'visibility', 'description', 'source-url', 'license-url', 'paper-url', 'api-url', 'timeout-seconds',
+  'max-attempts', 'scan-versions', 'summary', 'github-token', 'fail-on-breaking', 'sync-metadata', 'categories',
+  'overview-file',
 ] as const
 
 /** Commands and how many operands each takes. */
 const COMMANDS: Record<string, number | undefined> = { validate: 0, publish: 0, digest: 1, diff: 2, 'import-cog': 1 }
 
-/** Secrets come from the environment only, so they never show in a process list. */
-const SECRET_ENV: Record<string, string> = { token: 'WRIFTAI_ACCESS_TOKEN', 'registry-password': 'WRIFTAI_REGISTRY_PASSWORD' }
+/** Where a secret is read when its flag is not given: the environment, where no process list shows it. */
+const SECRET_ENV: Record<string, string> = { token: 'WRIFTAI_ACCESS_TOKEN', 'registry-password': 'WRIFTAI_REGISTRY_PASSWORD', 'github-token': 'GITHUB_TOKEN' }
 
 export interface CliIo {
   stdout: (text: string) => void
@@ -93,22 +97,33 @@ export async function runCli(argv: string[], io: CliIo = processIo): Promise<num
     io.stderr(`wriftai-publish: --out is an option of import-cog only\n\n${USAGE}\n`)
     return 2
   }
-  const flags = new Map<string, string>([['mode', command === 'publish' ? 'publish' : 'validate']])
-  if (command === 'digest') flags.set('image', positionals[1]!)
+  const commandMode = command === 'publish' ? 'publish' : 'validate'
+  if (values.mode !== undefined && values.mode !== commandMode && (command === 'publish' || command === 'validate')) {
+    io.stderr(`wriftai-publish: --mode ${values.mode} contradicts the ${command} command\n\n${USAGE}\n`)
+    return 2
+  }
+  const flags = new Map<string, string>()
   for (const name of INPUT_FLAGS) {
     const value = values[name]
     if (typeof value === 'string') flags.set(name, value)
   }
+  flags.set('mode', commandMode)
+  if (command === 'digest') flags.set('image', positionals[1]!)
   if (values.schemas !== undefined && !flags.has('schemas-file')) flags.set('schemas-file', values.schemas)
   try {
     const context = readRunContext()
-    const secret = (name: string): string => (SECRET_ENV[name] ? (process.env[SECRET_ENV[name]] ?? '') : (flags.get(name) ?? ''))
+    const secret = (name: string): string => flags.get(name) ?? (SECRET_ENV[name] ? (process.env[SECRET_ENV[name]] ?? '') : '')
     const inputs = readInputs(secret, { context, requireModel: command === 'publish' })
     if (command === 'digest') return await printDigest(inputs, values.json === true, io)
     if (command === 'import-cog') return await importCog(inputs, positionals[1], values.out, io)
     // Loaded here so that the digest command starts without the schema checker.
     const { runPipeline } = await import('../pipeline/run.js')
     const outcome = await runPipeline(inputs, context)
+    // In a workflow's run step, --summary true writes the job summary as the action does.
+    if (values.summary === 'true' && process.env.GITHUB_STEP_SUMMARY) {
+      const { renderSummary } = await import('../github/summary.js')
+      appendFileSync(process.env.GITHUB_STEP_SUMMARY, `${renderSummary(outcome)}\n`, 'utf8')
+    }
     if (values.json) io.stdout(`${JSON.stringify(toJson(outcome), null, 2)}\n`)
     else printHuman(outcome, io)
     return outcome.failure ? 1 : 0

@@ -162,3 +162,48 @@ describe('wriftai-publish diff', () => {
     expect(sandbox.writes()).toEqual([])
   })
 })
+
+describe('every action input is a flag of the same name', () => {
+  /** The inputs action.yml declares, in its order. */
+  async function actionInputs(): Promise<string[]> {
+    const text = await readFile(path.join(ROOT, 'action.yml'), 'utf8')
+    const section = text.slice(text.indexOf('\ninputs:\n'), text.indexOf('\noutputs:\n'))
+    return [...section.matchAll(/^ {2}([a-z-]+):$/gm)].map((m) => m[1]!)
+  }
+
+  it('takes every input of action.yml at once, and acts on them', async () => {
+    const token = sandbox.users[0]!.token
+    const dir = await mkdtemp(path.join(tmpdir(), 'cli-flags-'))
+    await writeFile(path.join(dir, 'schemas.json'), await readFile(EXAMPLE, 'utf8'))
+    await writeFile(path.join(dir, 'notes.md'), 'Notes from a file')
+    await writeFile(path.join(dir, 'overview.md'), '# Overview')
+    await writeFile(path.join(dir, 'summary.md'), '')
+    const values: Record<string, string> = {
+      mode: 'validate', token, model: 'acme/cli-flags', 'schemas-file': 'schemas.json', 'schemas-from': 'file', 'drift-check': 'warning',
+      image: '127.0.0.1:9/acme/x:1', platform: 'linux/amd64', 'registry-username': 'u', 'registry-password': 'p', 'insecure-registry': 'false',
+      'image-digest': DIGEST, 'release-notes': '', 'release-notes-file': 'notes.md', 'create-model': 'true', hardware: 'cpu', visibility: 'public',
+      description: 'A model', 'source-url': 'https://example.com/src', 'license-url': 'https://example.com/license', 'paper-url': 'https://example.com/paper',
+      'api-url': sandbox.url, 'timeout-seconds': '5', 'max-attempts': '1', 'scan-versions': '1', summary: 'true', 'github-token': 'ghs_x',
+      'fail-on-breaking': 'true', 'sync-metadata': 'true', categories: 'image, video', 'overview-file': 'overview.md',
+    }
+    const inputs = await actionInputs()
+    expect(Object.keys(values).sort()).toEqual([...inputs].sort())
+    const args = ['validate', ...inputs.flatMap((name) => [`--${name}`, values[name]!]), '--json']
+    const run = await cli(args, { GITHUB_STEP_SUMMARY: path.join(dir, 'summary.md') }, dir)
+    expect(run.stderr).not.toContain('Unknown option')
+    expect(run.code, run.stderr).toBe(0)
+    const result = JSON.parse(run.stdout)
+    expect(result).toMatchObject({ ok: true, mode: 'validate', schemasFile: 'schemas.json', errors: 0 })
+    // The image input was used (and could not be read: a warning in validate mode); the summary was written.
+    expect(result.warnings).toEqual([`the image digest could not be resolved, nor the schemas file compared with it: GET http://127.0.0.1:9/v2/acme/x/manifests/${DIGEST} failed: ECONNREFUSED`])
+    expect(await readFile(path.join(dir, 'summary.md'), 'utf8')).toContain('Plan: schemas.json for acme/cli-flags')
+    // The token flag was used: the live model was looked up.
+    expect(sandbox.requests.map((r) => `${r.method} ${r.path}`)).toContain('GET /models/acme/cli-flags')
+  })
+
+  it('refuses --mode that contradicts the command', async () => {
+    const run = await cli(['validate', '--mode', 'publish'])
+    expect(run.code).toBe(2)
+    expect(run.stderr).toContain('--mode publish contradicts the validate command')
+  })
+})
