@@ -29,9 +29,13 @@ export interface Inputs {
   releaseNotesFile?: string
   createModel: boolean
   hardware?: string
-  visibility: Visibility
+  /** Set only when the input is; a created model is private otherwise. */
+  visibility?: Visibility
   description?: string
+  /** Set only when the input is. */
   sourceUrl?: string
+  /** The source URL a created model gets when source-url is not set: the repository's URL. */
+  defaultSourceUrl?: string
   licenseUrl?: string
   paperUrl?: string
   apiUrl: URL
@@ -126,8 +130,8 @@ export function readInputs(source: InputSource, options: ReadInputsOptions): Inp
   if (registryUsername && !registryPassword) problem('registry-password', 'required with registry-username')
   if (registryPassword && !registryUsername) problem('registry-username', 'required with registry-password')
 
-  const visibilityText = text('visibility') ?? 'private'
-  const visibility = oneOf(visibilityText, ['private', 'public'] as const) ?? problem('visibility', `"${visibilityText}" is not one of private, public`)
+  const visibilityText = text('visibility')
+  const visibility = visibilityText === undefined ? undefined : (oneOf(visibilityText, ['private', 'public'] as const) ?? problem('visibility', `"${visibilityText}" is not one of private, public`))
 
   const apiUrl = parseApiUrl(text('api-url') ?? (env.WRIFTAI_API_BASE_URL?.trim() || DEFAULT_API_URL), problem)
 
@@ -169,9 +173,10 @@ export function readInputs(source: InputSource, options: ReadInputsOptions): Inp
     releaseNotesFile: text('release-notes-file'),
     createModel: booleanInput('create-model', text('create-model'), true, problem),
     hardware: text('hardware'),
-    visibility: visibility ?? 'private',
+    ...(visibility !== undefined && { visibility }),
     description: text('description'),
-    sourceUrl: urlInput('source-url', repositoryUrl(options.context)),
+    sourceUrl: urlInput('source-url'),
+    defaultSourceUrl: repositoryUrl(options.context),
     licenseUrl: urlInput('license-url'),
     paperUrl: urlInput('paper-url'),
     apiUrl: apiUrl ?? new URL(DEFAULT_API_URL),

@@ -5,11 +5,18 @@ import type { WriftaiClient } from '../wriftai/client.js'
 import { formatModelId, type ModelId } from '../wriftai/identifier.js'
 import type { CreateModel, ModelWithDetails, UpdateModel } from '../wriftai/types.js'
 
-/** The metadata the inputs set, as the API names it; fields whose input is empty are left out. */
-export async function metadataFromInputs(inputs: Inputs): Promise<UpdateModel> {
+/**
+ * The metadata the inputs set, as the API names it; fields whose input is empty are left out.
+ * Defaults (a private model, the repository as its source) apply to a model being created only:
+ * the runner passes an input's default as if the user had set it, so none is declared in action.yml.
+ */
+export async function metadataFromInputs(inputs: Inputs, creating: boolean): Promise<UpdateModel> {
+  const sourceUrl = inputs.sourceUrl ?? (creating ? inputs.defaultSourceUrl : undefined)
+  const visibility = inputs.visibility ?? (creating ? 'private' : undefined)
   return {
+    ...(visibility !== undefined && { visibility }),
     ...(inputs.description !== undefined && { description: inputs.description }),
-    ...(inputs.sourceUrl !== undefined && { source_url: inputs.sourceUrl }),
+    ...(sourceUrl !== undefined && { source_url: sourceUrl }),
     ...(inputs.licenseUrl !== undefined && { license_url: inputs.licenseUrl }),
     ...(inputs.paperUrl !== undefined && { paper_url: inputs.paperUrl }),
     ...(inputs.categories !== undefined && { category_slugs: inputs.categories }),
@@ -31,12 +38,12 @@ export async function planModelCreation(inputs: Inputs, model: ModelId, client: 
     )
   }
   await checkCategories(inputs.categories, client)
-  return { name: model.name, hardware_identifier: inputs.hardware, visibility: inputs.visibility, ...(await metadataFromInputs(inputs)) }
+  return { name: model.name, hardware_identifier: inputs.hardware, visibility: 'private', ...(await metadataFromInputs(inputs, true)) }
 }
 
-/** Only the metadata fields whose input differs from the live model: what sync-metadata patches. */
+/** Only the metadata fields the user set whose value differs from the live model: what sync-metadata patches. */
 export async function planMetadataSync(inputs: Inputs, live: ModelWithDetails, client: WriftaiClient): Promise<UpdateModel> {
-  const wanted: UpdateModel = { ...(await metadataFromInputs(inputs)), visibility: inputs.visibility }
+  const wanted = await metadataFromInputs(inputs, false)
   const patch: UpdateModel = {}
   for (const [field, value] of Object.entries(wanted) as [keyof UpdateModel, unknown][]) {
     const current = field === 'category_slugs' ? (live.categories ?? []).map((c) => c.slug) : live[field as keyof ModelWithDetails]

@@ -38,6 +38,22 @@ export function tagPushEnv(tag = 'v1.2.0'): Record<string, string> {
   }
 }
 
+let defaults: Record<string, string> | undefined
+
+/** The `default:` of each input in action.yml, which the runner passes to the action as the input's value. */
+export async function actionDefaults(): Promise<Record<string, string>> {
+  if (defaults) return defaults
+  const text = await readFile(path.join(ROOT, 'action.yml'), 'utf8')
+  const inputs = text.slice(text.indexOf('\ninputs:\n'), text.indexOf('\noutputs:\n'))
+  defaults = {}
+  for (const [, name, body] of inputs.matchAll(/^ {2}([a-z-]+):\n((?: {4}.*\n)*)/gm)) {
+    const value = /^ {4}default: (.*)$/m.exec(body!)?.[1]
+    // An expression (github-token's `${{ github.token }}`) is the runner's to fill in; the tests give the GitHub context themselves.
+    if (value !== undefined && !value.includes('${{')) defaults[name!] = value.replace(/^(["'])(.*)\1$/, '$2')
+  }
+  return defaults
+}
+
 export async function runAction(options: RunActionOptions): Promise<ActionRun> {
   const workspace = options.workspace ?? (await mkdtemp(path.join(tmpdir(), 'publish-version-')))
   for (const [file, content] of Object.entries(options.files ?? {})) await writeFile(path.join(workspace, file), content)
@@ -55,7 +71,8 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
     RUNNER_TEMP: workspace,
     ...options.env,
   }
-  for (const [name, value] of Object.entries(options.inputs)) env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
+  // As the runner does: every input with a default in action.yml arrives set, unless the step sets it.
+  for (const [name, value] of Object.entries({ ...(await actionDefaults()), ...options.inputs })) env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
 
   const { code, stdout, stderr } = await runNode([BUNDLE], { cwd: workspace, env })
   return {

@@ -87,6 +87,21 @@ describe('the bundle on a tag push', () => {
     ])
   })
 
+  it('sync-metadata sends exactly the fields the step set that differ: never a default', async () => {
+    const model = sandbox.addModel('acme', 'hello-world', { visibility: 'public', versions: [{ release_notes: 'v1', schemas: JSON.parse(exampleSchemas), container_image_digest: `sha256:${'0'.repeat(64)}` }] })
+    model.source_url = 'https://example.com/elsewhere'
+    const run = await publish({ 'sync-metadata': 'true', description: 'Writes text' })
+    expect(run.code, run.stdout).toBe(0)
+    const patch = sandbox.writes().find((r) => r.method === 'PATCH')!
+    expect(patch.path).toBe('/models/acme/hello-world')
+    expect(patch.body).toEqual({ description: 'Writes text' })
+    // The public model stays public and keeps its source URL, though action.yml's defaults reach the action as inputs.
+    expect(sandbox.models.get('acme/hello-world')).toMatchObject({ visibility: 'public', source_url: 'https://example.com/elsewhere', description: 'Writes text' })
+    const again = await publish({ 'sync-metadata': 'true', description: 'Writes text', visibility: 'private' })
+    expect(again.code, again.stdout).toBe(0)
+    expect(sandbox.writes().filter((r) => r.method === 'PATCH').at(-1)!.body).toEqual({ visibility: 'private' })
+  })
+
   it('cuts release notes over 255 characters, warns, and publishes', async () => {
     const run = await publish({ 'release-notes': 'Improves the sampler. '.repeat(20) })
     expect(run.code).toBe(0)

@@ -31,12 +31,14 @@ describe('readInputs', () => {
       schemasFile: 'schemas.json',
       imageDigest: DIGEST,
       createModel: true,
-      visibility: 'private',
-      sourceUrl: 'https://github.com/acme/hello',
+      defaultSourceUrl: 'https://github.com/acme/hello',
       timeoutSeconds: 30,
       summary: true,
     })
     expect(inputs.apiUrl.href).toBe('https://api.wrift.ai/v1')
+    // Metadata inputs are unset unless given: their defaults apply to a created model only.
+    expect(inputs.visibility).toBeUndefined()
+    expect(inputs.sourceUrl).toBeUndefined()
   })
 
   it.each([
