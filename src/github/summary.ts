@@ -29,7 +29,7 @@ function resultSection(outcome: Outcome): string[] {
   lines.push('| | |', '| --- | --- |')
   lines.push(`| Model | ${escapeText(formatModelId(result.model))}${result.modelCreated ? ' (created)' : ''} |`)
   lines.push(`| Version | ${result.version.number}${result.versionCreated ? '' : ' (already published)'} |`)
-  lines.push(`| Image digest | \`${escapeText(result.version.container_image_digest)}\` |`)
+  lines.push(`| Image digest | ${codeSpan(result.version.container_image_digest)} |`)
   if (plan.image) lines.push(`| Image | ${describeImage(plan.image)} |`)
   lines.push(`| Schemas | ${describeSource(plan.source, plan.schemasFile)} |`)
   lines.push(`| Release notes | ${escapeText(result.version.release_notes)} |`)
@@ -41,12 +41,15 @@ function planSection(outcome: Outcome): string[] {
   const failed = outcome.failure !== undefined
   const model = plan.model ? formatModelId(plan.model) : undefined
   const title = plan.mode === 'publish' ? 'Not published' : 'Plan'
-  const lines = [`## ${failed ? '❌' : '✅'} ${title}: ${escapeText(plan.schemasFile)}${model ? ` for ${escapeText(model)}` : ''}`, '']
+  // Breaking changes that do not fail the run (fail-on-breaking is off) still head the plan.
+  const icon = failed ? '❌' : plan.breaking > 0 ? '⚠️' : '✅'
+  const lines = [`## ${icon} ${title}: ${escapeText(plan.schemasFile)}${model ? ` for ${escapeText(model)}` : ''}`, '']
   if (failed) lines.push(escapeText(outcome.failure ?? ''), '')
+  else if (plan.breaking > 0) lines.push(`${plan.breaking} breaking change${plan.breaking === 1 ? '' : 's'} against ${escapeText(plan.comparedWith ?? 'the live version')}: callers of the live version may fail once this is published.`, '')
   lines.push('| | |', '| --- | --- |')
   if (model) lines.push(`| Model | ${describeModel(outcome)} |`)
-  if (plan.releaseNotes) lines.push(`| Release notes | ${escapeText(plan.releaseNotes.text)} |`)
-  lines.push(`| Image digest | ${plan.digest ? `\`${escapeText(plan.digest)}\`` : 'not known yet'} |`)
+  if (plan.releaseNotes) lines.push(`| Release notes | ${describeNotes(plan)} |`)
+  lines.push(`| Image digest | ${plan.digest ? codeSpan(plan.digest) : 'not known yet'} |`)
   if (plan.image) lines.push(`| Image | ${describeImage(plan.image)} |`)
   lines.push(`| Schemas | ${describeSource(plan.source, plan.schemasFile)} |`)
   if (plan.schemas) lines.push(`| Schemas hash | \`${schemasHash(plan.schemas)}\` |`)
@@ -56,6 +59,13 @@ function planSection(outcome: Outcome): string[] {
     lines.push('', ...table('Inputs', inputs.length, [...header, ...inputs]))
   }
   return lines
+}
+
+/** The notes a publish would record; without a tag (a pull request) they are not known yet, so say where they will come from. */
+function describeNotes(plan: Outcome['plan']): string {
+  const notes = plan.releaseNotes!
+  if (plan.mode === 'validate' && notes.source === 'commit') return "set when a tag is pushed: the release-notes input, the tag's GitHub Release, its message, or `Release <tag>`"
+  return escapeText(notes.text)
 }
 
 function describeModel(outcome: Outcome): string {
@@ -80,12 +90,12 @@ function describeSource(source: SchemasSource, file: string): string {
     'not-cog': 'not checked against the image (not a Cog image)',
     unreadable: 'not checked against the image (it could not be read)',
   }
-  return `\`${escapeText(file)}\`${source.drift ? `, ${drift[source.drift]}` : ''}`
+  return `${codeSpan(file)}${source.drift ? `, ${drift[source.drift]}` : ''}`
 }
 
 function describeImage(image: ImageResolution): string {
   const how = image.how === 'verified' ? 'exists in the registry' : `resolved${image.platform ? ` for ${image.platform}` : ''}`
-  return `\`${escapeText(image.reference)}\` (${how})`
+  return `${codeSpan(image.reference)} (${how})`
 }
 
 /**
@@ -107,9 +117,10 @@ function inputRows(schemas: Schemas): string[] {
     .sort((a, b) => order(a.property) - order(b.property) || a.index - b.index)
     .map(({ name, property }) => {
       const type = Array.isArray(property.type) ? property.type.join(' | ') : typeof property.type === 'string' ? property.type : typeof property.$ref === 'string' ? property.$ref.split('/').pop()! : 'any'
-      const fallback = 'default' in property ? `\`${escapeText(JSON.stringify(property.default))}\`` : ''
+      const shown = JSON.stringify(property.default) ?? ''
+      const fallback = 'default' in property ? codeSpan(shown.length > 80 ? `${shown.slice(0, 79)}…` : shown) : ''
       const description = typeof property.description === 'string' ? property.description : ''
-      return `| \`${escapeText(name)}\` | ${escapeText(type)} | ${required.has(name) ? 'yes' : ''} | ${fallback} | ${escapeText(description)} |`
+      return `| ${codeSpan(name)} | ${escapeText(type)} | ${required.has(name) ? 'yes' : ''} | ${fallback} | ${escapeText(description)} |`
     })
 }
 
@@ -117,7 +128,7 @@ function findingsTable(findings: readonly Finding[]): string[] {
   return [
     '| Severity | Rule | Location | Message |',
     '| --- | --- | --- | --- |',
-    ...findings.map((f) => `| ${f.severity} | \`${escapeText(f.rule)}\` | ${escapeText(`${f.file}:${f.line}:${f.column}`)} | ${escapeText(f.message)} |`),
+    ...findings.map((f) => `| ${f.severity} | ${codeSpan(f.rule)} | ${escapeText(`${f.file}:${f.line}:${f.column}`)} | ${escapeText(f.message)} |`),
   ]
 }
 
@@ -127,7 +138,7 @@ function changesTable(changes: readonly Finding[]): string[] {
     '| --- | --- | --- | --- | --- |',
     ...changes.map(
       (c) =>
-        `| ${c.severity === 'notice' ? 'info' : 'breaking'} | \`${escapeText(c.rule)}\` | ${escapeText(`${c.file}:${c.line}:${c.column}`)} | ${describeWas(c)} | ${escapeText(c.message)} |`,
+        `| ${c.severity === 'notice' ? 'info' : 'breaking'} | ${codeSpan(c.rule)} | ${escapeText(`${c.file}:${c.line}:${c.column}`)} | ${describeWas(c)} | ${escapeText(c.message)} |`,
     ),
   ]
 }
