@@ -2,7 +2,7 @@ import { appendFileSync } from 'node:fs'
 import { EOL } from 'node:os'
 import path from 'node:path'
 import * as core from '@actions/core'
-import { countErrors, type Finding } from '../findings.js'
+import { countErrors, formatFinding, type Finding } from '../findings.js'
 import { formatModelId } from '../wriftai/identifier.js'
 import type { Outcome } from '../pipeline/run.js'
 import type { RunContext } from './context.js'
@@ -10,7 +10,7 @@ import { renderSummary } from './summary.js'
 
 /** Turns an outcome into workflow annotations, step outputs and the job summary. */
 export function reportToGitHub(outcome: Outcome, context: RunContext, options: { summary: boolean }): void {
-  for (const finding of [...outcome.plan.findings, ...outcome.plan.changes]) annotate(finding, context)
+  annotateWithinLimits([...outcome.plan.findings, ...outcome.plan.changes], context)
   for (const warning of outcome.warnings) core.warning(warning)
   for (const line of outcome.plan.debug) core.debug(line)
 
@@ -54,6 +54,37 @@ export function setOutput(name: string, value: string): void {
   let delimiter = 'ghadelimiter'
   while (value.includes(delimiter)) delimiter += `_${Math.random().toString(36).slice(2)}`
   appendFileSync(file, `${name}<<${delimiter}${EOL}${value}${EOL}${delimiter}${EOL}`, 'utf8')
+}
+
+/** GitHub shows at most this many annotations of each level for a step, and drops the rest unseen. */
+export const ANNOTATIONS_PER_LEVEL = 10
+
+/**
+ * The first findings of each level as annotations, up to GitHub's limit (an error is kept for the
+ * run's failure, a notice for the count), and the rest as plain log lines, with one notice saying how many were not annotated.
+ * The findings output and the job summary count them all.
+ */
+function annotateWithinLimits(findings: readonly Finding[], context: RunContext): void {
+  const shown = { error: 0, warning: 0, notice: 0 }
+  const rest: Finding[] = []
+  // One error is kept for the line that fails the run, one notice for the count below.
+  const limits = { error: ANNOTATIONS_PER_LEVEL - 1, warning: ANNOTATIONS_PER_LEVEL, notice: ANNOTATIONS_PER_LEVEL - 1 }
+  for (const finding of findings) {
+    if (shown[finding.severity] < limits[finding.severity]) {
+      shown[finding.severity]++
+      annotate(finding, context)
+    } else {
+      rest.push(finding)
+    }
+  }
+  if (rest.length === 0) return
+  const count = (severity: Finding['severity'], noun: string) => {
+    const n = rest.filter((f) => f.severity === severity).length
+    return n > 0 ? [`${n} more ${noun}${n === 1 ? '' : 's'}`] : []
+  }
+  const parts = [...count('error', 'error'), ...count('warning', 'warning'), ...count('notice', 'notice')]
+  core.notice(`${parts.join(', ')} not annotated (GitHub shows ${ANNOTATIONS_PER_LEVEL} of each kind per step); they are listed in the log below and in the job summary`)
+  for (const finding of rest) core.info(formatFinding(finding))
 }
 
 function annotate(finding: Finding, context: RunContext): void {

@@ -158,10 +158,28 @@ export function codeSpan(text: string): string {
   return `${fence}${pad}${flat}${pad}${fence}`
 }
 
-/** A headed table, folded into <details> when it is long. */
-function table(title: string, count: number, rows: string[]): string[] {
-  if (count <= FOLD_AFTER) return [`### ${escapeText(title)}`, '', ...rows]
-  return [`<details><summary>${escapeText(title)}: ${count}</summary>`, '', ...rows, '', '</details>']
+/**
+ * GitHub drops a step summary over 1024 KiB whole. The tables share what is left after the rest:
+ * each stops at its share and says how many rows it left out; the outputs and the CLI have them all.
+ */
+const TABLE_BYTES: Record<string, number> = { Findings: 400 * 1024, Changes: 300 * 1024, Inputs: 250 * 1024 }
+
+/** A headed table (its first two rows are the header), folded into <details> when it is long, cut at its share of the summary. */
+function table(title: string, count: number, rows: string[], share = title.split(' ')[0]!): string[] {
+  const budget = TABLE_BYTES[share] ?? 100 * 1024
+  let used = 0
+  let kept = 0
+  for (const row of rows) {
+    used += Buffer.byteLength(row, 'utf8') + 1
+    if (used > budget) break
+    kept++
+  }
+  const shown = rows.slice(0, kept)
+  const omitted = rows.length - kept
+  const where = share === 'Inputs' ? 'the schemas file has them all' : 'the log lists every one, and so does `wriftai-publish validate`'
+  if (omitted > 0) shown.push('', `… and ${omitted} more, left out to keep the summary within GitHub's 1024 KiB; ${where}.`)
+  if (count <= FOLD_AFTER) return [`### ${escapeText(title)}`, '', ...shown]
+  return [`<details><summary>${escapeText(title)}: ${count}</summary>`, '', ...shown, '', '</details>']
 }
 
 function link(text: string, url: string | undefined): string {

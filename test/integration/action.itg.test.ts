@@ -2,6 +2,7 @@
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { generateSchemas } from '../../bench/generate-schemas.js'
 import { ROOT, runAction, secretLeaks, tagPushEnv, type ActionRun } from '../helpers/run-action.js'
 import { startSandbox, type Sandbox } from '../sandbox/server.js'
 
@@ -223,6 +224,36 @@ describe('the bundle in validate mode', () => {
     ])
     expect(run.outputs.findings).toBe('5')
     expect(errorCommands(run).at(-1)).toBe('::error::schemas.json has 5 errors')
+  })
+
+  it("annotates within GitHub's limits: 9 of 200 errors, then one notice with the count, the rest in the log", async () => {
+    const properties = Object.fromEntries(Array.from({ length: 200 }, (_, i) => [`p${i}`, { type: 'integer', default: `x${i}` }]))
+    const file = JSON.stringify({ prediction: { input: { type: 'object', properties }, output: { type: 'string' } } }, null, 1)
+    const run = await publish({ token: '', mode: 'validate' }, { 'schemas.json': file })
+    expect(run.code).toBe(1)
+    const errors = errorCommands(run)
+    expect(errors).toHaveLength(10)
+    expect(errors.slice(0, 9).map((l) => l.split('::')[1])).toEqual(Array.from({ length: 9 }, (_, i) => `error title=default-mismatch,file=schemas.json,line=${8 + 4 * i},col=6`))
+    expect(errors[9]).toBe('::error::schemas.json has 200 errors')
+    expect(run.stdout.split('\n').filter((l) => l.startsWith('::notice'))).toEqual([
+      "::notice::191 more errors not annotated (GitHub shows 10 of each kind per step); they are listed in the log below and in the job summary",
+    ])
+    const logged = run.stdout.split('\n').filter((l) => l.startsWith('schemas.json:') && l.includes('error[default-mismatch]'))
+    expect(logged).toHaveLength(191)
+    expect(logged[0]).toBe(`schemas.json:${8 + 4 * 9}:6: error[default-mismatch]: default "x9" does not match its schema: must be integer`)
+    expect(run.outputs.findings).toBe('200')
+    expect(run.summary.match(/\| error \| `default-mismatch` \|/g)).toHaveLength(200)
+  })
+
+  it('keeps the job summary of the 4.9 MB benchmark file within 1024 KiB, saying what it left out', async () => {
+    const text = generateSchemas(5 * 1024 * 1024)
+    const count = Object.keys(JSON.parse(text).prediction.input.properties).length
+    const run = await publish({ token: '', mode: 'validate' }, { 'schemas.json': text })
+    expect(run.code, run.stderr).toBe(0)
+    expect(Buffer.byteLength(run.summary)).toBeLessThan(1024 * 1024)
+    const rows = run.summary.split('\n').filter((l) => /^\| `param_\d+` \|/.test(l)).length
+    expect(rows).toBeGreaterThan(1000)
+    expect(run.summary).toContain(`… and ${count - rows} more, left out to keep the summary within GitHub's 1024 KiB; the schemas file has them all.`)
   })
 
   it('passes with warnings only, and still annotates them', async () => {
