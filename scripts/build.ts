@@ -33,6 +33,12 @@ const { output } = await build({
     dir: out,
     format: 'cjs',
     minify: true,
+    // Maps for debug runs' stack traces (the entry points enable them only then); the sources they
+    // name are in the action's repository, so their text is not copied into the maps.
+    sourcemap: true,
+    sourcemapExcludeSources: true,
+    // Source paths as seen from dist/, wherever this build is written (check-dist builds elsewhere).
+    sourcemapPathTransform: (source, map) => path.relative(path.join(root, 'dist', path.relative(out, path.dirname(map))), path.resolve(path.dirname(map), source)).split(path.sep).join('/'),
     entryFileNames: '[name].js',
     chunkFileNames: 'chunks/[name].js',
     codeSplitting: { groups: CHUNKS },

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
-import { runCli } from './cli/run.js'
+// Source maps for debug runs, before the rest of the bundle loads (see src/index.ts).
+if (process.env.RUNNER_DEBUG === '1') process.setSourceMapsEnabled(true)
 
-void runCli(process.argv.slice(2)).then((code) => (process.exitCode = code))
+void import('./cli/run.js').then(({ runCli }) => runCli(process.argv.slice(2))).then((code) => (process.exitCode = code))

@@ -18,7 +18,9 @@ export async function run(deps: PipelineDeps = {}): Promise<void> {
     // Files the repository names are read only from inside the workspace: a pull request may commit a symlink.
     const inputs = readInputs((name) => core.getInput(name), { context, fileRoot: context.workspace ?? process.cwd() })
     core.info(`Mode: ${inputs.mode}`)
-    const outcome = await runPipeline(inputs, context, deps)
+    // Retries are always shown; every request too when the run has debug logging on (ACTIONS_STEP_DEBUG).
+    const log = { info: (line: string) => core.info(line), ...(core.isDebug() && { debug: (line: string) => core.debug(line) }) }
+    const outcome = await runPipeline(inputs, context, { log, ...deps })
     reportToGitHub(outcome, context, { summary: inputs.summary })
     if (outcome.failure) core.setFailed(outcome.failure)
   } catch (error: unknown) {

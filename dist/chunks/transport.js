@@ -1,1 +1,2 @@
 const e=require("./rolldown-runtime.js"),t=require("./undici.js");let n=require("node:v8");var r=/* @__PURE__ */ e.r(t.n(),1),i=/* @__PURE__ */ e.r(t.t(),1);(0,n.setFlagsFromString)(`--wasm-tiering-budget=1000000000`);function a(e){return new r.default(e)}function o(e,t,n){return i.default.call(e,{...n,origin:t.origin,path:`${t.pathname}${t.search}`})}exports.createAgent=a,exports.dispatchRequest=o;
+//# sourceMappingURL=transport.js.map

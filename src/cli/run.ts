@@ -5,7 +5,7 @@ import { readInputFile } from '../files.js'
 import { countErrors, formatFinding, oneLine, type Finding } from '../findings.js'
 import { readRunContext } from '../github/context.js'
 import { readInputs, type Inputs } from '../github/inputs.js'
-import { defaultPolicy } from '../http/request.js'
+import { defaultPolicy, type HttpLog } from '../http/request.js'
 import type { Outcome } from '../pipeline/run.js'
 import type { ImageResolution } from '../registry/resolve.js'
 import { formatModelId } from '../wriftai/identifier.js'
@@ -118,7 +118,7 @@ export async function runCli(argv: string[], io: CliIo = processIo): Promise<num
     if (command === 'import-cog') return await importCog(inputs, positionals[1], values.out, io)
     // Loaded here so that the digest command starts without the schema checker.
     const { runPipeline } = await import('../pipeline/run.js')
-    const outcome = await runPipeline(inputs, context)
+    const outcome = await runPipeline(inputs, context, { log: cliLog(io) })
     // In a workflow's run step, --summary true writes the job summary as the action does.
     if (values.summary === 'true' && process.env.GITHUB_STEP_SUMMARY) {
       const { renderSummary } = await import('../github/summary.js')
@@ -154,10 +154,16 @@ function parse(argv: string[]) {
   })
 }
 
+/** Retries on standard error; with RUNNER_DEBUG=1 (a workflow's debug logging) every request too. */
+function cliLog(io: CliIo): HttpLog {
+  const line = (text: string) => io.stderr(`${oneLine(text)}\n`)
+  return { info: line, ...(process.env.RUNNER_DEBUG === '1' && { debug: line }) }
+}
+
 /** The image input resolved as the pipeline resolves it, with the config's labels when asked for. */
-async function resolveImageInputs(inputs: Inputs, labels: boolean): Promise<ImageResolution> {
+async function resolveImageInputs(inputs: Inputs, labels: boolean, io: CliIo): Promise<ImageResolution> {
   const { resolveImage } = await import('../registry/resolve.js')
-  const policy = defaultPolicy({ timeoutMs: inputs.timeoutSeconds * 1000, maxAttempts: inputs.maxAttempts })
+  const policy = defaultPolicy({ timeoutMs: inputs.timeoutSeconds * 1000, maxAttempts: inputs.maxAttempts, log: cliLog(io) })
   try {
     return await resolveImage(inputs.image!, {
       imageDigest: inputs.imageDigest,
@@ -175,7 +181,7 @@ async function resolveImageInputs(inputs: Inputs, labels: boolean): Promise<Imag
 
 /** The digest command: the pipeline's image step alone. */
 async function printDigest(inputs: Inputs, json: boolean, io: CliIo): Promise<number> {
-  const image = await resolveImageInputs(inputs, false)
+  const image = await resolveImageInputs(inputs, false, io)
   io.stdout(json ? `${JSON.stringify({ ok: true, ...image }, null, 2)}\n` : `${image.digest}\n`)
   return 0
 }
@@ -189,7 +195,7 @@ async function importCog(inputs: Inputs, file: string | undefined, out: string |
   let document: unknown
   let source: string
   if (file === undefined) {
-    const image = await resolveImageInputs(inputs, true)
+    const image = await resolveImageInputs(inputs, true, io)
     const label = parseCogLabel(image.labels ?? {}, image.reference)
     if (!label) throw new UserError(`${image.reference} has no "${COG_SCHEMA_LABEL}" label, so it is not an image Cog built`)
     document = label.document

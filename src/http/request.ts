@@ -52,6 +52,15 @@ export interface HttpPolicy {
   limiter?: TokenBucket
   sleep: (ms: number) => Promise<void>
   now: () => number
+  /** Where retries are told (always) and each request is traced (debug only). */
+  log?: HttpLog
+}
+
+export interface HttpLog {
+  /** A line every user sees: each retry, with its reason and wait. */
+  info(line: string): void
+  /** Set only when debug logging is on: one line per request. */
+  debug?: (line: string) => void
 }
 
 /** A request that got no HTTP answer: refused, reset or timed out. */
@@ -74,6 +83,7 @@ export function defaultPolicy(overrides: Partial<HttpPolicy> = {}): HttpPolicy {
     maxAttempts: overrides.maxAttempts ?? 4,
     deadline: overrides.deadline ?? now() + DEFAULT_DEADLINE_MS,
     limiter: overrides.limiter,
+    ...(overrides.log && { log: overrides.log }),
     sleep: overrides.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
     now,
   }
@@ -92,14 +102,21 @@ export class Retries {
     this.#policy = policy
   }
 
-  /** Waits before the next attempt; false when attempts, the deadline or the server's patience run out. */
-  async next(response?: HttpResponse): Promise<boolean> {
+  /**
+   * Waits before the next attempt; false when attempts, the deadline or the server's patience run
+   * out. Each wait is a log line: what failed (`operation`, the status and request id, or `error`),
+   * how long the wait is, and which attempt comes next; `then` says what follows the wait.
+   */
+  async next(operation: string, failure: { response?: HttpResponse; error?: string }, then = 'retrying'): Promise<boolean> {
     if (this.#attempt >= this.#policy.maxAttempts) return false
+    const { response } = failure
     const told = response ? serverWaitMs(response.headers, this.#policy.now()) : undefined
     if (told !== undefined && told > MAX_WAIT_MS) return false
     const wait = told ?? backoffMs(this.#attempt)
     if (this.#policy.now() + wait > this.#policy.deadline) return false
     this.#attempt++
+    const reason = response ? `HTTP ${response.status}${requestIdOf(response)}` : (failure.error ?? 'failed')
+    this.#policy.log?.info(`${operation}: ${reason}; ${then} in ${(wait / 1000).toFixed(1)} s (attempt ${this.#attempt} of ${this.#policy.maxAttempts})`)
     await this.#policy.sleep(wait)
     return true
   }
@@ -108,15 +125,17 @@ export class Retries {
 /** Sends a request; idempotent ones are retried on network errors and transient statuses. */
 export async function send(req: HttpRequest, policy: HttpPolicy): Promise<HttpResponse> {
   const retries = new Retries(IDEMPOTENT.has(req.method) ? policy : { ...policy, maxAttempts: 1 })
+  // Origin and path only: a query string or user info never reaches the log.
+  const operation = `${req.method} ${req.url.origin}${req.url.pathname}`
   for (;;) {
     let response: HttpResponse
     try {
       response = await sendOnce(req, policy)
     } catch (error: unknown) {
-      if (error instanceof NetworkError && (await retries.next())) continue
+      if (error instanceof NetworkError && (await retries.next(operation, { error: error.message.replace(`${operation} `, '') }))) continue
       throw error
     }
-    if (isTransientStatus(response.status) && (await retries.next(response))) continue
+    if (isTransientStatus(response.status) && (await retries.next(operation, { response }))) continue
     return response
   }
 }
@@ -125,6 +144,8 @@ async function sendOnce(req: HttpRequest, policy: HttpPolicy): Promise<HttpRespo
   await policy.limiter?.take()
   const dispatcher = await policy.pool.get()
   const { dispatchRequest } = await import('./transport.js')
+  const trace = policy.log?.debug
+  const started = trace ? performance.now() : 0
   try {
     const res = await dispatchRequest(dispatcher, req.url, {
       method: req.method,
@@ -135,10 +156,14 @@ async function sendOnce(req: HttpRequest, policy: HttpPolicy): Promise<HttpRespo
       bodyTimeout: policy.timeoutMs,
     })
     const bytes = await readCapped(res.body, req.maxBodyBytes ?? DEFAULT_MAX_BODY, req)
-    return { status: res.statusCode, headers: res.headers, bytes, text: bytes.toString('utf8') }
+    const response = { status: res.statusCode, headers: res.headers, bytes, text: bytes.toString('utf8') }
+    trace?.(`${req.method} ${req.url.origin}${req.url.pathname} → ${response.status} in ${Math.round(performance.now() - started)} ms${requestIdOf(response)}`)
+    return response
   } catch (error: unknown) {
     if (error instanceof BodyTooLargeError) throw error
-    throw new NetworkError(describeNetworkError(error, req, policy.timeoutMs))
+    const message = describeNetworkError(error, req, policy.timeoutMs)
+    trace?.(`${message} after ${Math.round(performance.now() - started)} ms`)
+    throw new NetworkError(message)
   }
 }
 
@@ -192,6 +217,12 @@ function serverWaitMs(headers: HttpResponse['headers'], now: number): number | u
   const reset = header(headers, 'x-ratelimit-reset')
   if (reset !== undefined && /^\d+$/.test(reset)) return Math.max(0, Number(reset) * 1000 - now)
   return undefined
+}
+
+/** ` (x-request-id …)` when the answer names one, so a retry or a trace can be matched with the server's logs. */
+function requestIdOf(response: HttpResponse): string {
+  const id = header(response.headers, 'x-request-id')
+  return id && /^[\w.:-]{1,100}$/.test(id) ? ` (x-request-id ${id})` : ''
 }
 
 export function header(headers: HttpResponse['headers'], name: string): string | undefined {

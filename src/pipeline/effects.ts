@@ -58,7 +58,7 @@ export async function applyPlan(plan: Plan, client: WriftaiClient, policy: HttpP
 
 /** Creates the model; false when it already exists (409), as when two runs race to create it. */
 async function createModelUnlessTaken(client: WriftaiClient, body: CreateModel, policy: HttpPolicy): Promise<boolean> {
-  return retryWrite(policy, async () => {
+  return retryWrite(policy, `create model ${body.name}`, async () => {
     try {
       await client.createModel(body)
       return true
@@ -81,20 +81,23 @@ async function createVersionOnce(plan: Plan, client: WriftaiClient, body: Create
     if (!version) throw new UserError(`create version of ${formatModelId(model)} succeeded, but the new version could not be read back`)
     return version
   }
-  return retryWrite(policy, post, () => findPublished(plan, client))
+  return retryWrite(policy, `create version of ${formatModelId(model)}`, post, () => findPublished(plan, client))
 }
 
 /**
  * A write with the shared retry policy: tried again on transient failures only, and, when
  * `alreadyDone` is given, only after it found that the lost attempt did not take effect.
  */
-async function retryWrite<T>(policy: HttpPolicy, write: () => Promise<T>, alreadyDone?: () => Promise<T | undefined>): Promise<T> {
+async function retryWrite<T>(policy: HttpPolicy, operation: string, write: () => Promise<T>, alreadyDone?: () => Promise<T | undefined>): Promise<T> {
   const retries = new Retries(policy)
+  // A lost write may have been carried out: it is looked for before it is sent again.
+  const then = alreadyDone ? 'checking whether it was created, then retrying' : 'retrying'
   for (;;) {
     try {
       return await write()
     } catch (error: unknown) {
-      if (!isTransient(error) || !(await retries.next(error instanceof ApiError ? error.response : undefined))) throw error
+      const failure = error instanceof ApiError ? { response: error.response } : { error: error instanceof Error ? error.message : String(error) }
+      if (!isTransient(error) || !(await retries.next(operation, failure, then))) throw error
       const done = await alreadyDone?.()
       if (done !== undefined) return done
     }

@@ -3,7 +3,7 @@ import type { RunContext } from '../github/context.js'
 import type { Inputs } from '../github/inputs.js'
 import { MAX_RELEASE_NOTES } from '../github/release-notes.js'
 import { TokenBucket } from '../http/rate-limit.js'
-import { defaultPolicy, type HttpPolicy } from '../http/request.js'
+import { defaultPolicy, type HttpLog, type HttpPolicy } from '../http/request.js'
 import { WriftaiClient } from '../wriftai/client.js'
 import { applyPlan, type PublishResult } from './effects.js'
 import { makePlan, type Plan } from './plan.js'
@@ -28,6 +28,8 @@ export interface PipelineDeps {
   policy?: Partial<HttpPolicy>
   /** Where the Docker config and its credential helpers are looked up (default: process.env). */
   env?: NodeJS.ProcessEnv
+  /** Where retries (and, in debug mode, every request) are logged. */
+  log?: HttpLog
 }
 
 /** inputs → plan → effects; reporting is left to the front (action or CLI). */
@@ -38,6 +40,7 @@ export async function runPipeline(inputs: Inputs, context: RunContext, deps: Pip
     maxAttempts: inputs.maxAttempts,
     // The API allows 3 authenticated requests a second, with short bursts.
     limiter: new TokenBucket({ perSecond: API_REQUESTS_PER_SECOND, burst: API_BURST }),
+    ...(deps.log && { log: deps.log }),
     ...deps.policy,
   })
   // Validate mode reads the live model only with a token, and never writes.

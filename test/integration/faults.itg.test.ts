@@ -1,6 +1,7 @@
 // Release semantics under faults: the bundle against the sandbox over real HTTP, asserting the
 // server's final state after each fault.
-import { readFile } from 'node:fs/promises'
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { ROOT, runAction, secretLeaks, tagPushEnv, type ActionRun } from '../helpers/run-action.js'
@@ -42,6 +43,55 @@ async function publish(inputs: Record<string, string> = {}, tag = 'v1.2.0'): Pro
 const errors = (run: ActionRun) => run.stdout.split('\n').filter((line) => line.startsWith('::error'))
 const count = (method: string, p: string) => sandbox.requests.filter((r) => r.method === method && r.path === p).length
 const versionsOf = () => sandbox.models.get('acme/hello-world')?.versions ?? []
+
+describe('retries in the log', () => {
+  it('says each retry: operation, status, request id, the wait, the attempt; a version POST is looked for first', async () => {
+    sandbox.addModel('acme', 'hello-world')
+    sandbox.inject({ method: 'GET', path: '/models/acme/hello-world', status: 503, headers: { 'retry-after': '1' } })
+    sandbox.inject({ method: 'POST', path: VERSIONS, status: 503, headers: { 'retry-after': '1' } })
+    const run = await publish()
+    expect(run.code, run.stdout).toBe(0)
+    const retries = run.stdout.split('\n').filter((line) => line.includes('; retrying in') || line.includes('; checking whether'))
+    expect(retries).toEqual([
+      `GET ${sandbox.url}/models/acme/hello-world: HTTP 503 (x-request-id req-1); retrying in 1.0 s (attempt 2 of 4)`,
+      expect.stringMatching(/^create version of acme\/hello-world: HTTP 503 \(x-request-id req-\d+\); checking whether it was created, then retrying in 1\.0 s \(attempt 2 of 4\)$/),
+    ])
+    expect(versionsOf()).toHaveLength(1)
+  })
+
+  it('with debug logging on, traces each request: method, URL without credentials, status, time, request id', async () => {
+    sandbox.addModel('acme', 'hello-world')
+    const run = await runAction({
+      inputs: { token: TOKEN, model: 'acme/hello-world', 'image-digest': digest(1), hardware: 'cpu', 'api-url': sandbox.url },
+      files: { 'schemas.json': schemas },
+      env: { ...tagPushEnv(), RUNNER_DEBUG: '1' },
+    })
+    runs.push(run)
+    expect(run.code, run.stdout).toBe(0)
+    const traces = run.stdout.split('\n').filter((line) => line.startsWith('::debug::') && line.includes(' → '))
+    expect(traces.map((line) => line.replace(/ in \d+ ms/, ' in N ms'))).toEqual(
+      sandbox.requests.map((r, i) => `::debug::${r.method} ${sandbox.url}${r.path} → ${r.method === 'POST' ? 201 : 200} in N ms (x-request-id req-${i + 1})`),
+    )
+    // Without debug logging, no request is traced.
+    const quiet = await publish({}, 'v1.2.1')
+    expect(quiet.stdout).not.toContain(' → ')
+  })
+})
+
+describe('stack traces', () => {
+  it('name the TypeScript sources when debug logging is on, and the bundle otherwise (no maps read)', async () => {
+    // The outputs file is a folder: writing an output fails, an error no input explains, so its stack is logged for debugging.
+    const dir = async (debug: boolean) => {
+      const workspace = await mkdtemp(path.join(tmpdir(), 'stack-'))
+      await writeFile(path.join(workspace, 'schemas.json'), schemas)
+      const run = await runAction({ inputs: { model: 'acme/hello-world', mode: 'validate' }, workspace, env: { GITHUB_OUTPUT: workspace, ...(debug && { RUNNER_DEBUG: '1' }) } })
+      expect(run.code).toBe(1)
+      return run.stdout.split('\n').find((line) => line.startsWith('::debug::Error: EISDIR'))!
+    }
+    expect(await dir(true)).toMatch(/at setOutput \(\S*\/src\/github\/report\.ts:\d+:\d+\)/)
+    expect(await dir(false)).toMatch(/\/dist\/chunks\/main\.js:1:\d+\)/)
+  })
+})
 
 describe('faults', () => {
   it('503 twice on the version POST, then OK: exactly one version', async () => {
