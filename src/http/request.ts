@@ -9,7 +9,7 @@ export class ConnectionPool {
   #dispatcher: Promise<Dispatcher> | undefined
 
   get(): Promise<Dispatcher> {
-    this.#dispatcher ??= import('./transport.js').then(({ createAgent }) => createAgent({ keepAliveTimeout: 4_000 }))
+    this.#dispatcher ??= import('./transport.js').then(({ createDispatcher }) => createDispatcher({ keepAliveTimeout: 4_000 }))
     return this.#dispatcher
   }
 

@@ -12,8 +12,24 @@ import type { Dispatcher } from 'undici'
 // would not run again. A tiering budget this large leaves llhttp in V8's baseline compiler.
 setFlagsFromString('--wasm-tiering-budget=1000000000')
 
-export function createAgent(options: Agent.Options): Dispatcher {
-  return new Agent(options)
+/** The proxy variables a self-hosted runner behind a proxy sets, as curl and undici read them. */
+const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy']
+
+/**
+ * The connection pool: a plain Agent, or, when a proxy is set in the environment, undici's
+ * EnvHttpProxyAgent, which sends http requests to the proxy in absolute form, tunnels https through
+ * CONNECT, and honours NO_PROXY. Loaded only then.
+ */
+export async function createDispatcher(options: Agent.Options, env: NodeJS.ProcessEnv = process.env): Promise<Dispatcher> {
+  if (!PROXY_VARIABLES.some((name) => env[name])) return new Agent(options)
+  const [{ default: EnvHttpProxyAgent }, { default: Dispatcher }, { default: connect }] = await Promise.all([
+    import('undici/lib/dispatcher/env-http-proxy-agent.js'),
+    import('undici/lib/dispatcher/dispatcher.js'),
+    import('undici/lib/api/api-connect.js'),
+  ])
+  // A tunnel is opened with dispatcher.connect(), which undici's entry module would have installed.
+  ;(Dispatcher.prototype as { connect?: unknown }).connect ??= connect
+  return new EnvHttpProxyAgent(options)
 }
 
 export type TransportOptions = Omit<Dispatcher.RequestOptions, 'origin' | 'path'>
