@@ -81,7 +81,11 @@ export function generateDiffPair(count: number, mode: 'edits' | 'renames'): { li
     next[name] = copy
   }
   const wrap = (properties: Record<string, unknown>) =>
-    JSON.stringify({ prediction: { input: { type: 'object', properties, required: [Object.keys(properties)[1]] }, output: { type: 'array', items: { type: 'string', format: 'uri' } } } }, null, 1)
+    JSON.stringify(
+      { prediction: { input: { type: 'object', properties, required: [Object.keys(properties)[1]] }, output: { type: 'array', items: { type: 'string', format: 'uri' } } } },
+      null,
+      1,
+    )
   return { live: wrap(live), next: wrap(next) }
 }
 

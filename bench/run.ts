@@ -42,7 +42,9 @@ function timed(command: string, args: string[], options: { env?: NodeJS.ProcessE
   child.stdout.on('data', (c: Buffer) => (stdout += c.toString()))
   child.stderr.on('data', (c: Buffer) => (stderr += c.toString()))
   return new Promise((resolve, reject) =>
-    child.on('close', (code) => (code === 0 ? resolve({ ms: performance.now() - started, stdout }) : reject(new Error(`${command} ${args.join(' ')} exited ${code}: ${stderr.slice(0, 500)}`)))),
+    child.on('close', (code) =>
+      code === 0 ? resolve({ ms: performance.now() - started, stdout }) : reject(new Error(`${command} ${args.join(' ')} exited ${code}: ${stderr.slice(0, 500)}`)),
+    ),
   )
 }
 
@@ -90,7 +92,12 @@ async function coldStart(workspace: string): Promise<void> {
     async () => (await timed(NODE, [path.join(ROOT, 'dist/index.js')], { env, cwd: workspace })).ms,
   )
   results.coldStart = { floorMs: floor, oursMs: ours, ratio: ours / floor, budgetRatio: 2.5 }
-  rows.push({ name: 'Cold start: node dist/index.js (validate) vs node -e 0', value: `${ms(ours)} vs ${ms(floor)} = ${ratio(ours / floor)}`, budget: '≤ 2.5×', ok: ours / floor <= 2.5 })
+  rows.push({
+    name: 'Cold start: node dist/index.js (validate) vs node -e 0',
+    value: `${ms(ours)} vs ${ms(floor)} = ${ratio(ours / floor)}`,
+    budget: '≤ 2.5×',
+    ok: ours / floor <= 2.5,
+  })
 }
 
 async function validation(workspace: string): Promise<void> {
@@ -118,7 +125,12 @@ async function validation(workspace: string): Promise<void> {
   const mb = text.length / 1024 / 1024
   results.validation = { sizeMB: mb, oursMs: ours, ajvCliMs: peer, ajvCliCapped: capped, ajvCliRuns: peerRuns.length, ratio: ours / peer, budgetRatio: 0.5, budgetMs: 1500 }
   const peerText = capped ? `> ${ms(peer)} (capped)` : ms(peer)
-  rows.push({ name: `Validate ${mb.toFixed(1)} MB: CLI validate vs ajv-cli 5 compile`, value: `${ms(ours)} vs ${peerText} = ${capped ? '< ' : ''}${ratio(ours / peer)}`, budget: '≤ 0.5×', ok: ours / peer <= 0.5 })
+  rows.push({
+    name: `Validate ${mb.toFixed(1)} MB: CLI validate vs ajv-cli 5 compile`,
+    value: `${ms(ours)} vs ${peerText} = ${capped ? '< ' : ''}${ratio(ours / peer)}`,
+    budget: '≤ 0.5×',
+    ok: ours / peer <= 0.5,
+  })
   rows.push({ name: `Validate ${mb.toFixed(1)} MB: absolute`, value: ms(ours), budget: '< 1500 ms', ok: ours < 1500 })
 
   // How validation grows with the number of properties: the live side of the comparison pairs, whole CLI runs.
@@ -146,7 +158,12 @@ console.log(JSON.stringify({ ms, changes: changes.length, breaking: changes.filt
 
 async function comparison(workspace: string): Promise<void> {
   const chunk = path.join(ROOT, 'dist/chunks/diff.js')
-  const cases = [[1_000, 'edits'], [10_000, 'edits'], [40_000, 'edits'], [40_000, 'renames']] as const
+  const cases = [
+    [1_000, 'edits'],
+    [10_000, 'edits'],
+    [40_000, 'edits'],
+    [40_000, 'renames'],
+  ] as const
   const measured: Record<string, unknown>[] = []
   for (const [count, mode] of cases) {
     const { live, next } = generateDiffPair(count, mode)
@@ -192,10 +209,18 @@ function hostileFiles(): Record<string, unknown> {
       required: Array.from({ length: 1500 }, (_, i) => `paramater_${i}x`),
     }),
     'a $ref fan-out 25 levels deep': wrap({ properties: { x: { $ref: '#/$defs/d25', default: 1 } }, $defs: defs }),
-    'a uniqueItems default of 40,000 distinct objects': wrap({ properties: { u: { type: 'array', uniqueItems: true, default: Array.from({ length: 40_000 }, (_, i) => ({ id: i, name: `n${i}` })) } } }),
-    'a backtracking patternProperties against 30 required names': wrap({ properties: {}, patternProperties: { '^(a+)+$': { type: 'string' } }, required: Array.from({ length: 30 }, (_, i) => `${'a'.repeat(30 + i)}!`) }),
+    'a uniqueItems default of 40,000 distinct objects': wrap({
+      properties: { u: { type: 'array', uniqueItems: true, default: Array.from({ length: 40_000 }, (_, i) => ({ id: i, name: `n${i}` })) } },
+    }),
+    'a backtracking patternProperties against 30 required names': wrap({
+      properties: {},
+      patternProperties: { '^(a+)+$': { type: 'string' } },
+      required: Array.from({ length: 30 }, (_, i) => `${'a'.repeat(30 + i)}!`),
+    }),
     'a backtracking pattern with a lookahead, 5,000-character default': wrap({ properties: { s: { type: 'string', pattern: '^(?=a)(a+)+$', default: `${'a'.repeat(5000)}!` } } }),
-    'a backtracking propertyNames against a default': wrap({ properties: { x: { type: 'object', propertyNames: { pattern: '^(a+)+$' }, default: { [`${'a'.repeat(5000)}!`]: 1 } } } }),
+    'a backtracking propertyNames against a default': wrap({
+      properties: { x: { type: 'object', propertyNames: { pattern: '^(a+)+$' }, default: { [`${'a'.repeat(5000)}!`]: 1 } } },
+    }),
   }
 }
 
@@ -225,8 +250,12 @@ async function digest(root: string, pushed: { index: string }): Promise<void> {
   try {
     const image = `${registry.host}/acme/multi:1.0`
     const home = await mkdtemp(path.join(tmpdir(), 'bench-home-'))
-    const peerRun = () => timed('skopeo', ['inspect', '--tls-verify=false', '--creds', `${USER}:${PASSWORD}`, `docker://${image}`, '--format', '{{.Digest}}'], { env: { ...process.env, HOME: home } })
-    const oursRun = () => timed(NODE, [path.join(ROOT, 'dist/cli.js'), 'digest', image, '--registry-username', USER], { env: { PATH: process.env.PATH ?? '', HOME: home, WRIFTAI_REGISTRY_PASSWORD: PASSWORD } })
+    const peerRun = () =>
+      timed('skopeo', ['inspect', '--tls-verify=false', '--creds', `${USER}:${PASSWORD}`, `docker://${image}`, '--format', '{{.Digest}}'], { env: { ...process.env, HOME: home } })
+    const oursRun = () =>
+      timed(NODE, [path.join(ROOT, 'dist/cli.js'), 'digest', image, '--registry-username', USER], {
+        env: { PATH: process.env.PATH ?? '', HOME: home, WRIFTAI_REGISTRY_PASSWORD: PASSWORD },
+      })
     const [a, b] = [(await peerRun()).stdout.trim(), (await oursRun()).stdout.trim()]
     if (a !== pushed.index || b !== pushed.index) throw new Error(`digests differ: skopeo ${a}, ours ${b}, pushed ${pushed.index}`)
     const [peer, ours, floor] = await medians(
@@ -235,7 +264,12 @@ async function digest(root: string, pushed: { index: string }): Promise<void> {
       async () => (await timed(NODE, ['-e', '0'])).ms,
     )
     results.digest = { oursMs: ours, skopeoMs: peer, nodeFloorMs: floor, ratio: ours / peer, budgetRatio: 0.5 }
-    rows.push({ name: 'Digest of a tag, token-auth registry: CLI digest vs skopeo inspect', value: `${ms(ours)} vs ${ms(peer)} = ${ratio(ours / peer)}`, budget: '≤ 0.5×', ok: ours / peer <= 0.5 })
+    rows.push({
+      name: 'Digest of a tag, token-auth registry: CLI digest vs skopeo inspect',
+      value: `${ms(ours)} vs ${ms(peer)} = ${ratio(ours / peer)}`,
+      budget: '≤ 0.5×',
+      ok: ours / peer <= 0.5,
+    })
     // Any Node program takes at least this long: the digest budget is out of reach when it is above 0.5×.
     rows.push({ name: 'Digest: node -e 0 (the floor of a Node CLI) vs skopeo inspect', value: `${ms(floor)} vs ${ms(peer)} = ${ratio(floor / peer)}`, budget: '', ok: undefined })
   } finally {
@@ -314,8 +348,21 @@ async function publishRoundTrips(root: string, pushed: { index: string }): Promi
       const startup = median(fast.map((r) => r.wall))
       const firstRequest = median(slow.map((r) => r.firstRequest))
       const budget = startup + scenario.criticalPath * LATENCY_MS * 1.2
-      out[scenario.name] = { requests, lowerBound: scenario.lowerBound, criticalPath: scenario.criticalPath, startupMs: startup, firstRequestMs: firstRequest, wallMs: wall, budgetMs: budget }
-      rows.push({ name: `Publish, ${scenario.name}: requests`, value: `${requests} (lower bound ${scenario.lowerBound})`, budget: `≤ ${scenario.lowerBound + 1}`, ok: requests <= scenario.lowerBound + 1 })
+      out[scenario.name] = {
+        requests,
+        lowerBound: scenario.lowerBound,
+        criticalPath: scenario.criticalPath,
+        startupMs: startup,
+        firstRequestMs: firstRequest,
+        wallMs: wall,
+        budgetMs: budget,
+      }
+      rows.push({
+        name: `Publish, ${scenario.name}: requests`,
+        value: `${requests} (lower bound ${scenario.lowerBound})`,
+        budget: `≤ ${scenario.lowerBound + 1}`,
+        ok: requests <= scenario.lowerBound + 1,
+      })
       rows.push({
         name: `Publish, ${scenario.name}: wall time at ${LATENCY_MS} ms/request`,
         value: `${ms(wall)} (${ms(startup)} without latency; first request at ${ms(firstRequest)})`,

@@ -16,7 +16,10 @@ const DECLARATIONS_ONLY = /[\\/]node_modules[\\/]@actions[\\/](core|exec|http-cl
 
 // Named chunks, so that what a run loads can be told from the file names (test/integration/lazy-loading).
 const CHUNKS = [
-  { name: 'octokit', test: /[\\/]node_modules[\\/](@octokit|@actions[\\/]github|before-after-hook|universal-user-agent|fast-content-type-parse|json-with-bigint|content-type)[\\/]/ },
+  {
+    name: 'octokit',
+    test: /[\\/]node_modules[\\/](@octokit|@actions[\\/]github|before-after-hook|universal-user-agent|fast-content-type-parse|json-with-bigint|content-type)[\\/]/,
+  },
   { name: 'undici', test: /[\\/]node_modules[\\/]undici[\\/]/ },
   { name: 'exec', test: /[\\/]node_modules[\\/]@actions[\\/](exec|io)[\\/]/ },
   { name: 're2', test: /[\\/]node_modules[\\/]re2js[\\/]/ },
@@ -38,7 +41,11 @@ const { output } = await build({
     sourcemap: true,
     sourcemapExcludeSources: true,
     // Source paths as seen from dist/, wherever this build is written (check-dist builds elsewhere).
-    sourcemapPathTransform: (source, map) => path.relative(path.join(root, 'dist', path.relative(out, path.dirname(map))), path.resolve(path.dirname(map), source)).split(path.sep).join('/'),
+    sourcemapPathTransform: (source, map) =>
+      path
+        .relative(path.join(root, 'dist', path.relative(out, path.dirname(map))), path.resolve(path.dirname(map), source))
+        .split(path.sep)
+        .join('/'),
     entryFileNames: '[name].js',
     chunkFileNames: 'chunks/[name].js',
     codeSplitting: { groups: CHUNKS },

@@ -34,10 +34,36 @@ Exit codes: 0 ok, 1 failed (for diff: something breaks callers), 2 usage.`
 
 // Every input of the action is a flag of the same name; `--schemas` is a short form of `--schemas-file`.
 export const INPUT_FLAGS = [
-  'mode', 'token', 'model', 'schemas-file', 'schemas-from', 'drift-check', 'image', 'platform', 'registry-username',
-  'registry-password', 'insecure-registry', 'image-digest', 'release-notes', 'release-notes-file', 'create-model',
-  'hardware', 'visibility', 'description', 'source-url', 'license-url', 'paper-url', 'api-url', 'timeout-seconds',
-  'max-attempts', 'scan-versions', 'summary', 'github-token', 'fail-on-breaking', 'sync-metadata', 'categories',
+  'mode',
+  'token',
+  'model',
+  'schemas-file',
+  'schemas-from',
+  'drift-check',
+  'image',
+  'platform',
+  'registry-username',
+  'registry-password',
+  'insecure-registry',
+  'image-digest',
+  'release-notes',
+  'release-notes-file',
+  'create-model',
+  'hardware',
+  'visibility',
+  'description',
+  'source-url',
+  'license-url',
+  'paper-url',
+  'api-url',
+  'timeout-seconds',
+  'max-attempts',
+  'scan-versions',
+  'summary',
+  'github-token',
+  'fail-on-breaking',
+  'sync-metadata',
+  'categories',
   'overview-file',
 ] as const
 
@@ -135,10 +161,7 @@ export async function runCli(argv: string[], io: CliIo = processIo): Promise<num
 }
 
 function parse(argv: string[]) {
-  const options = Object.fromEntries(INPUT_FLAGS.map((name) => [name, { type: 'string' as const }])) as Record<
-    (typeof INPUT_FLAGS)[number],
-    { type: 'string' }
-  >
+  const options = Object.fromEntries(INPUT_FLAGS.map((name) => [name, { type: 'string' as const }])) as Record<(typeof INPUT_FLAGS)[number], { type: 'string' }>
   return parseArgs({
     args: argv,
     allowPositionals: true,
@@ -237,7 +260,9 @@ async function runDiff(livePath: string, localPath: string, json: boolean, io: C
     io.stdout(`${JSON.stringify({ breaking, changes: changes.map(changeJson) }, null, 2)}\n`)
   } else {
     for (const change of changes) io.stdout(`${formatChange(change)}\n`)
-    io.stdout(`${breaking === 0 ? 'no breaking changes' : `${breaking} breaking change${breaking === 1 ? '' : 's'}`}${changes.length > breaking ? `, ${changes.length - breaking} other` : ''}\n`)
+    io.stdout(
+      `${breaking === 0 ? 'no breaking changes' : `${breaking} breaking change${breaking === 1 ? '' : 's'}`}${changes.length > breaking ? `, ${changes.length - breaking} other` : ''}\n`,
+    )
   }
   return breaking > 0 ? 1 : 0
 }
@@ -276,7 +301,9 @@ function printHuman(outcome: Outcome, io: CliIo): void {
     const { result } = outcome
     if (result.modelCreated) io.stdout(`Created model ${formatModelId(result.model)}\n`)
     for (const note of result.notes) io.stdout(`${note}\n`)
-    io.stdout(`${result.versionCreated ? 'Published' : 'Already published'} ${formatModelId(result.model)}:${result.version.number} (${result.version.container_image_digest})\n${outcome.url ?? ''}\n`)
+    io.stdout(
+      `${result.versionCreated ? 'Published' : 'Already published'} ${formatModelId(result.model)}:${result.version.number} (${result.version.container_image_digest})\n${outcome.url ?? ''}\n`,
+    )
   } else {
     io.stdout(`${outcome.plan.schemasFile}: valid\n`)
   }
@@ -305,4 +332,3 @@ function toJson(outcome: Outcome): Record<string, unknown> {
     }),
   }
 }
-

@@ -45,7 +45,8 @@ export function convertCogDocument(document: unknown, source: string): CogConver
   const schemas: Schemas = { prediction: { input: root('Input'), output: root('Output') } }
   const training = ['TrainingInput', 'TrainingOutput'].filter((name) => Object.hasOwn(components, name))
   if (training.length === 2) schemas.training = { input: root('TrainingInput'), output: root('TrainingOutput') }
-  else if (training.length === 1) notes.push(`components.schemas.${training[0]} has no ${training[0] === 'TrainingInput' ? 'TrainingOutput' : 'TrainingInput'} beside it; training was left out`)
+  else if (training.length === 1)
+    notes.push(`components.schemas.${training[0]} has no ${training[0] === 'TrainingInput' ? 'TrainingOutput' : 'TrainingInput'} beside it; training was left out`)
   return { schemas, text: `${JSON.stringify(schemas, null, 2)}\n`, notes }
 }
 
@@ -82,7 +83,8 @@ function convertSchema(schema: SchemaObject, where: string, context: Context): S
   for (const [keyword, value] of Object.entries(schema)) {
     const at = `${where}.${keyword}`
     if (keyword === '$ref' && typeof value === 'string') {
-      if (!value.startsWith(COMPONENTS)) throw new CogImportError(`${context.source}: ${at} is "${value}"; only references to #/components/schemas/… can be brought into the schemas file`)
+      if (!value.startsWith(COMPONENTS))
+        throw new CogImportError(`${context.source}: ${at} is "${value}"; only references to #/components/schemas/… can be brought into the schemas file`)
       out.$ref = context.reach(decodePointerSegment(value.slice(COMPONENTS.length)), where)
     } else if (keyword === 'example') {
       if (!Object.hasOwn(schema, 'examples')) out.examples = [value]

@@ -42,7 +42,10 @@ export async function driftFindings(file: Schemas, document: SourceDocument, ima
       const keyword = pointer.split('/').pop() ?? ''
       const inFile = valueAt(file, pointer)
       const inImage = fileSide === 'new' ? change.was : valueAt(image, change.pointer)
-      const values = keyword && !CONTAINERS.has(keyword) && !/^\d+$/.test(keyword) && (inFile !== undefined || inImage !== undefined) ? `; "${keyword}" is ${show(inFile)} in ${labels.file} and ${show(inImage)} in the image` : ''
+      const values =
+        keyword && !CONTAINERS.has(keyword) && !/^\d+$/.test(keyword) && (inFile !== undefined || inImage !== undefined)
+          ? `; "${keyword}" is ${show(inFile)} in ${labels.file} and ${show(inImage)} in the image`
+          : ''
       const example = 'counterexample' in change ? `; e.g. ${show(change.counterexample)} ${exampleText(change.side, fromName, toName)}` : ''
       const at = document.locate(pointer)
       findings.push({

@@ -94,7 +94,11 @@ export function readInputs(source: InputSource, options: ReadInputsOptions): Inp
   const token = text('token') ?? (env.WRIFTAI_ACCESS_TOKEN?.trim() || undefined)
   if (publishing && !token) problem('token', 'required to publish; set the token input or WRIFTAI_ACCESS_TOKEN')
   // A secret is never echoed: say only what is wrong with it.
-  for (const [name, value] of [['token', token], ['registry-password', text('registry-password')], ['github-token', text('github-token')]] as const) {
+  for (const [name, value] of [
+    ['token', token],
+    ['registry-password', text('registry-password')],
+    ['github-token', text('github-token')],
+  ] as const) {
     if (value && /[\u0000-\u001f\u007f]/.test(value)) problem(name, 'contains a line break or another control character; check the secret')
   }
 
@@ -131,7 +135,8 @@ export function readInputs(source: InputSource, options: ReadInputsOptions): Inp
   if (registryPassword && !registryUsername) problem('registry-username', 'required with registry-password')
 
   const visibilityText = text('visibility')
-  const visibility = visibilityText === undefined ? undefined : (oneOf(visibilityText, ['private', 'public'] as const) ?? problem('visibility', `"${visibilityText}" is not one of private, public`))
+  const visibility =
+    visibilityText === undefined ? undefined : (oneOf(visibilityText, ['private', 'public'] as const) ?? problem('visibility', `"${visibilityText}" is not one of private, public`))
 
   const apiUrl = parseApiUrl(text('api-url') ?? (env.WRIFTAI_API_BASE_URL?.trim() || DEFAULT_API_URL), problem)
 

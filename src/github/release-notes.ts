@@ -37,21 +37,21 @@ export async function chooseReleaseNotes(
   context: RunContext,
   sources: ReleaseSources = NO_SOURCES,
 ): Promise<ReleaseNotes> {
-  if (inputs.releaseNotes) return fit(inputs.releaseNotes, 'release-notes')
+  if (inputs.releaseNotes) return fitNotes(inputs.releaseNotes, 'release-notes')
   if (inputs.releaseNotesFile) {
     const file = inputs.releaseNotesFile
     const text = readInputFile(file, file, { input: 'release-notes-file', limit: MAX_NOTES_FILE_BYTES, over: 'cut', root: inputs.fileRoot })
-    if (plainText(text)) return fit(text, 'release-notes-file')
+    if (plainText(text)) return fitNotes(text, 'release-notes-file')
   }
   const tag = tagName(context)
   if (tag) {
     const release = await sources.release(tag)
-    if (release && plainText(release.body)) return fit(release.body, 'github-release', release.url)
+    if (release && plainText(release.body)) return fitNotes(release.body, 'github-release', release.url)
     const message = await sources.tagMessage(tag)
-    if (message && plainText(message)) return fit(message, 'tag-message')
-    return fit(`Release ${tag}`, 'tag')
+    if (message && plainText(message)) return fitNotes(message, 'tag-message')
+    return fitNotes(`Release ${tag}`, 'tag')
   }
-  return fit(context.sha ? `Release of commit ${context.sha.slice(0, 7)}` : 'Release', 'commit')
+  return fitNotes(context.sha ? `Release of commit ${context.sha.slice(0, 7)}` : 'Release', 'commit')
 }
 
 /**
@@ -63,7 +63,7 @@ export function plainText(markdown: string): string {
   return removeMarkdown(start, { gfm: true, useImgAltText: true }).replace(/\s+/g, ' ').trim()
 }
 
-function fit(raw: string, source: ReleaseNotes['source'], url?: string): ReleaseNotes {
+function fitNotes(raw: string, source: ReleaseNotes['source'], url?: string): ReleaseNotes {
   const text = plainText(raw)
   const length = [...text].length
   if (length <= MAX_RELEASE_NOTES) return { text, source, ...(url && { url }) }

@@ -29,11 +29,11 @@ export function githubReleaseSources(context: RunContext, githubToken: string | 
       try {
         // Spawning git needs child_process and @actions/io: loaded only when notes come from the tag.
         const { getExecOutput } = await import('@actions/exec')
-        const { exitCode, stdout } = await getExecOutput(
-          'git',
-          ['for-each-ref', `refs/tags/${tag}`, '--format=%(objecttype)%00%(contents:subject)%0a%0a%(contents:body)'],
-          { silent: true, ignoreReturnCode: true, cwd: context.workspace },
-        )
+        const { exitCode, stdout } = await getExecOutput('git', ['for-each-ref', `refs/tags/${tag}`, '--format=%(objecttype)%00%(contents:subject)%0a%0a%(contents:body)'], {
+          silent: true,
+          ignoreReturnCode: true,
+          cwd: context.workspace,
+        })
         const [type, message] = stdout.split('\0')
         // A lightweight tag points at a commit: its "message" would be the commit's, not release notes.
         return exitCode === 0 && type === 'tag' ? message?.trim() || undefined : undefined

@@ -45,7 +45,11 @@ function planSection(outcome: Outcome): string[] {
   const icon = failed ? '❌' : plan.breaking > 0 ? '⚠️' : '✅'
   const lines = [`## ${icon} ${title}: ${escapeText(plan.schemasFile)}${model ? ` for ${escapeText(model)}` : ''}`, '']
   if (failed) lines.push(escapeText(outcome.failure ?? ''), '')
-  else if (plan.breaking > 0) lines.push(`${plan.breaking} breaking change${plan.breaking === 1 ? '' : 's'} against ${escapeText(plan.comparedWith ?? 'the live version')}: callers of the live version may fail once this is published.`, '')
+  else if (plan.breaking > 0)
+    lines.push(
+      `${plan.breaking} breaking change${plan.breaking === 1 ? '' : 's'} against ${escapeText(plan.comparedWith ?? 'the live version')}: callers of the live version may fail once this is published.`,
+      '',
+    )
   lines.push('| | |', '| --- | --- |')
   if (model) lines.push(`| Model | ${describeModel(outcome)} |`)
   if (plan.releaseNotes) lines.push(`| Release notes | ${describeNotes(plan)} |`)
@@ -116,7 +120,13 @@ function inputRows(schemas: Schemas): string[] {
     .map(([name, property], index) => ({ name, property, index }))
     .sort((a, b) => order(a.property) - order(b.property) || a.index - b.index)
     .map(({ name, property }) => {
-      const type = Array.isArray(property.type) ? property.type.join(' | ') : typeof property.type === 'string' ? property.type : typeof property.$ref === 'string' ? property.$ref.split('/').pop()! : 'any'
+      const type = Array.isArray(property.type)
+        ? property.type.join(' | ')
+        : typeof property.type === 'string'
+          ? property.type
+          : typeof property.$ref === 'string'
+            ? property.$ref.split('/').pop()!
+            : 'any'
       const shown = JSON.stringify(property.default) ?? ''
       const fallback = 'default' in property ? codeSpan(shown.length > 80 ? `${shown.slice(0, 79)}…` : shown) : ''
       const description = typeof property.description === 'string' ? property.description : ''

@@ -20,7 +20,9 @@ export async function metadataFromInputs(inputs: Inputs, creating: boolean): Pro
     ...(inputs.licenseUrl !== undefined && { license_url: inputs.licenseUrl }),
     ...(inputs.paperUrl !== undefined && { paper_url: inputs.paperUrl }),
     ...(inputs.categories !== undefined && { category_slugs: inputs.categories }),
-    ...(inputs.overviewFile !== undefined && { overview: readInputFile(inputs.overviewFile, inputs.overviewFile, { input: 'overview-file', limit: MAX_OVERVIEW_BYTES, over: 'refuse', root: inputs.fileRoot }) }),
+    ...(inputs.overviewFile !== undefined && {
+      overview: readInputFile(inputs.overviewFile, inputs.overviewFile, { input: 'overview-file', limit: MAX_OVERVIEW_BYTES, over: 'refuse', root: inputs.fileRoot }),
+    }),
   }
 }
 
@@ -58,5 +60,6 @@ async function checkCategories(slugs: string[] | undefined, client: WriftaiClien
   if (!slugs?.length) return
   const known = (await client.listModelCategories()).map((c) => c.slug)
   const unknown = slugs.filter((slug) => !known.includes(slug))
-  if (unknown.length > 0) throw new UserError(`categories: ${unknown.map((s) => `"${s}"`).join(', ')} ${unknown.length === 1 ? 'is not a' : 'are not'} WriftAI category; one of: ${known.join(', ')}`)
+  if (unknown.length > 0)
+    throw new UserError(`categories: ${unknown.map((s) => `"${s}"`).join(', ')} ${unknown.length === 1 ? 'is not a' : 'are not'} WriftAI category; one of: ${known.join(', ')}`)
 }

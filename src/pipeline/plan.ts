@@ -87,8 +87,17 @@ export async function makePlan(inputs: Inputs, context: RunContext, deps: PlanDe
   const source: SchemasSource = fromImage ? { from: 'image' } : { from: 'file', ...(!driftCheck ? { drift: 'off' } : !inputs.image && { drift: 'no-image' }) }
   // The release notes (a GitHub API call, a git process) are found while the schemas are checked.
   const [{ findings, schemas, document, file: schemasFile }, releaseNotes] = await Promise.all([
-    fromImage ? schemasFromImage(imageTask!, source, warnings) : checkSchemasFile(inputs.schemasFile, displayPath(inputs.schemasFile, context.workspace), 'schemas-file', inputs.fileRoot).then((check) => ({ ...check, file: displayPath(inputs.schemasFile, context.workspace) })),
-    chooseReleaseNotes(inputs, context, githubReleaseSources(context, inputs.githubToken, (w) => warnings.push(w))),
+    fromImage
+      ? schemasFromImage(imageTask!, source, warnings)
+      : checkSchemasFile(inputs.schemasFile, displayPath(inputs.schemasFile, context.workspace), 'schemas-file', inputs.fileRoot).then((check) => ({
+          ...check,
+          file: displayPath(inputs.schemasFile, context.workspace),
+        })),
+    chooseReleaseNotes(
+      inputs,
+      context,
+      githubReleaseSources(context, inputs.githubToken, (w) => warnings.push(w)),
+    ),
   ])
   const plan: Plan = {
     mode: inputs.mode,
@@ -153,7 +162,10 @@ async function schemasFromImage(imageTask: Promise<ImageResolution>, source: Sch
   })
   const { convertCogDocument, parseCogLabel, COG_SCHEMA_LABEL } = await import('../cog/convert.js')
   const label = parseCogLabel(image.labels ?? {}, image.reference)
-  if (!label) throw new UserError(`schemas-from: image: ${image.reference} has no "${COG_SCHEMA_LABEL}" label, so it is not a Cog image; publish its schemas from a file (schemas-from: file)`)
+  if (!label)
+    throw new UserError(
+      `schemas-from: image: ${image.reference} has no "${COG_SCHEMA_LABEL}" label, so it is not a Cog image; publish its schemas from a file (schemas-from: file)`,
+    )
   Object.assign(source, { image: image.reference, ...(label.cogVersion && { cogVersion: label.cogVersion }) })
   const file = `${image.reference} (${COG_SCHEMA_LABEL})`
   const conversion = convertCogDocument(label.document, `the "${COG_SCHEMA_LABEL}" label of ${image.reference}`)

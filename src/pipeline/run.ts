@@ -57,7 +57,11 @@ export async function runPipeline(inputs: Inputs, context: RunContext, deps: Pip
       return { plan, warnings, failure: `${plan.schemasFile} has ${errors} error${errors === 1 ? '' : 's'}${plan.mode === 'publish' ? '; nothing was published' : ''}` }
     }
     if (inputs.failOnBreaking && plan.breaking > 0) {
-      return { plan, warnings, failure: `${plan.breaking} breaking change${plan.breaking === 1 ? '' : 's'} against the live version${plan.mode === 'publish' ? '; nothing was published' : ''}` }
+      return {
+        plan,
+        warnings,
+        failure: `${plan.breaking} breaking change${plan.breaking === 1 ? '' : 's'} against the live version${plan.mode === 'publish' ? '; nothing was published' : ''}`,
+      }
     }
     if (plan.mode !== 'publish' || !client) return { plan, warnings }
     const result = await applyPlan(plan, client, policy)

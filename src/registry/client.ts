@@ -148,7 +148,10 @@ export class RegistryClient {
       if (picked) return { ...picked, index: indexDigest }
     }
     if (match && !isIndex(match)) return { digest: match.digest!, mediaType: match.mediaType, index: indexDigest }
-    const offered = usable.filter((d) => d.platform).map((d) => formatPlatform(d.platform as Platform)).join(', ')
+    const offered = usable
+      .filter((d) => d.platform)
+      .map((d) => formatPlatform(d.platform as Platform))
+      .join(', ')
     throw new RegistryError(`${this.#name(indexDigest)} has no ${formatPlatform(platform)} image${offered ? `; it has ${offered}` : ''}`)
   }
 
@@ -212,7 +215,9 @@ export class RegistryClient {
     }
     if (res.status === 429) {
       if (this.#ref.registry === 'docker.io') {
-        throw new RegistryError(`Docker Hub's pull rate limit was reached while resolving ${name}; log in (registry-username/registry-password or docker/login-action) for a higher limit, or retry later`)
+        throw new RegistryError(
+          `Docker Hub's pull rate limit was reached while resolving ${name}; log in (registry-username/registry-password or docker/login-action) for a higher limit, or retry later`,
+        )
       }
       throw new RegistryError(`the registry rate-limited the request for ${name} (HTTP 429); retry later`)
     }
@@ -278,7 +283,13 @@ export class RegistryClient {
     if (credentials?.identityToken) {
       method = 'POST'
       headers['content-type'] = 'application/x-www-form-urlencoded'
-      body = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: credentials.identityToken, service: service ?? '', scope, client_id: 'wriftai-publish-version' }).toString()
+      body = new URLSearchParams({
+        grant_type: 'refresh_token',
+        refresh_token: credentials.identityToken,
+        service: service ?? '',
+        scope,
+        client_id: 'wriftai-publish-version',
+      }).toString()
     } else {
       if (service) url.searchParams.set('service', service)
       url.searchParams.set('scope', scope)
@@ -324,7 +335,8 @@ export class RegistryClient {
 /** Why a token realm must not be used: credentials and tokens never travel over a weaker channel than the registry's. */
 export function realmProblem(registryOrigin: string, realm: URL): string | undefined {
   if (realm.protocol !== 'https:' && realm.protocol !== 'http:') return `the token realm ${realm.href} is not an http(s) URL`
-  if (registryOrigin.startsWith('https:') && realm.protocol !== 'https:') return `the registry is served over https but asks for tokens from ${realm.origin}; refusing to fetch a token over plain http`
+  if (registryOrigin.startsWith('https:') && realm.protocol !== 'https:')
+    return `the registry is served over https but asks for tokens from ${realm.origin}; refusing to fetch a token over plain http`
   return undefined
 }
 

@@ -63,7 +63,10 @@ export async function findCredentials(
 
 /** `https://ghcr.io/v2/` and `GHCR.IO` name the same server as `ghcr.io`. */
 export function normalizeServer(key: string): string {
-  const bare = key.replace(/^[a-z]+:\/\//i, '').replace(/\/.*$/, '').toLowerCase()
+  const bare = key
+    .replace(/^[a-z]+:\/\//i, '')
+    .replace(/\/.*$/, '')
+    .toLowerCase()
   return DOCKER_HUB_KEYS.includes(bare) ? 'docker.io' : bare
 }
 

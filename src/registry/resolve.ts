@@ -45,7 +45,8 @@ export async function resolveImage(image: ImageReference, options: ResolveImageO
     if (options.labels) {
       // Reading the manifest proves it exists, as the HEAD below would.
       const { labels } = await client.labels(pinned, options.platform).catch((error: unknown) => {
-        if (error instanceof RegistryError && / was not found in the registry$/.test(error.message)) throw new RegistryError(`${repository}@${pinned} does not exist; a version must record a digest that can be pulled`)
+        if (error instanceof RegistryError && / was not found in the registry$/.test(error.message))
+          throw new RegistryError(`${repository}@${pinned} does not exist; a version must record a digest that can be pulled`)
         throw error
       })
       return { reference: `${repository}@${pinned}`, digest: pinned, how: 'verified', labels }

@@ -19,11 +19,37 @@ export type ShapeValidators = Map<string, ValidateFunction>
  * nullable, unknown keywords) still are. A unit test compiles one shape holding all of these.
  */
 export const KEYWORDS_WITHOUT_COMPILE_RULES = new Set([
-  'type', 'properties', 'required', 'additionalProperties', 'propertyNames', 'minProperties', 'maxProperties',
-  'dependentRequired', 'dependentSchemas', 'unevaluatedProperties', 'items', 'prefixItems', 'unevaluatedItems',
-  'minItems', 'maxItems', 'uniqueItems', 'allOf', 'anyOf', 'oneOf', 'not', 'const', 'minimum', 'maximum',
-  'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf', 'minLength', 'maxLength', 'contentEncoding',
-  'contentMediaType', 'contentSchema',
+  'type',
+  'properties',
+  'required',
+  'additionalProperties',
+  'propertyNames',
+  'minProperties',
+  'maxProperties',
+  'dependentRequired',
+  'dependentSchemas',
+  'unevaluatedProperties',
+  'items',
+  'prefixItems',
+  'unevaluatedItems',
+  'minItems',
+  'maxItems',
+  'uniqueItems',
+  'allOf',
+  'anyOf',
+  'oneOf',
+  'not',
+  'const',
+  'minimum',
+  'maximum',
+  'exclusiveMinimum',
+  'exclusiveMaximum',
+  'multipleOf',
+  'minLength',
+  'maxLength',
+  'contentEncoding',
+  'contentMediaType',
+  'contentSchema',
 ])
 
 /** Keywords that tie a subschema to its place in the document; the lint checks them instead. */
@@ -69,7 +95,8 @@ function shallowCopy(schema: SchemaObject): SchemaObject {
     if (ANNOTATIONS.has(keyword) || PLACE_KEYWORDS.has(keyword) || !KNOWN_KEYWORDS.has(keyword)) continue
     if (SCHEMA_KEYWORDS.has(keyword) && isObject(value)) copy[keyword] = true
     else if (SCHEMA_ARRAY_KEYWORDS.has(keyword) && Array.isArray(value)) copy[keyword] = value.map((item) => (isObject(item) ? true : item))
-    else if (SCHEMA_MAP_KEYWORDS.has(keyword) && isObject(value)) copy[keyword] = Object.fromEntries(Object.entries(value).map(([name, item]) => [name, isObject(item) ? true : item]))
+    else if (SCHEMA_MAP_KEYWORDS.has(keyword) && isObject(value))
+      copy[keyword] = Object.fromEntries(Object.entries(value).map(([name, item]) => [name, isObject(item) ? true : item]))
     else copy[keyword] = value
   }
   return copy

@@ -84,7 +84,12 @@ export function checkConsistency(ajv: Ajv2020, subs: readonly Subschema[], rootI
     if (!validate || validate(value)) return
     const errors = (validate.errors ?? []).filter((e) => !(ignore && e.keyword === ignore && e.instancePath === ''))
     if (errors.length > 0) {
-      problems.push({ severity: 'error', rule, pointer: at, message: `${what} ${JSON.stringify(value).slice(0, 60)} does not match its schema: ${describe(errors)}${nullableHint(schema, value)}` })
+      problems.push({
+        severity: 'error',
+        rule,
+        pointer: at,
+        message: `${what} ${JSON.stringify(value).slice(0, 60)} does not match its schema: ${describe(errors)}${nullableHint(schema, value)}`,
+      })
     }
   }
 

@@ -8,7 +8,18 @@ const KEYWORDS_OF_TYPE: Record<string, readonly string[]> = {
   string: ['minLength', 'maxLength', 'pattern'],
   number: ['minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf'],
   array: ['items', 'prefixItems', 'contains', 'minItems', 'maxItems', 'uniqueItems', 'minContains', 'maxContains', 'unevaluatedItems'],
-  object: ['properties', 'patternProperties', 'additionalProperties', 'required', 'minProperties', 'maxProperties', 'propertyNames', 'dependentRequired', 'dependentSchemas', 'unevaluatedProperties'],
+  object: [
+    'properties',
+    'patternProperties',
+    'additionalProperties',
+    'required',
+    'minProperties',
+    'maxProperties',
+    'propertyNames',
+    'dependentRequired',
+    'dependentSchemas',
+    'unevaluatedProperties',
+  ],
 }
 const TYPE_OF_KEYWORD = new Map(Object.entries(KEYWORDS_OF_TYPE).flatMap(([type, keywords]) => keywords.map((k) => [k, type] as const)))
 
@@ -28,7 +39,12 @@ export function correctnessProblems(subs: readonly Subschema[]): Problem[] {
       for (const keyword of Object.keys(schema)) {
         const applies = TYPE_OF_KEYWORD.get(keyword)
         if (applies && !declared.has(applies)) {
-          problems.push({ severity: 'warning', rule: 'keyword-not-applicable', pointer: at(keyword), message: `"${keyword}" applies only to ${applies === 'number' ? 'numbers' : `${applies}s`}, and "type" is ${JSON.stringify(schema.type)}: it never applies here` })
+          problems.push({
+            severity: 'warning',
+            rule: 'keyword-not-applicable',
+            pointer: at(keyword),
+            message: `"${keyword}" applies only to ${applies === 'number' ? 'numbers' : `${applies}s`}, and "type" is ${JSON.stringify(schema.type)}: it never applies here`,
+          })
         }
       }
     }
@@ -49,7 +65,13 @@ export function correctnessProblems(subs: readonly Subschema[]): Problem[] {
       const seen = new Set<string>()
       schema.enum.forEach((member, i) => {
         const key = canonicalJson(member)
-        if (seen.has(key)) problems.push({ severity: 'warning', rule: 'enum-duplicate', pointer: `${at('enum')}/${i}`, message: `${JSON.stringify(member).slice(0, 60)} is already an "enum" member` })
+        if (seen.has(key))
+          problems.push({
+            severity: 'warning',
+            rule: 'enum-duplicate',
+            pointer: `${at('enum')}/${i}`,
+            message: `${JSON.stringify(member).slice(0, 60)} is already an "enum" member`,
+          })
         seen.add(key)
       })
     }
@@ -59,8 +81,18 @@ export function correctnessProblems(subs: readonly Subschema[]): Problem[] {
 
 /** The numeric bounds, when no number (or, for an integer type, no integer) lies between them. */
 function numericRange(schema: Record<string, unknown>, integer: boolean): { keyword: string; message: string } | undefined {
-  const lowKeyword = typeof schema.exclusiveMinimum === 'number' && !(typeof schema.minimum === 'number' && schema.minimum > schema.exclusiveMinimum) ? 'exclusiveMinimum' : typeof schema.minimum === 'number' ? 'minimum' : undefined
-  const highKeyword = typeof schema.exclusiveMaximum === 'number' && !(typeof schema.maximum === 'number' && schema.maximum < schema.exclusiveMaximum) ? 'exclusiveMaximum' : typeof schema.maximum === 'number' ? 'maximum' : undefined
+  const lowKeyword =
+    typeof schema.exclusiveMinimum === 'number' && !(typeof schema.minimum === 'number' && schema.minimum > schema.exclusiveMinimum)
+      ? 'exclusiveMinimum'
+      : typeof schema.minimum === 'number'
+        ? 'minimum'
+        : undefined
+  const highKeyword =
+    typeof schema.exclusiveMaximum === 'number' && !(typeof schema.maximum === 'number' && schema.maximum < schema.exclusiveMaximum)
+      ? 'exclusiveMaximum'
+      : typeof schema.maximum === 'number'
+        ? 'maximum'
+        : undefined
   if (!lowKeyword || !highKeyword) return undefined
   const low = schema[lowKeyword] as number
   const high = schema[highKeyword] as number

@@ -33,7 +33,12 @@ export function checkDialect(schema: SchemaObject, pointer: string): Problem | u
   const declared = schema.$schema
   if (declared === undefined || declared === DRAFT_2020_12 || declared === `${DRAFT_2020_12}#`) return undefined
   const draft = typeof declared === 'string' ? describeDraft(declared) : JSON.stringify(declared)
-  return { severity: 'error', rule: 'schema-draft', pointer: `${pointer}/$schema`, message: `"$schema" declares ${draft}; WriftAI schemas must be JSON Schema 2020-12 (${DRAFT_2020_12})` }
+  return {
+    severity: 'error',
+    rule: 'schema-draft',
+    pointer: `${pointer}/$schema`,
+    message: `"$schema" declares ${draft}; WriftAI schemas must be JSON Schema 2020-12 (${DRAFT_2020_12})`,
+  }
 }
 
 function describeDraft(uri: string): string {
@@ -53,22 +58,39 @@ export function lintSchema(subs: readonly Subschema[]): Problem[] {
       if (keyword.startsWith('x-')) continue
       const foreign = FOREIGN_KEYWORDS[keyword]
       if (keyword === 'nullable') {
-        problems.push({ ...FOREIGN_KEYWORDS.nullable!, pointer: at, message: `"nullable" is OpenAPI 3.0, not JSON Schema 2020-12, and is ignored by validators; allow null with ${howToAllowNull(schema)}` })
+        problems.push({
+          ...FOREIGN_KEYWORDS.nullable!,
+          pointer: at,
+          message: `"nullable" is OpenAPI 3.0, not JSON Schema 2020-12, and is ignored by validators; allow null with ${howToAllowNull(schema)}`,
+        })
       } else if (foreign) {
         problems.push({ severity: foreign.severity, rule: foreign.rule, pointer: at, message: foreign.message })
       } else if (!KNOWN_KEYWORDS.has(keyword)) {
         const suggestion = suggestKeyword(keyword, budget)
         const advice = OPENAPI_KEYWORDS[keyword] ?? `${suggestion ? `; did you mean "${suggestion}"?` : ''} (extension keywords must start with "x-")`
-        problems.push({ severity: 'error', rule: 'unknown-keyword', pointer: at, message: `unknown keyword "${keyword.length > 60 ? `${keyword.slice(0, 59)}…` : keyword}"${advice}` })
+        problems.push({
+          severity: 'error',
+          rule: 'unknown-keyword',
+          pointer: at,
+          message: `unknown keyword "${keyword.length > 60 ? `${keyword.slice(0, 59)}…` : keyword}"${advice}`,
+        })
       } else if (keyword === 'format' && value === 'binary') {
         // OpenAPI's "binary" is a known format (raw bytes in a request body); a model's file input is a URL.
         problems.push({ severity: 'error', rule: 'unknown-format', pointer: at, message: `"format": "binary" is OpenAPI's, for raw bytes; ${FILE_INPUTS}` })
       } else if (keyword === 'format' && typeof value === 'string' && !KNOWN_FORMATS.has(value)) {
         const suggestion = closest(value, [...KNOWN_FORMATS], budget)
         problems.push({ severity: 'error', rule: 'unknown-format', pointer: at, message: `unknown format "${value}"${suggestion ? `; did you mean "${suggestion}"?` : ''}` })
-      } else if ((keyword === 'pattern' && typeof value === 'string' && unchecked(value)) || (keyword === 'patternProperties' && isObject(value) && Object.keys(value).some(unchecked))) {
+      } else if (
+        (keyword === 'pattern' && typeof value === 'string' && unchecked(value)) ||
+        (keyword === 'patternProperties' && isObject(value) && Object.keys(value).some(unchecked))
+      ) {
         const pattern = keyword === 'pattern' ? (value as string) : Object.keys(value as object).find(unchecked)!
-        problems.push({ severity: 'warning', rule: 'pattern-unchecked', pointer: keyword === 'pattern' ? at : `${at}/${escapePointer(pattern)}`, message: `${JSON.stringify(pattern.length > 80 ? `${pattern.slice(0, 79)}…` : pattern)} repeats a group that repeats, and uses a lookaround or backreference, which only a backtracking engine runs: it could take hours on one string, so no value is checked against it` })
+        problems.push({
+          severity: 'warning',
+          rule: 'pattern-unchecked',
+          pointer: keyword === 'pattern' ? at : `${at}/${escapePointer(pattern)}`,
+          message: `${JSON.stringify(pattern.length > 80 ? `${pattern.slice(0, 79)}…` : pattern)} repeats a group that repeats, and uses a lookaround or backreference, which only a backtracking engine runs: it could take hours on one string, so no value is checked against it`,
+        })
       } else if (keyword === '$ref' && typeof value === 'string') {
         const problem = checkRef(value, resources.baseOf.get(schema) ?? DOCUMENT_URI, resources)
         if (problem) problems.push({ severity: 'error', rule: problem.rule, pointer: at, message: problem.message })

@@ -14,7 +14,7 @@ export const RULES = {
   'unresolved-ref': 'a "$ref" to nothing in the file',
   'input-root': 'the input schema\'s root is "type": "object" with "properties"',
   'required-unknown': 'a "required" name that is not in "properties"',
-  'schema-compile': 'what ajv\'s strict mode rejects beyond the rules above',
+  'schema-compile': "what ajv's strict mode rejects beyond the rules above",
   'default-mismatch': 'a "default" its own schema rejects',
   'example-mismatch': 'an "examples" item its own schema rejects',
   'enum-mismatch': 'an "enum" member the rest of its schema rejects',

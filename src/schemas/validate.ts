@@ -31,7 +31,10 @@ export function validateSchemas(document: SourceDocument): { schemas?: Schemas; 
   }
   if (!('prediction' in root) && ('openapi' in root || 'components' in root)) {
     // A whole OpenAPI document (what Cog serves at /openapi.json): one finding that says what to take from it.
-    envelope('', 'this is an OpenAPI document, not a schemas file: take components.schemas.Input as "prediction": {"input": …} and components.schemas.Output as its "output", with the schemas they reference copied into "$defs"')
+    envelope(
+      '',
+      'this is an OpenAPI document, not a schemas file: take components.schemas.Input as "prediction": {"input": …} and components.schemas.Output as its "output", with the schemas they reference copied into "$defs"',
+    )
     return { findings }
   }
   for (const key of Object.keys(root)) {
@@ -177,7 +180,17 @@ function describeParams(error: ErrorObject): string {
 
 /** An ajv like the strict one, with its formats, that compiles what strict mode refuses. */
 function createLenientAjv(strict: Ajv2020): Ajv2020 {
-  const ajv = new Ajv2020({ allErrors: true, strict: false, allowUnionTypes: true, validateFormats: true, validateSchema: false, meta: false, logger: false, ownProperties: true, code: { optimize: false, regExp: schemaRegExp } })
+  const ajv = new Ajv2020({
+    allErrors: true,
+    strict: false,
+    allowUnionTypes: true,
+    validateFormats: true,
+    validateSchema: false,
+    meta: false,
+    logger: false,
+    ownProperties: true,
+    code: { optimize: false, regExp: schemaRegExp },
+  })
   for (const [name, format] of Object.entries(strict.formats)) ajv.addFormat(name, format as Parameters<Ajv2020['addFormat']>[1])
   linearUniqueItems(ajv)
   return ajv
@@ -188,7 +201,20 @@ export function createAjv(): Ajv2020 {
   // No code optimization: the validators check a few defaults and examples; compiling them is the cost.
   // Own properties only: a property named "constructor" or "toString" is not present because every object inherits one.
   // A property that a patternProperties entry matches too is 2020-12 as written: both apply.
-  const ajv = new Ajv2020({ allErrors: true, strict: true, strictTypes: false, strictTuples: false, strictRequired: false, allowUnionTypes: true, allowMatchingProperties: true, validateFormats: true, validateSchema: false, meta: false, ownProperties: true, code: { optimize: false, regExp: schemaRegExp } })
+  const ajv = new Ajv2020({
+    allErrors: true,
+    strict: true,
+    strictTypes: false,
+    strictTuples: false,
+    strictRequired: false,
+    allowUnionTypes: true,
+    allowMatchingProperties: true,
+    validateFormats: true,
+    validateSchema: false,
+    meta: false,
+    ownProperties: true,
+    code: { optimize: false, regExp: schemaRegExp },
+  })
   // A 2020-12 keyword that ajv resolves references by but does not list; strict mode would reject it.
   ajv.addKeyword({ keyword: '$anchor' })
   linearUniqueItems(ajv)

@@ -3,18 +3,7 @@ import { UserError } from '../errors.js'
 import { checkAnswer, checkModel, checkPage, checkTextFields, checkUser, checkVersion, type AnswerCheck } from './answers.js'
 import { USER_AGENT } from '../version.js'
 import { formatModelId, type ModelId } from './identifier.js'
-import type {
-  CreateModel,
-  CreateVersion,
-  Hardware,
-  ModelCategory,
-  ModelVersion,
-  ModelVersionWithDetails,
-  ModelWithDetails,
-  Page,
-  UpdateModel,
-  User,
-} from './types.js'
+import type { CreateModel, CreateVersion, Hardware, ModelCategory, ModelVersion, ModelVersionWithDetails, ModelWithDetails, Page, UpdateModel, User } from './types.js'
 
 /** A non-2xx answer from the WriftAI API, as one line the user can act on. */
 export class ApiError extends UserError {
@@ -26,12 +15,7 @@ export class ApiError extends UserError {
   constructor(operation: string, response: HttpResponse, hint: string | undefined) {
     const requestId = header(response.headers, 'x-request-id')
     const detail = describeDetail(response.text)
-    super(
-      `${operation} failed: HTTP ${response.status}` +
-        (detail ? `: ${detail}` : '') +
-        (hint ? ` (${hint})` : '') +
-        (requestId ? ` [x-request-id ${requestId}]` : ''),
-    )
+    super(`${operation} failed: HTTP ${response.status}${detail ? `: ${detail}` : ''}${hint ? ` (${hint})` : ''}${requestId ? ` [x-request-id ${requestId}]` : ''}`)
     this.status = response.status
     this.requestId = requestId
     this.response = response
@@ -140,10 +124,7 @@ export class WriftaiClient {
     const headers: Record<string, string> = { 'user-agent': USER_AGENT, accept: 'application/json' }
     if (this.#token) headers.authorization = `Bearer ${this.#token}`
     if (call.body !== undefined) headers['content-type'] = 'application/json'
-    const res = await send(
-      { method: call.method, url, headers, body: call.body === undefined ? undefined : JSON.stringify(call.body) },
-      this.#policy,
-    )
+    const res = await send({ method: call.method, url, headers, body: call.body === undefined ? undefined : JSON.stringify(call.body) }, this.#policy)
     if ((res.status >= 200 && res.status < 300) || call.expected?.includes(res.status)) return res
     throw new ApiError(call.operation, res, hintFor(res.status, Boolean(this.#token)))
   }

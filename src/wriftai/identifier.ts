@@ -17,7 +17,10 @@ export function parseModelId(text: string): ModelId | string {
   if (parts.length !== 2) return `"${text}" is not in owner/name form`
   const [owner, name] = parts as [string, string]
   if (name.includes(':')) return `"${text}" names a version; give the model as owner/name`
-  for (const [what, value] of [['owner', owner], ['name', name]] as const) {
+  for (const [what, value] of [
+    ['owner', owner],
+    ['name', name],
+  ] as const) {
     if (!SEGMENT.test(value)) return `"${text}" has an invalid ${what} "${value}" (letters, digits, '.', '_' and '-', at most 100)`
   }
   return { owner, name }

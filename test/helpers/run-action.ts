@@ -139,5 +139,9 @@ export function secretLeaks(run: ActionRun, secrets: readonly string[]): string[
     summary: run.summary,
     outputs: JSON.stringify(run.outputs),
   }
-  return secrets.flatMap((secret) => Object.entries(places).filter(([, text]) => text.includes(secret)).map(([place]) => `${place} contains ${secret.slice(0, 4)}…`))
+  return secrets.flatMap((secret) =>
+    Object.entries(places)
+      .filter(([, text]) => text.includes(secret))
+      .map(([place]) => `${place} contains ${secret.slice(0, 4)}…`),
+  )
 }

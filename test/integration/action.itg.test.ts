@@ -38,7 +38,6 @@ function errorCommands(run: ActionRun): string[] {
   return run.stdout.split('\n').filter((line) => line.startsWith('::error'))
 }
 
-
 describe('the bundle on a tag push', () => {
   it('creates the missing model and version 1', async () => {
     const run = await publish({ description: 'Writes text', visibility: 'public' })
@@ -89,7 +88,10 @@ describe('the bundle on a tag push', () => {
   })
 
   it('sync-metadata sends exactly the fields the step set that differ: never a default', async () => {
-    const model = sandbox.addModel('acme', 'hello-world', { visibility: 'public', versions: [{ release_notes: 'v1', schemas: JSON.parse(exampleSchemas), container_image_digest: `sha256:${'0'.repeat(64)}` }] })
+    const model = sandbox.addModel('acme', 'hello-world', {
+      visibility: 'public',
+      versions: [{ release_notes: 'v1', schemas: JSON.parse(exampleSchemas), container_image_digest: `sha256:${'0'.repeat(64)}` }],
+    })
     model.source_url = 'https://example.com/elsewhere'
     const run = await publish({ 'sync-metadata': 'true', description: 'Writes text' })
     expect(run.code, run.stdout).toBe(0)
@@ -100,7 +102,12 @@ describe('the bundle on a tag push', () => {
     expect(sandbox.models.get('acme/hello-world')).toMatchObject({ visibility: 'public', source_url: 'https://example.com/elsewhere', description: 'Writes text' })
     const again = await publish({ 'sync-metadata': 'true', description: 'Writes text', visibility: 'private' })
     expect(again.code, again.stdout).toBe(0)
-    expect(sandbox.writes().filter((r) => r.method === 'PATCH').at(-1)!.body).toEqual({ visibility: 'private' })
+    expect(
+      sandbox
+        .writes()
+        .filter((r) => r.method === 'PATCH')
+        .at(-1)!.body,
+    ).toEqual({ visibility: 'private' })
   })
 
   it('cuts release notes over 255 characters, warns, and publishes', async () => {
@@ -187,16 +194,15 @@ describe('the bundle on a tag push', () => {
     sandbox.inject({ method: 'POST', path: '/models', status: 422, body: { detail: [{ loc: ['body', 'name'], msg: 'Name is reserved', type: 'value_error' }] } })
     const run = await publish()
     expect(run.code).toBe(1)
-    expect(errorCommands(run)).toEqual([
-      '::error::create model hello-world failed: HTTP 422: name: Name is reserved (the API rejected a field) [x-request-id req-4]',
-    ])
+    expect(errorCommands(run)).toEqual(['::error::create model hello-world failed: HTTP 422: name: Name is reserved (the API rejected a field) [x-request-id req-4]'])
     expect(sandbox.models.size).toBe(0)
   })
 })
 
 describe('the bundle in validate mode', () => {
   it('annotates every finding of a bad file at its line and column, without a token or a request', async () => {
-    const bad = '{\n  "prediction": {\n    "input": {\n      "type": "object",\n      "properties": {\n        "steps": {"type": "int"}\n      }\n    },\n    "output": {"type": "string"},\n    "extra": true\n  }\n}\n'
+    const bad =
+      '{\n  "prediction": {\n    "input": {\n      "type": "object",\n      "properties": {\n        "steps": {"type": "int"}\n      }\n    },\n    "output": {"type": "string"},\n    "extra": true\n  }\n}\n'
     const run = await publish({ token: '', mode: 'validate' }, { 'schemas.json': bad }, { GITHUB_REF: 'refs/pull/12/merge', GITHUB_EVENT_NAME: 'pull_request' })
     expect(run.code).toBe(1)
     expect(errorCommands(run)).toEqual([
@@ -213,7 +219,10 @@ describe('the bundle in validate mode', () => {
     const manyFindings = await readFile(path.join(ROOT, 'test/fixtures/schemas/many-findings.json'), 'utf8')
     const run = await publish({ token: '', mode: 'validate' }, { 'schemas.json': manyFindings })
     expect(run.code).toBe(1)
-    const annotations = run.stdout.split('\n').filter((line) => /^::(error|warning) title=/.test(line)).map((line) => line.split('::')[1])
+    const annotations = run.stdout
+      .split('\n')
+      .filter((line) => /^::(error|warning) title=/.test(line))
+      .map((line) => line.split('::')[1])
     expect(annotations).toEqual([
       'error title=unknown-keyword,file=schemas.json,line=6,col=38',
       'error title=default-mismatch,file=schemas.json,line=7,col=38',
@@ -236,7 +245,7 @@ describe('the bundle in validate mode', () => {
     expect(errors.slice(0, 9).map((l) => l.split('::')[1])).toEqual(Array.from({ length: 9 }, (_, i) => `error title=default-mismatch,file=schemas.json,line=${8 + 4 * i},col=6`))
     expect(errors[9]).toBe('::error::schemas.json has 200 errors')
     expect(run.stdout.split('\n').filter((l) => l.startsWith('::notice'))).toEqual([
-      "::notice::191 more errors not annotated (GitHub shows 10 of each kind per step); they are listed in the log below and in the job summary",
+      '::notice::191 more errors not annotated (GitHub shows 10 of each kind per step); they are listed in the log below and in the job summary',
     ])
     const logged = run.stdout.split('\n').filter((l) => l.startsWith('schemas.json:') && l.includes('error[default-mismatch]'))
     expect(logged).toHaveLength(191)

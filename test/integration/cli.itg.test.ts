@@ -36,7 +36,10 @@ describe('wriftai-publish', () => {
 
   it('prints no line that a workflow would read as a command, whatever the schema names', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'cli-'))
-    await writeFile(path.join(dir, 'schemas.json'), JSON.stringify({ prediction: { input: { type: 'object', properties: { a: {} }, required: ['x\n::error::PWNED'] }, output: { type: 'string' } } }))
+    await writeFile(
+      path.join(dir, 'schemas.json'),
+      JSON.stringify({ prediction: { input: { type: 'object', properties: { a: {} }, required: ['x\n::error::PWNED'] }, output: { type: 'string' } } }),
+    )
     const run = await cli(['validate'], {}, dir)
     expect(run.code).toBe(1)
     expect(run.stdout).toBe('schemas.json:1:75: error[required-unknown]: "x\\n::error::PWNED" is required but is not in "properties"\n')
@@ -157,7 +160,15 @@ describe('wriftai-publish diff', () => {
     const out = JSON.parse(run.stdout)
     expect(out).toMatchObject({ ok: true, comparedWith: 'acme/cli-model:1', breaking: 1 })
     expect(out.changes).toEqual([
-      expect.objectContaining({ rule: 'maximum-lowered', breaking: true, side: 'input', pointer: '/prediction/input/properties/max_new_tokens/maximum', was: 4096, counterexample: { prompt: 'a', max_new_tokens: 4096 }, basis: 'counterexample' }),
+      expect.objectContaining({
+        rule: 'maximum-lowered',
+        breaking: true,
+        side: 'input',
+        pointer: '/prediction/input/properties/max_new_tokens/maximum',
+        was: 4096,
+        counterexample: { prompt: 'a', max_new_tokens: 4096 },
+        basis: 'counterexample',
+      }),
     ])
     expect(sandbox.writes()).toEqual([])
   })
@@ -179,12 +190,37 @@ describe('every action input is a flag of the same name', () => {
     await writeFile(path.join(dir, 'overview.md'), '# Overview')
     await writeFile(path.join(dir, 'summary.md'), '')
     const values: Record<string, string> = {
-      mode: 'validate', token, model: 'acme/cli-flags', 'schemas-file': 'schemas.json', 'schemas-from': 'file', 'drift-check': 'warning',
-      image: '127.0.0.1:9/acme/x:1', platform: 'linux/amd64', 'registry-username': 'u', 'registry-password': 'p', 'insecure-registry': 'false',
-      'image-digest': DIGEST, 'release-notes': '', 'release-notes-file': 'notes.md', 'create-model': 'true', hardware: 'cpu', visibility: 'public',
-      description: 'A model', 'source-url': 'https://example.com/src', 'license-url': 'https://example.com/license', 'paper-url': 'https://example.com/paper',
-      'api-url': sandbox.url, 'timeout-seconds': '5', 'max-attempts': '1', 'scan-versions': '1', summary: 'true', 'github-token': 'ghs_x',
-      'fail-on-breaking': 'true', 'sync-metadata': 'true', categories: 'image, video', 'overview-file': 'overview.md',
+      mode: 'validate',
+      token,
+      model: 'acme/cli-flags',
+      'schemas-file': 'schemas.json',
+      'schemas-from': 'file',
+      'drift-check': 'warning',
+      image: '127.0.0.1:9/acme/x:1',
+      platform: 'linux/amd64',
+      'registry-username': 'u',
+      'registry-password': 'p',
+      'insecure-registry': 'false',
+      'image-digest': DIGEST,
+      'release-notes': '',
+      'release-notes-file': 'notes.md',
+      'create-model': 'true',
+      hardware: 'cpu',
+      visibility: 'public',
+      description: 'A model',
+      'source-url': 'https://example.com/src',
+      'license-url': 'https://example.com/license',
+      'paper-url': 'https://example.com/paper',
+      'api-url': sandbox.url,
+      'timeout-seconds': '5',
+      'max-attempts': '1',
+      'scan-versions': '1',
+      summary: 'true',
+      'github-token': 'ghs_x',
+      'fail-on-breaking': 'true',
+      'sync-metadata': 'true',
+      categories: 'image, video',
+      'overview-file': 'overview.md',
     }
     const inputs = await actionInputs()
     expect(Object.keys(values).sort()).toEqual([...inputs].sort())
@@ -195,7 +231,9 @@ describe('every action input is a flag of the same name', () => {
     const result = JSON.parse(run.stdout)
     expect(result).toMatchObject({ ok: true, mode: 'validate', schemasFile: 'schemas.json', errors: 0 })
     // The image input was used (and could not be read: a warning in validate mode); the summary was written.
-    expect(result.warnings).toEqual([`the image digest could not be resolved, nor the schemas file compared with it: GET http://127.0.0.1:9/v2/acme/x/manifests/${DIGEST} failed: ECONNREFUSED`])
+    expect(result.warnings).toEqual([
+      `the image digest could not be resolved, nor the schemas file compared with it: GET http://127.0.0.1:9/v2/acme/x/manifests/${DIGEST} failed: ECONNREFUSED`,
+    ])
     expect(await readFile(path.join(dir, 'summary.md'), 'utf8')).toContain('Plan: schemas.json for acme/cli-flags')
     // The token flag was used: the live model was looked up.
     expect(sandbox.requests.map((r) => `${r.method} ${r.path}`)).toContain('GET /models/acme/cli-flags')

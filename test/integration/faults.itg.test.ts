@@ -54,7 +54,9 @@ describe('retries in the log', () => {
     const retries = run.stdout.split('\n').filter((line) => line.includes('; retrying in') || line.includes('; checking whether'))
     expect(retries).toEqual([
       `GET ${sandbox.url}/models/acme/hello-world: HTTP 503 (x-request-id req-1); retrying in 1.0 s (attempt 2 of 4)`,
-      expect.stringMatching(/^create version of acme\/hello-world: HTTP 503 \(x-request-id req-\d+\); checking whether it was created, then retrying in 1\.0 s \(attempt 2 of 4\)$/),
+      expect.stringMatching(
+        /^create version of acme\/hello-world: HTTP 503 \(x-request-id req-\d+\); checking whether it was created, then retrying in 1\.0 s \(attempt 2 of 4\)$/,
+      ),
     ])
     expect(versionsOf()).toHaveLength(1)
   })
@@ -184,7 +186,9 @@ describe('faults', () => {
   })
 
   it('creates a new version when the same digest was published with other schemas, and says why', async () => {
-    sandbox.addModel('acme', 'hello-world', { versions: [{ release_notes: 'old', schemas: { prediction: { input: { type: 'object' }, output: {} } }, container_image_digest: digest(1) }] })
+    sandbox.addModel('acme', 'hello-world', {
+      versions: [{ release_notes: 'old', schemas: { prediction: { input: { type: 'object' }, output: {} } }, container_image_digest: digest(1) }],
+    })
     const run = await publish()
     expect(run.code).toBe(0)
     expect(run.outputs).toMatchObject({ version: '2', 'version-created': 'true' })
@@ -201,7 +205,11 @@ describe('faults', () => {
     expect(sandbox.models.size).toBe(1)
     // Both runs tried to create it; the shared token's rate limit may have made one of them post again.
     expect(count('POST', '/models')).toBeGreaterThanOrEqual(2)
-    expect(versionsOf().map((v) => v.container_image_digest).sort()).toEqual([digest(1), digest(2)])
+    expect(
+      versionsOf()
+        .map((v) => v.container_image_digest)
+        .sort(),
+    ).toEqual([digest(1), digest(2)])
     expect([a!.outputs['model-created'], b!.outputs['model-created']].sort()).toEqual(['false', 'true'])
     expect([a!.outputs.version, b!.outputs.version].sort()).toEqual(['1', '2'])
   })
@@ -221,12 +229,14 @@ describe('client errors fail at once, with what to fix', () => {
   it('401: the token', async () => {
     const run = await publish({ token: 'wai_wrong' })
     expect(run.code).toBe(1)
-    expect(errors(run)).toEqual(['::error::get model acme/hello-world failed: HTTP 401: Invalid authentication credentials (check the token input: it was rejected) [x-request-id req-1]'])
+    expect(errors(run)).toEqual([
+      '::error::get model acme/hello-world failed: HTTP 401: Invalid authentication credentials (check the token input: it was rejected) [x-request-id req-1]',
+    ])
     expect(sandbox.requests).toHaveLength(1)
     expect(secretLeaks(run, ['wai_wrong'])).toEqual([])
   })
 
-  it("403: the model belongs to someone else", async () => {
+  it('403: the model belongs to someone else', async () => {
     sandbox.addModel('someone', 'public-model', { visibility: 'public' })
     const run = await publish({ model: 'someone/public-model' })
     expect(run.code).toBe(1)
@@ -247,10 +257,17 @@ describe('client errors fail at once, with what to fix', () => {
 
   it('422: the field', async () => {
     sandbox.addModel('acme', 'hello-world')
-    sandbox.inject({ method: 'POST', path: VERSIONS, status: 422, body: { detail: [{ loc: ['body', 'schemas', 'prediction'], msg: 'Input schema is too large', type: 'value_error' }] } })
+    sandbox.inject({
+      method: 'POST',
+      path: VERSIONS,
+      status: 422,
+      body: { detail: [{ loc: ['body', 'schemas', 'prediction'], msg: 'Input schema is too large', type: 'value_error' }] },
+    })
     const run = await publish()
     expect(run.code).toBe(1)
-    expect(errors(run)).toEqual(['::error::create version of acme/hello-world failed: HTTP 422: schemas.prediction: Input schema is too large (the API rejected a field) [x-request-id req-2]'])
+    expect(errors(run)).toEqual([
+      '::error::create version of acme/hello-world failed: HTTP 422: schemas.prediction: Input schema is too large (the API rejected a field) [x-request-id req-2]',
+    ])
     expect(sandbox.writes()).toHaveLength(1)
   })
 })

@@ -67,9 +67,13 @@ describe('files the repository points at', () => {
   })
 
   it('refuses a link to /dev/zero as a device, without reading it', async () => {
-    const r = await run({ 'release-notes-file': 'zero' }, async (w) => {
-      await symlink('/dev/zero', path.join(w, 'zero'))
-    }, {})
+    const r = await run(
+      { 'release-notes-file': 'zero' },
+      async (w) => {
+        await symlink('/dev/zero', path.join(w, 'zero'))
+      },
+      {},
+    )
     // Outside the workspace first: the action says so before it would look at what the file is.
     refused(r, 'release-notes-file: zero resolves to /dev/zero, outside the workspace; only files inside the repository are read')
   })
@@ -133,7 +137,13 @@ describe('inputs that would leak', () => {
 describe('answers from the WriftAI API', () => {
   it('refuses a created version whose number is not an integer, and prints none of it', async () => {
     sandbox.addModel('acme', 'hello-world')
-    sandbox.inject({ method: 'POST', path: '/models/acme/hello-world/versions', status: 201, commit: true, rawBody: JSON.stringify({ number: `1${INJECTION}`, release_notes: 'x', created_at: 'now', container_image_digest: DIGEST, schemas: {} }) })
+    sandbox.inject({
+      method: 'POST',
+      path: '/models/acme/hello-world/versions',
+      status: 201,
+      commit: true,
+      rawBody: JSON.stringify({ number: `1${INJECTION}`, release_notes: 'x', created_at: 'now', container_image_digest: DIGEST, schemas: {} }),
+    })
     const r = await run({})
     expect(r.code).toBe(1)
     expect(commands(r)).toEqual([`::error::the WriftAI API's answer to create version of acme/hello-world was refused: "number" is not a version number (an integer)`])
@@ -142,7 +152,14 @@ describe('answers from the WriftAI API', () => {
 
   it('refuses a live model whose latest version number is HTML, before anything is written or shown', async () => {
     const model = sandbox.addModel('acme', 'hello-world', { versions: [{ release_notes: 'v1', schemas: JSON.parse(schemas), container_image_digest: DIGEST }] })
-    const body = { id: model.id, name: 'hello-world', owner: model.owner, visibility: 'private', created_at: model.created_at, latest_version: { number: '<img src=x onerror=alert(1)>', release_notes: 'v1', created_at: 'now', container_image_digest: DIGEST, schemas: JSON.parse(schemas) } }
+    const body = {
+      id: model.id,
+      name: 'hello-world',
+      owner: model.owner,
+      visibility: 'private',
+      created_at: model.created_at,
+      latest_version: { number: '<img src=x onerror=alert(1)>', release_notes: 'v1', created_at: 'now', container_image_digest: DIGEST, schemas: JSON.parse(schemas) },
+    }
     sandbox.inject({ method: 'GET', path: '/models/acme/hello-world', status: 200, rawBody: JSON.stringify(body), times: 5 })
     const r = await run({})
     refused(r, `the WriftAI API's answer to get model acme/hello-world was refused: "latest_version.number" is not a version number (an integer)`)
@@ -180,7 +197,9 @@ describe('answers from a registry', () => {
     const index = JSON.stringify({
       schemaVersion: 2,
       mediaType: 'application/vnd.oci.image.index.v1+json',
-      manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: `sha256:${'a'.repeat(64)}${INJECTION}`, size: 10, platform: { os: 'linux', architecture: 'amd64' } }],
+      manifests: [
+        { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: `sha256:${'a'.repeat(64)}${INJECTION}`, size: 10, platform: { os: 'linux', architecture: 'amd64' } },
+      ],
     })
     // No digest header: the action reads the index itself and computes its digest.
     answer = (req, res) => res.writeHead(200, { 'content-type': 'application/vnd.oci.image.index.v1+json' }).end(req.method === 'HEAD' ? undefined : index)

@@ -75,7 +75,14 @@ describe('on-demand chunks', () => {
   })
 
   it.runIf(registryAvailable())('a publish with an image loads the registry client', async () => {
-    const inputs = { token: sandbox.users[0]!.token, model: 'acme/other', image: `${registry!.host}/acme/multi:1.0`, hardware: 'cpu', 'api-url': sandbox.url, 'release-notes': 'First release' }
+    const inputs = {
+      token: sandbox.users[0]!.token,
+      model: 'acme/other',
+      image: `${registry!.host}/acme/multi:1.0`,
+      hardware: 'cpu',
+      'api-url': sandbox.url,
+      'release-notes': 'First release',
+    }
     expect(await heavyChunksLoaded({ inputs, files: files(), env: tagPushEnv() })).toEqual(['undici', 'resolve'])
   })
 

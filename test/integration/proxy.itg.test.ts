@@ -68,7 +68,23 @@ beforeAll(async () => {
   openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', file('ca.key'), '-out', file('ca.pem'), '-days', '2', '-subj', '/CN=publish-version test CA'])
   openssl(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', file('server.key'), '-out', file('server.csr'), '-subj', '/CN=localhost'])
   await writeFile(file('san.cnf'), 'subjectAltName=DNS:localhost,IP:127.0.0.1\n')
-  openssl(['x509', '-req', '-in', file('server.csr'), '-CA', file('ca.pem'), '-CAkey', file('ca.key'), '-CAcreateserial', '-out', file('server.pem'), '-days', '2', '-extfile', file('san.cnf')])
+  openssl([
+    'x509',
+    '-req',
+    '-in',
+    file('server.csr'),
+    '-CA',
+    file('ca.pem'),
+    '-CAkey',
+    file('ca.key'),
+    '-CAcreateserial',
+    '-out',
+    file('server.pem'),
+    '-days',
+    '2',
+    '-extfile',
+    file('san.cnf'),
+  ])
   ca = file('ca.pem')
 })
 afterAll(async () => {
@@ -89,7 +105,11 @@ afterEach(async () => {
 })
 
 const publish = (inputs: Record<string, string>, env: Record<string, string>) =>
-  runAction({ inputs: { token: TOKEN, model: 'acme/hello-world', hardware: 'cpu', 'image-digest': DIGEST, ...inputs }, files: { 'schemas.json': schemas }, env: { ...tagPushEnv(), ...env } })
+  runAction({
+    inputs: { token: TOKEN, model: 'acme/hello-world', hardware: 'cpu', 'image-digest': DIGEST, ...inputs },
+    files: { 'schemas.json': schemas },
+    env: { ...tagPushEnv(), ...env },
+  })
 
 describe('a proxy in the environment', () => {
   it('carries every http request to the WriftAI API in absolute form (HTTP_PROXY)', async () => {

@@ -53,7 +53,9 @@ function platform(text: string): Platform {
 
 // Asynchronous: the token server answers skopeo from this same process.
 async function skopeo(args: string[], creds?: string): Promise<string> {
-  const { stdout } = await promisify(execFile)('skopeo', ['inspect', '--tls-verify=false', ...(creds ? ['--creds', creds] : []), ...args], { env: { ...process.env, HOME: tmpdir() } })
+  const { stdout } = await promisify(execFile)('skopeo', ['inspect', '--tls-verify=false', ...(creds ? ['--creds', creds] : []), ...args], {
+    env: { ...process.env, HOME: tmpdir() },
+  })
   return stdout.trim()
 }
 
@@ -115,7 +117,11 @@ describe.skipIf(!available).each(MODES)('a registry with $auth access', ({ auth,
   })
 
   it('verifies a digest reference and checks that an image-digest exists in the repository', async () => {
-    expect(await resolveImage(ref(`${registry.host}/acme/multi@${pushed.index}`), options())).toEqual({ reference: `${registry.host}/acme/multi@${pushed.index}`, digest: pushed.index, how: 'verified' })
+    expect(await resolveImage(ref(`${registry.host}/acme/multi@${pushed.index}`), options())).toEqual({
+      reference: `${registry.host}/acme/multi@${pushed.index}`,
+      digest: pushed.index,
+      how: 'verified',
+    })
     expect((await resolveImage(ref(`${registry.host}/acme/multi`), options({ imageDigest: pushed.indexArm64 }))).digest).toBe(pushed.indexArm64)
     const missing = `sha256:${'0'.repeat(64)}`
     await expect(resolveImage(ref(`${registry.host}/acme/multi`), options({ imageDigest: missing }))).rejects.toThrow(
@@ -132,7 +138,14 @@ describe.skipIf(!available).each(MODES)('a registry with $auth access', ({ auth,
     const run = await cli(args, creds ? { WRIFTAI_REGISTRY_PASSWORD: creds.password } : {})
     expect(run).toEqual({ code: 0, stdout: `${pushed.index}\n`, stderr: '' })
     const arm = await cli([...args, '--platform', 'linux/arm64', '--json'], creds ? { WRIFTAI_REGISTRY_PASSWORD: creds.password } : {})
-    expect(JSON.parse(arm.stdout)).toEqual({ ok: true, reference: `${registry.host}/acme/multi@${pushed.indexArm64}`, digest: pushed.indexArm64, how: 'resolved', platform: 'linux/arm64', index: pushed.index })
+    expect(JSON.parse(arm.stdout)).toEqual({
+      ok: true,
+      reference: `${registry.host}/acme/multi@${pushed.indexArm64}`,
+      digest: pushed.indexArm64,
+      how: 'resolved',
+      platform: 'linux/arm64',
+      index: pushed.index,
+    })
   })
 
   if (creds) {
@@ -142,8 +155,12 @@ describe.skipIf(!available).each(MODES)('a registry with $auth access', ({ auth,
         `access to ${registry.host}/acme/single:1.0 was denied anonymously; set registry-username and registry-password, or log in with docker/login-action first`,
       )
       const wrong = resolveImage(image, options({ password: 'wrong-password' }))
-      if (auth === 'htpasswd') await expect(wrong).rejects.toThrow(`access to ${registry.host}/acme/single:1.0 was denied with the credentials from registry-username/registry-password`)
-      else await expect(wrong).rejects.toThrow(`the token server ${registry.tokenServer!.realm.replace('/token', '')} refused the credentials from registry-username/registry-password (HTTP 401)`)
+      if (auth === 'htpasswd')
+        await expect(wrong).rejects.toThrow(`access to ${registry.host}/acme/single:1.0 was denied with the credentials from registry-username/registry-password`)
+      else
+        await expect(wrong).rejects.toThrow(
+          `the token server ${registry.tokenServer!.realm.replace('/token', '')} refused the credentials from registry-username/registry-password (HTTP 401)`,
+        )
     })
 
     it('reads credentials from config.json auths, as docker/login-action writes them', async () => {
@@ -312,7 +329,10 @@ describe.skipIf(!available)('Cog images in a real registry', () => {
   const lineOf = (text: string, needle: string) => text.split('\n').findIndex((line) => line.includes(needle)) + 1
 
   it('import-cog --image gives what import-cog FILE gives, for an image and an index', async () => {
-    for (const [image, name] of [[`${registry.host}/acme/cog-sdxl:1.0`, 'pydantic-v1'], [`${registry.host}/acme/cog-llm:1.0`, 'pydantic-v2']] as const) {
+    for (const [image, name] of [
+      [`${registry.host}/acme/cog-sdxl:1.0`, 'pydantic-v1'],
+      [`${registry.host}/acme/cog-llm:1.0`, 'pydantic-v2'],
+    ] as const) {
       const run = await cli(['import-cog', '--image', image, '--registry-username', USER], registryEnv())
       expect(run.code, run.stderr).toBe(0)
       expect(run.stdout).toBe(await converted(name))
@@ -321,7 +341,10 @@ describe.skipIf(!available)('Cog images in a real registry', () => {
 
   it('import-cog reads standard input and writes --out, with notes on standard error; --platform picks from an index', async () => {
     const out = path.join(await mkdtemp(path.join(tmpdir(), 'import-cog-')), 'schemas.json')
-    const child = spawnSync(process.execPath, [path.join(ROOT, 'dist/cli.js'), 'import-cog', '-', '--out', out], { input: await readFile(fixture('go-generator'), 'utf8'), encoding: 'utf8' })
+    const child = spawnSync(process.execPath, [path.join(ROOT, 'dist/cli.js'), 'import-cog', '-', '--out', out], {
+      input: await readFile(fixture('go-generator'), 'utf8'),
+      encoding: 'utf8',
+    })
     expect(child.status).toBe(0)
     expect(child.stdout).toBe('')
     expect(child.stderr).toBe('note: components.schemas.TranscriptionResult.discriminator was dropped: OpenAPI\'s "discriminator" has no JSON Schema 2020-12 form\n')
@@ -334,11 +357,19 @@ describe.skipIf(!available)('Cog images in a real registry', () => {
   it('CLI validate with --image checks the file against the image too', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'drift-'))
     await writeFile(path.join(dir, 'schemas.json'), await edited((s) => void (s.prediction.input.properties.num_outputs!.maximum = 8)))
-    const run = await runCliBundle(['validate', '--schemas', 'schemas.json', '--image', `${registry.host}/acme/cog-sdxl:1.0`, '--registry-username', USER], { HOME: tmpdir(), ...registryEnv() }, dir)
+    const run = await runCliBundle(
+      ['validate', '--schemas', 'schemas.json', '--image', `${registry.host}/acme/cog-sdxl:1.0`, '--registry-username', USER],
+      { HOME: tmpdir(), ...registryEnv() },
+      dir,
+    )
     expect(run.code).toBe(1)
     expect(run.stdout.split('\n').filter((l) => l.includes('[schema-drift]'))).toHaveLength(1)
     expect(run.stdout).toContain('error[schema-drift]: input "num_outputs": "maximum" 8 → 4 (schemas.json → the image)')
-    const off = await runCliBundle(['validate', '--schemas', 'schemas.json', '--image', `${registry.host}/acme/cog-sdxl:1.0`, '--registry-username', USER, '--drift-check', 'off'], { HOME: tmpdir(), ...registryEnv() }, dir)
+    const off = await runCliBundle(
+      ['validate', '--schemas', 'schemas.json', '--image', `${registry.host}/acme/cog-sdxl:1.0`, '--registry-username', USER, '--drift-check', 'off'],
+      { HOME: tmpdir(), ...registryEnv() },
+      dir,
+    )
     expect(off.code, off.stdout + off.stderr).toBe(0)
   })
 
@@ -391,7 +422,12 @@ describe.skipIf(!available)('Cog images in a real registry', () => {
     })
     const run = await publish({ image: `${registry.host}/acme/cog-sdxl:1.0`, 'drift-check': 'warning' }, { 'schemas.json': file })
     expect(run.code, run.stdout).toBe(0)
-    expect(run.stdout.split('\n').filter((l) => l.includes('title=schema-drift')).map((l) => l.split(',')[0])).toEqual(['::warning title=schema-drift'])
+    expect(
+      run.stdout
+        .split('\n')
+        .filter((l) => l.includes('title=schema-drift'))
+        .map((l) => l.split(',')[0]),
+    ).toEqual(['::warning title=schema-drift'])
     expect(sandbox.models.get('acme/sdxl')!.versions[0]!.schemas).toEqual(JSON.parse(file))
   })
 

@@ -48,7 +48,10 @@ const errors = (r: ActionRun) => r.stdout.split('\n').filter((l) => l.startsWith
 
 describe('release notes from GitHub', () => {
   it('uses the GitHub Release of the pushed tag as plain text', async () => {
-    github.releases.set('v1.2.0', { body: "## What's new\r\n\r\n- **Faster** sampling ([#12](https://github.com/acme/hello-world/pull/12))\r\n- `seed` input", html_url: 'https://github.com/acme/hello-world/releases/tag/v1.2.0' })
+    github.releases.set('v1.2.0', {
+      body: "## What's new\r\n\r\n- **Faster** sampling ([#12](https://github.com/acme/hello-world/pull/12))\r\n- `seed` input",
+      html_url: 'https://github.com/acme/hello-world/releases/tag/v1.2.0',
+    })
     const result = await run({}, tagPushEnv('v1.2.0'))
     expect(result.code).toBe(0)
     expect(sandbox.models.get('acme/hello-world')!.versions[0]!.release_notes).toBe("What's new Faster sampling (#12) seed input")
@@ -98,7 +101,16 @@ describe('the pull-request experience', () => {
     expect(summary).toContain(`| Image digest | \`${DIGEST}\` |`)
     expect(summary).toMatch(/\| Schemas hash \| `crc32:[0-9a-f]{8}` \|/)
     const inputRows = summary.split('\n').filter((l) => /^\| `[a-z_]+` \|/.test(l))
-    expect(inputRows.map((l) => l.split('|')[1]!.trim())).toEqual(['`prompt`', '`system_prompt`', '`max_new_tokens`', '`temperature`', '`top_p`', '`stop_sequences`', '`seed`', '`top_k`'])
+    expect(inputRows.map((l) => l.split('|')[1]!.trim())).toEqual([
+      '`prompt`',
+      '`system_prompt`',
+      '`max_new_tokens`',
+      '`temperature`',
+      '`top_p`',
+      '`stop_sequences`',
+      '`seed`',
+      '`top_k`',
+    ])
     expect(inputRows[0]).toBe('| `prompt` | string | yes |  | Text to continue |')
     expect(inputRows[6]).toBe('| `seed` | integer \\| null |  | `null` | Random seed; leave empty for a random one |')
     expect(summary).toContain('| info | `input-added` |')
@@ -152,7 +164,9 @@ describe('the breaking-change gate', () => {
     ])
     expect(result.summary).toContain('### Changes against the live version (2 breaking)')
     // The "Was" column shows the live value of the changed keyword.
-    expect(result.summary).toContain('| breaking | `maximum-lowered` | schemas.json:21:11 | `4096` | input "max_new_tokens": "maximum" 4096 → 1024; e.g. {"prompt":"a","max_new_tokens":4096} was accepted by acme/hello-world:1 and is now rejected |')
+    expect(result.summary).toContain(
+      '| breaking | `maximum-lowered` | schemas.json:21:11 | `4096` | input "max_new_tokens": "maximum" 4096 → 1024; e.g. {"prompt":"a","max_new_tokens":4096} was accepted by acme/hello-world:1 and is now rejected |',
+    )
   })
 
   it('on a pull request, annotates the breaking changes, counts them and writes nothing', async () => {
@@ -170,7 +184,9 @@ describe('the breaking-change gate', () => {
       '::error::1 breaking change against the live version',
     ])
     expect(result.outputs['breaking-changes']).toBe('1')
-    expect(result.summary).toContain(`| breaking | \`output-nullable\` | schemas.json:${line}:9 | \`"array"\` | the output can now be null; e.g. null can now be produced, which acme/hello-world:1 did not allow |`)
+    expect(result.summary).toContain(
+      `| breaking | \`output-nullable\` | schemas.json:${line}:9 | \`"array"\` | the output can now be null; e.g. null can now be produced, which acme/hello-world:1 did not allow |`,
+    )
   })
 
   it('sees through composition: an enum value removed behind a pydantic v1 allOf wrapper fails the gate', async () => {
@@ -212,7 +228,18 @@ describe('metadata sync', () => {
     expect(model).toMatchObject({ license_url: 'https://example.com/LICENSE', overview: '# Hello world\n\nA small model.\n', categories: [{ slug: 'text-generation' }] })
     expect(result.summary).toContain("updated the model's license_url, category_slugs, overview")
 
-    const again = await run({ 'sync-metadata': 'true', description: 'Writes text', 'license-url': 'https://example.com/LICENSE', categories: 'text-generation', 'overview-file': 'README.md', 'image-digest': OLD_DIGEST }, tagPushEnv(), { 'README.md': '# Hello world\n\nA small model.\n' })
+    const again = await run(
+      {
+        'sync-metadata': 'true',
+        description: 'Writes text',
+        'license-url': 'https://example.com/LICENSE',
+        categories: 'text-generation',
+        'overview-file': 'README.md',
+        'image-digest': OLD_DIGEST,
+      },
+      tagPushEnv(),
+      { 'README.md': '# Hello world\n\nA small model.\n' },
+    )
     expect(again.code).toBe(0)
     expect(sandbox.writes().filter((r) => r.method === 'PATCH')).toHaveLength(1)
   })

@@ -38,7 +38,11 @@ export async function startRegistry(root: string, auth: RegistryAuth): Promise<R
   } else if (auth === 'token') {
     const key = path.join(dir, 'signer.key')
     const cert = path.join(dir, 'signer.crt')
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key, '-out', cert, '-days', '2', '-subj', '/CN=test-token-signer'], { stdio: 'ignore' })
+    execFileSync(
+      'openssl',
+      ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key, '-out', cert, '-days', '2', '-subj', '/CN=test-token-signer'],
+      { stdio: 'ignore' },
+    )
     tokenServer = await startTokenServer({ keyFile: key, certFile: cert, users: { [USER]: PASSWORD }, service: SERVICE })
     authConfig = `auth:\n  token:\n    realm: ${tokenServer.realm}\n    service: ${SERVICE}\n    issuer: ${tokenServer.issuer}\n    rootcertbundle: ${cert}\n`
   }

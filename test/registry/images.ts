@@ -55,9 +55,29 @@ async function pushManifest(base: string, repo: string, reference: string | unde
   return { digest, size: bytes.length }
 }
 
-async function image(base: string, repo: string, arch: string, variant: string | undefined, docker: boolean, tag?: string, labels?: Record<string, string>): Promise<{ digest: string; size: number; mediaType: string }> {
+async function image(
+  base: string,
+  repo: string,
+  arch: string,
+  variant: string | undefined,
+  docker: boolean,
+  tag?: string,
+  labels?: Record<string, string>,
+): Promise<{ digest: string; size: number; mediaType: string }> {
   const layer = await pushBlob(base, repo, Buffer.from(`layer for ${arch}${variant ?? ''}\n`))
-  const config = await pushBlob(base, repo, Buffer.from(JSON.stringify({ architecture: arch, ...(variant && { variant }), os: 'linux', ...(labels && { config: { Labels: labels } }), rootfs: { type: 'layers', diff_ids: [layer.digest] } })))
+  const config = await pushBlob(
+    base,
+    repo,
+    Buffer.from(
+      JSON.stringify({
+        architecture: arch,
+        ...(variant && { variant }),
+        os: 'linux',
+        ...(labels && { config: { Labels: labels } }),
+        rootfs: { type: 'layers', diff_ids: [layer.digest] },
+      }),
+    ),
+  )
   const mediaType = docker ? DOCKER_MANIFEST : OCI_MANIFEST
   const manifest = {
     schemaVersion: 2,
@@ -119,7 +139,11 @@ export async function pushTestImages(host: string): Promise<PushedImages> {
 
   const dAmd64 = await image(base, 'acme/dockerlist', 'amd64', undefined, true)
   const dArm64 = await image(base, 'acme/dockerlist', 'arm64', 'v8', true)
-  const list = await pushManifest(base, 'acme/dockerlist', '1.0', DOCKER_LIST, { schemaVersion: 2, mediaType: DOCKER_LIST, manifests: platformEntries(DOCKER_MANIFEST, dAmd64, dArm64) })
+  const list = await pushManifest(base, 'acme/dockerlist', '1.0', DOCKER_LIST, {
+    schemaVersion: 2,
+    mediaType: DOCKER_LIST,
+    manifests: platformEntries(DOCKER_MANIFEST, dAmd64, dArm64),
+  })
 
   const nAmd64 = await image(base, 'acme/nested', 'amd64', undefined, false)
   const nArm64 = await image(base, 'acme/nested', 'arm64', 'v8', false)

@@ -53,7 +53,10 @@ export async function startTokenServer(options: { keyFile: string; certFile: str
       }
       account = user
     }
-    const scopes = url.searchParams.getAll('scope').flatMap((s) => s.split(' ')).filter(Boolean)
+    const scopes = url.searchParams
+      .getAll('scope')
+      .flatMap((s) => s.split(' '))
+      .filter(Boolean)
     requests.push({ account, authorization, scopes, service: url.searchParams.get('service') ?? '', receivedAt })
     const access = scopes.flatMap((scope) => {
       // type:name:actions, where the name may hold host:port, so split at the first and last colon
@@ -61,7 +64,10 @@ export async function startTokenServer(options: { keyFile: string; certFile: str
       const last = scope.lastIndexOf(':')
       if (first < 0 || last === first) return []
       const name = scope.slice(first + 1, last)
-      const wanted = scope.slice(last + 1).split(',').filter(Boolean)
+      const wanted = scope
+        .slice(last + 1)
+        .split(',')
+        .filter(Boolean)
       const actions = account ? wanted : name.startsWith('public/') ? wanted.filter((a) => a === 'pull') : []
       return [{ type: scope.slice(0, first), name, actions }]
     })

@@ -232,7 +232,11 @@ export class Sandbox {
     const segments = path.split('/').filter(Boolean).map(decodeURIComponent)
     const [first, owner, name, sub, number, ...rest] = segments
     if (method === 'GET' && path === '/user') return user ? { status: 200, body: this.#user(user.username) } : unauthorized()
-    if (method === 'GET' && path === '/hardware') return paginate(this.hardware.map((h) => ({ ...h, gpus: 0, cpus: 4, ram_per_gpu_gb: 0, ram_gb: 16, created_at: '2026-01-01T00:00:00Z' })), query)
+    if (method === 'GET' && path === '/hardware')
+      return paginate(
+        this.hardware.map((h) => ({ ...h, gpus: 0, cpus: 4, ram_per_gpu_gb: 0, ram_gb: 16, created_at: '2026-01-01T00:00:00Z' })),
+        query,
+      )
     if (method === 'GET' && path === '/model_categories') return paginate(this.categories, query)
     if (method === 'POST' && path === '/models') return user ? this.#createModel(user, body) : unauthorized()
     if (first !== 'models' || !owner || !name || rest.length > 0) return notFound()
@@ -260,10 +264,12 @@ export class Sandbox {
   #createModel(user: SandboxUser, body: unknown): Answer {
     const b = (body ?? {}) as Record<string, unknown>
     const errors: ValidationError[] = []
-    if (typeof b.name !== 'string' || !/^[a-z0-9][a-z0-9._-]{0,99}$/i.test(b.name)) errors.push(fieldError('name', 'Name must be 1-100 letters, digits, ".", "_" or "-"', 'value_error'))
+    if (typeof b.name !== 'string' || !/^[a-z0-9][a-z0-9._-]{0,99}$/i.test(b.name))
+      errors.push(fieldError('name', 'Name must be 1-100 letters, digits, ".", "_" or "-"', 'value_error'))
     const hardware = this.hardware.find((h) => h.identifier === b.hardware_identifier)
     if (!hardware) errors.push(fieldError('hardware_identifier', 'Unknown hardware identifier', 'value_error'))
-    if (b.visibility !== undefined && b.visibility !== 'private' && b.visibility !== 'public') errors.push(fieldError('visibility', "Input should be 'private' or 'public'", 'enum'))
+    if (b.visibility !== undefined && b.visibility !== 'private' && b.visibility !== 'public')
+      errors.push(fieldError('visibility', "Input should be 'private' or 'public'", 'enum'))
     const categories: StoredModel['categories'] = []
     for (const slug of Array.isArray(b.category_slugs) ? b.category_slugs : []) {
       const category = this.categories.find((c) => c.slug === slug)
@@ -324,7 +330,18 @@ export class Sandbox {
   }
 
   #user(username: string): unknown {
-    return { id: this.#userId(username), username, avatar_url: `https://avatars.example/${username}.png`, name: null, bio: null, location: null, company: null, created_at: '2026-01-01T00:00:00Z', updated_at: null, urls: [] }
+    return {
+      id: this.#userId(username),
+      username,
+      avatar_url: `https://avatars.example/${username}.png`,
+      name: null,
+      bio: null,
+      location: null,
+      company: null,
+      created_at: '2026-01-01T00:00:00Z',
+      updated_at: null,
+      urls: [],
+    }
   }
 
   #userId(username: string): string {

@@ -82,7 +82,9 @@ describe('WriftaiClient against the sandbox API', () => {
   })
 
   it('explains a rejected token without repeating it', async () => {
-    const error = (await client('wrong-token').getUser().catch((e: unknown) => e)) as ApiError
+    const error = (await client('wrong-token')
+      .getUser()
+      .catch((e: unknown) => e)) as ApiError
     expect(error.message).toBe('get the token user failed: HTTP 401: Invalid authentication credentials (check the token input: it was rejected) [x-request-id req-1]')
     expect(error.message).not.toContain('wrong-token')
     expect(sandbox.requests).toHaveLength(1)
@@ -132,14 +134,20 @@ describe('WriftaiClient against the sandbox API', () => {
   it('times out a slow answer and retries it', async () => {
     sandbox.inject({ method: 'GET', path: '/user', delayMs: 1_500 })
     const started = Date.now()
-    expect((await client(undefined, { timeoutMs: 300 }).getUser().catch((e: unknown) => e))).toMatchObject({ username: 'acme' })
+    expect(
+      await client(undefined, { timeoutMs: 300 })
+        .getUser()
+        .catch((e: unknown) => e),
+    ).toMatchObject({ username: 'acme' })
     expect(Date.now() - started).toBeLessThan(1_400)
     expect(sandbox.requests).toHaveLength(2)
   })
 
   it('reports a connection reset as a network error naming the request', async () => {
     sandbox.inject({ method: 'POST', path: '/models', reset: 'before' })
-    const error = await client().createModel({ name: 'hello', hardware_identifier: 'cpu' }).catch((e: unknown) => e)
+    const error = await client()
+      .createModel({ name: 'hello', hardware_identifier: 'cpu' })
+      .catch((e: unknown) => e)
     expect(error).toBeInstanceOf(NetworkError)
     expect((error as Error).message).toMatch(new RegExp(`^POST ${sandbox.url.replace('/v1', '')}/v1/models failed: `))
   })

@@ -18,16 +18,31 @@ function openApiValidator(document: Record<string, any>, root: string): Validate
   const ajv = addFormats(new Ajv({ strict: false, logger: false }))
   ajv.addSchema({ components: document.components }, 'cog')
   // OpenAPI 3.0's boolean exclusive bounds are draft 4's: rewrite them for ajv's draft-07 reading.
-  const text = JSON.stringify(document.components).replace(/"exclusiveMaximum":true/g, '"x-exclusive-maximum":true').replace(/"exclusiveMinimum":true/g, '"x-exclusive-minimum":true')
-  const components = JSON.parse(text, function (this: Record<string, unknown>, key, value) {
+  const text = JSON.stringify(document.components)
+    .replace(/"exclusiveMaximum":true/g, '"x-exclusive-maximum":true')
+    .replace(/"exclusiveMinimum":true/g, '"x-exclusive-minimum":true')
+  const components = JSON.parse(text, (_key, value) => {
     if (value && typeof value === 'object' && !Array.isArray(value)) {
       // ajv refuses "nullable" without "type"; Cog's generator means: this, or null.
       if (value.nullable === true && !('type' in value)) {
         const { nullable, title, description, default: fallback, ...rest } = value
-        return { anyOf: [{ type: 'null' }, rest], ...(title !== undefined && { title }), ...(description !== undefined && { description }), ...(fallback !== undefined && { default: fallback }) }
+        return {
+          anyOf: [{ type: 'null' }, rest],
+          ...(title !== undefined && { title }),
+          ...(description !== undefined && { description }),
+          ...(fallback !== undefined && { default: fallback }),
+        }
       }
-      if (value['x-exclusive-maximum']) { value.exclusiveMaximum = value.maximum; delete value.maximum; delete value['x-exclusive-maximum'] }
-      if (value['x-exclusive-minimum']) { value.exclusiveMinimum = value.minimum; delete value.minimum; delete value['x-exclusive-minimum'] }
+      if (value['x-exclusive-maximum']) {
+        value.exclusiveMaximum = value.maximum
+        delete value.maximum
+        delete value['x-exclusive-maximum']
+      }
+      if (value['x-exclusive-minimum']) {
+        value.exclusiveMinimum = value.minimum
+        delete value.minimum
+        delete value['x-exclusive-minimum']
+      }
     }
     return value
   })
@@ -78,7 +93,10 @@ describe('import-cog: a Cog OpenAPI document to a schemas file', () => {
     it(`${name}: accepts exactly the inputs and outputs the document accepts`, () => {
       const document = load(name)
       const { schemas } = convertCogDocument(document, name)
-      const pairs: [string, unknown][] = [['Input', schemas.prediction.input], ['Output', schemas.prediction.output]]
+      const pairs: [string, unknown][] = [
+        ['Input', schemas.prediction.input],
+        ['Output', schemas.prediction.output],
+      ]
       if (schemas.training) pairs.push(['TrainingInput', schemas.training.input], ['TrainingOutput', schemas.training.output])
       let compared = 0
       const differ: string[] = []
@@ -122,7 +140,10 @@ describe('import-cog: a Cog OpenAPI document to a schemas file', () => {
     expect(p.beam_size).toEqual({ type: 'integer', minimum: 1, exclusiveMaximum: 10, title: 'Beam Size', default: 5, examples: [3], 'x-order': 4 })
     expect(p.patience).toEqual({ type: 'number', exclusiveMinimum: 0, title: 'Patience', default: 1, 'x-order': 5 })
     expect(notes).toEqual(['components.schemas.TranscriptionResult.discriminator was dropped: OpenAPI\'s "discriminator" has no JSON Schema 2020-12 form'])
-    const nullableEnum = convertCogDocument({ components: { schemas: { Input: { type: 'object', properties: { m: { type: 'string', enum: ['a'], nullable: true } } }, Output: { type: 'string' } } } }, 'x')
+    const nullableEnum = convertCogDocument(
+      { components: { schemas: { Input: { type: 'object', properties: { m: { type: 'string', enum: ['a'], nullable: true } } }, Output: { type: 'string' } } } },
+      'x',
+    )
     // As in OpenAPI 3.0.3, null passes an enum only as one of its members.
     expect((nullableEnum.schemas.prediction.input.properties as any).m).toEqual({ type: ['string', 'null'], enum: ['a'] })
   })
@@ -137,8 +158,14 @@ describe('import-cog: a Cog OpenAPI document to a schemas file', () => {
 
   it('refuses what is not a Cog document, in one line naming the source and what is missing', () => {
     expect(() => convertCogDocument({ openapi: '3.0.2' }, 'openapi.json')).toThrow('openapi.json is not a Cog OpenAPI document: it has no components.schemas')
-    expect(() => convertCogDocument({ components: { schemas: { Input: {} } } }, 'openapi.json')).toThrow('openapi.json has no components.schemas.Output, which Cog writes for every model')
-    expect(() => convertCogDocument({ components: { schemas: { Input: { $ref: '#/components/schemas/Gone' }, Output: {} } } }, 'openapi.json')).toThrow('openapi.json: components.schemas.Input refers to components.schemas.Gone, which does not exist')
-    expect(() => convertCogDocument({ components: { schemas: { Input: { $ref: 'https://example.com/x.json' }, Output: {} } } }, 'openapi.json')).toThrow('only references to #/components/schemas/… can be brought into the schemas file')
+    expect(() => convertCogDocument({ components: { schemas: { Input: {} } } }, 'openapi.json')).toThrow(
+      'openapi.json has no components.schemas.Output, which Cog writes for every model',
+    )
+    expect(() => convertCogDocument({ components: { schemas: { Input: { $ref: '#/components/schemas/Gone' }, Output: {} } } }, 'openapi.json')).toThrow(
+      'openapi.json: components.schemas.Input refers to components.schemas.Gone, which does not exist',
+    )
+    expect(() => convertCogDocument({ components: { schemas: { Input: { $ref: 'https://example.com/x.json' }, Output: {} } } }, 'openapi.json')).toThrow(
+      'only references to #/components/schemas/… can be brought into the schemas file',
+    )
   })
 })

@@ -81,8 +81,7 @@ describe('the breaking-change corpus', () => {
     } else if (expected.breaking) {
       tally.fn++
       misses.push(`missed: ${name} (${expected.rule})`)
-    }
-    else tally.tn++
+    } else tally.tn++
     if (expected.breaking && expected.rule) {
       tally.ruleTotal++
       if (breaking.some((c) => c.rule === expected.rule)) tally.ruleAgree++

@@ -9,13 +9,33 @@ const read = (node: unknown, root: Record<string, unknown> = {}) => {
 
 describe('the comparison reads schemas through their spellings', () => {
   it.each([
-    ['a $ref, its siblings applying too', { $ref: '#/$defs/S', description: 'd' }, { $defs: { S: { type: 'string', maxLength: 3 } } }, { type: ['string'], maxLength: 3, description: 'd' }],
+    [
+      'a $ref, its siblings applying too',
+      { $ref: '#/$defs/S', description: 'd' },
+      { $defs: { S: { type: 'string', maxLength: 3 } } },
+      { type: ['string'], maxLength: 3, description: 'd' },
+    ],
     ['a $ref to an $anchor', { $ref: '#pick' }, { $defs: { P: { $anchor: 'pick', enum: ['a'] } } }, { $anchor: 'pick', enum: ['a'], type: ['string'] }],
-    ["a $ref to the root's own $id", { $ref: 'https://example.com/s.json#/$defs/N' }, { $id: 'https://example.com/s.json', $defs: { N: { type: 'number' } } }, { type: ['number'] }],
-    ['an allOf wrapper of one $ref (pydantic v1)', { allOf: [{ $ref: '#/$defs/E' }], default: 'a' }, { $defs: { E: { enum: ['a', 'b'] } } }, { enum: ['a', 'b'], type: ['string'], default: 'a' }],
+    [
+      "a $ref to the root's own $id",
+      { $ref: 'https://example.com/s.json#/$defs/N' },
+      { $id: 'https://example.com/s.json', $defs: { N: { type: 'number' } } },
+      { type: ['number'] },
+    ],
+    [
+      'an allOf wrapper of one $ref (pydantic v1)',
+      { allOf: [{ $ref: '#/$defs/E' }], default: 'a' },
+      { $defs: { E: { enum: ['a', 'b'] } } },
+      { enum: ['a', 'b'], type: ['string'], default: 'a' },
+    ],
     ['allOf members that clash stay allOf', { minimum: 1, allOf: [{ minimum: 2 }] }, {}, { minimum: 1, allOf: [{ minimum: 2 }] }],
     ['an anyOf with a null branch (pydantic v2 Optional)', { anyOf: [{ type: 'integer' }, { type: 'null' }], default: null }, {}, { type: ['integer', 'null'], default: null }],
-    ['an Optional enum behind a $ref', { anyOf: [{ $ref: '#/$defs/E' }, { type: 'null' }] }, { $defs: { E: { type: 'string', enum: ['a'] } } }, { type: ['string', 'null'], enum: ['a', null] }],
+    [
+      'an Optional enum behind a $ref',
+      { anyOf: [{ $ref: '#/$defs/E' }, { type: 'null' }] },
+      { $defs: { E: { type: 'string', enum: ['a'] } } },
+      { type: ['string', 'null'], enum: ['a', null] },
+    ],
     ['an anyOf of bare types', { anyOf: [{ type: 'string' }, { type: 'integer' }] }, {}, { type: ['string', 'integer'] }],
     ['const as a one-member enum', { const: 'x' }, {}, { enum: ['x'], type: ['string'] }],
     ['an enum limits the type to its members', { enum: [1, 'a', null] }, {}, { enum: [1, 'a', null], type: ['integer', 'string', 'null'] }],

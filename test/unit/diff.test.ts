@@ -25,7 +25,12 @@ describe('diffSchemas: inputs', () => {
     ['a format changed', { s: { format: 'uri' } }, { s: { format: 'email' } }, [['format-changed', true, `${P}/s/format`, `${P}/s/format`]]],
     ['a new optional input', {}, { a: { type: 'string' } }, [['input-added', false, `${P}/a`, P]]],
     ['a changed default', { a: { type: 'integer', default: 1 } }, { a: { type: 'integer', default: 2 } }, [['default-changed', false, `${P}/a`, `${P}/a`]]],
-    ['a changed description and x-order', { a: { description: 'x', 'x-order': 1 } }, { a: { description: 'y', 'x-order': 2 } }, [['annotation-changed', false, `${P}/a`, `${P}/a`]]],
+    [
+      'a changed description and x-order',
+      { a: { description: 'x', 'x-order': 1 } },
+      { a: { description: 'y', 'x-order': 2 } },
+      [['annotation-changed', false, `${P}/a`, `${P}/a`]],
+    ],
     ['a widened input', { n: { type: 'integer', maximum: 5 } }, { n: { type: 'number', maximum: 6 } }, []],
     ['nothing', { a: { type: 'string' } }, { a: { type: 'string' } }, []],
   ])('%s', (_name, before, after, expected) => {
@@ -43,14 +48,18 @@ describe('diffSchemas: inputs', () => {
       ['input-new-required', true, '/prediction/input/required/2', P],
     ])
     // A default on a required input is never used: callers that leave it out are rejected.
-    expect(changes[2]!.message).toBe('new input "c" is required (a default on a required input is never used); callers that do not send it will fail; e.g. {} was accepted by the live version and is now rejected')
+    expect(changes[2]!.message).toBe(
+      'new input "c" is required (a default on a required input is never used); callers that do not send it will fail; e.g. {} was accepted by the live version and is now rejected',
+    )
     expect(changes.map((c) => c.counterexample)).toEqual([{}, {}, {}])
   })
 
   it('closes additional properties and suggests a rename', () => {
     const changes = diffSchemas(schemas(input({ prompt: { type: 'string' } })), schemas(input({ text: { type: 'string' } }, { additionalProperties: false })))
     expect(changes.map((c) => c.rule)).toEqual(['input-removed', 'input-added', 'additional-properties-closed'])
-    expect(changes[0]!.message).toBe('input "prompt" was removed (renamed to "text"?); callers that send it will fail; e.g. {"prompt":"a"} was accepted by the live version and is now rejected')
+    expect(changes[0]!.message).toBe(
+      'input "prompt" was removed (renamed to "text"?); callers that send it will fail; e.g. {"prompt":"a"} was accepted by the live version and is now rejected',
+    )
   })
 
   it('resolves $ref on both sides, recursive schemas included', () => {
@@ -68,14 +77,29 @@ describe('diffSchemas: inputs', () => {
 describe('diffSchemas: outputs', () => {
   const O = '/prediction/output'
   it.each([
-    ['an output property removed', { type: 'object', properties: { a: {}, b: {} } }, { type: 'object', properties: { b: {} } }, [['output-removed', true, `${O}/properties`, `${O}/properties/a`]]],
-    ['a required output now optional', { type: 'object', properties: { a: {} }, required: ['a'] }, { type: 'object', properties: { a: {} } }, [['output-now-optional', true, `${O}/properties/a`, `${O}/required/0`]]],
+    [
+      'an output property removed',
+      { type: 'object', properties: { a: {}, b: {} } },
+      { type: 'object', properties: { b: {} } },
+      [['output-removed', true, `${O}/properties`, `${O}/properties/a`]],
+    ],
+    [
+      'a required output now optional',
+      { type: 'object', properties: { a: {} }, required: ['a'] },
+      { type: 'object', properties: { a: {} } },
+      [['output-now-optional', true, `${O}/properties/a`, `${O}/required/0`]],
+    ],
     ['a widened type', { type: 'integer' }, { type: 'number' }, [['output-type-changed', true, `${O}/type`, `${O}/type`]]],
     ['a changed type', { type: 'string' }, { type: 'array' }, [['output-type-changed', true, `${O}/type`, `${O}/type`]]],
     ['an output that became nullable', { type: 'string' }, { type: ['string', 'null'] }, [['output-nullable', true, `${O}/type`, `${O}/type`]]],
     ['an enum value added', { enum: ['a'] }, { enum: ['a', 'b'] }, [['output-enum-value-added', true, `${O}/enum`, `${O}/enum`]]],
     ['a narrowed output', { type: 'number' }, { type: 'integer' }, []],
-    ['array items widened', { type: 'array', items: { type: 'string' } }, { type: 'array', items: { type: ['string', 'null'] } }, [['output-nullable', true, `${O}/items/type`, `${O}/items/type`]]],
+    [
+      'array items widened',
+      { type: 'array', items: { type: 'string' } },
+      { type: 'array', items: { type: ['string', 'null'] } },
+      [['output-nullable', true, `${O}/items/type`, `${O}/items/type`]],
+    ],
   ])('%s', (_name, before, after, expected) => {
     const inputSchema = input({})
     expect(rules(diffSchemas(schemas(inputSchema, before), schemas(inputSchema, after)))).toEqual(expected)
@@ -97,18 +121,45 @@ describe('diffSchemas: what cannot be checked', () => {
   it('calls a loosened pattern information, with no counterexample to show', () => {
     const changes = diffSchemas(schemas(input({ s: { type: 'string', pattern: '^[a-z]+$' } })), schemas(input({ s: { type: 'string', pattern: '^[a-z0-9]+$' } })))
     expect(changes.map((c) => [c.rule, c.breaking])).toEqual([['compatibility-not-proven', false]])
-    expect(changes[0]!.message).toBe('input "s": "pattern" "^[a-z]+$" → "^[a-z0-9]+$"; no value was found that one version accepts and the other does not, but compatibility is not proven')
+    expect(changes[0]!.message).toBe(
+      'input "s": "pattern" "^[a-z]+$" → "^[a-z0-9]+$"; no value was found that one version accepts and the other does not, but compatibility is not proven',
+    )
   })
 })
 
 describe('diffSchemas: messages', () => {
   const O = { type: 'object', properties: {} }
   it.each([
-    ['a narrowed type names the new type', schemas(input({ n: { type: 'number' } })), schemas(input({ n: { type: 'integer' } })), 'input "n" no longer accepts number (now integer); e.g. {"n":0.5} was accepted by the live version and is now rejected'],
-    ['an optional output says it can be null', schemas(O, { type: 'string' }), schemas(O, { anyOf: [{ type: 'string' }, { type: 'null' }] }), 'the output can now be null; e.g. null can now be produced, which the live version did not allow'],
-    ['a root output names the output', schemas(O, { type: 'integer' }), schemas(O, { type: 'number' }), 'the output can now be number (was integer); e.g. 0.5 can now be produced, which the live version did not allow'],
-    ['a removed enum value names it', schemas(input({ s: { enum: ['DDIM', 'K_EULER'] } })), schemas(input({ s: { enum: ['K_EULER'] } })), 'input "s" no longer accepts "DDIM"; e.g. {"s":"DDIM"} was accepted by the live version and is now rejected'],
-    ['a name with a newline stays on one line', schemas(input({ 'a\n::error::x': { type: 'string' } })), schemas(input({ 'a\n::error::x': { type: 'integer' } })), 'input "a\\n::error::x" no longer accepts string (now integer); e.g. {"a\\n::error::x":"a"} was accepted by the live version and is now rejected'],
+    [
+      'a narrowed type names the new type',
+      schemas(input({ n: { type: 'number' } })),
+      schemas(input({ n: { type: 'integer' } })),
+      'input "n" no longer accepts number (now integer); e.g. {"n":0.5} was accepted by the live version and is now rejected',
+    ],
+    [
+      'an optional output says it can be null',
+      schemas(O, { type: 'string' }),
+      schemas(O, { anyOf: [{ type: 'string' }, { type: 'null' }] }),
+      'the output can now be null; e.g. null can now be produced, which the live version did not allow',
+    ],
+    [
+      'a root output names the output',
+      schemas(O, { type: 'integer' }),
+      schemas(O, { type: 'number' }),
+      'the output can now be number (was integer); e.g. 0.5 can now be produced, which the live version did not allow',
+    ],
+    [
+      'a removed enum value names it',
+      schemas(input({ s: { enum: ['DDIM', 'K_EULER'] } })),
+      schemas(input({ s: { enum: ['K_EULER'] } })),
+      'input "s" no longer accepts "DDIM"; e.g. {"s":"DDIM"} was accepted by the live version and is now rejected',
+    ],
+    [
+      'a name with a newline stays on one line',
+      schemas(input({ 'a\n::error::x': { type: 'string' } })),
+      schemas(input({ 'a\n::error::x': { type: 'integer' } })),
+      'input "a\\n::error::x" no longer accepts string (now integer); e.g. {"a\\n::error::x":"a"} was accepted by the live version and is now rejected',
+    ],
   ])('%s', (_name, live, local, message) => {
     expect(diffSchemas(live, local).map((c) => c.message)).toEqual([message])
   })

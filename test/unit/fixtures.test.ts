@@ -41,6 +41,10 @@ describe('the schemas fixture corpus', () => {
       else expect(expected.length).toBeGreaterThan(0)
     }
     // schema-drift compares the file with an image's Cog schema: test/integration/registry.itg.test.ts.
-    expect([...seen].sort()).toEqual(Object.keys(RULES).filter((rule) => rule !== 'schema-drift').sort())
+    expect([...seen].sort()).toEqual(
+      Object.keys(RULES)
+        .filter((rule) => rule !== 'schema-drift')
+        .sort(),
+    )
   })
 })

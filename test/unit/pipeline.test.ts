@@ -53,7 +53,12 @@ describe('runPipeline', () => {
 
   it('creates the model, then the version, and reports both', async () => {
     const outcome = await runPipeline(inputs({}), CONTEXT)
-    expect(outcome.result).toMatchObject({ model: { owner: 'acme', name: 'tiny' }, modelCreated: true, versionCreated: true, version: { number: 1, container_image_digest: DIGEST } })
+    expect(outcome.result).toMatchObject({
+      model: { owner: 'acme', name: 'tiny' },
+      modelCreated: true,
+      versionCreated: true,
+      version: { number: 1, container_image_digest: DIGEST },
+    })
     expect(outcome.url).toBe(`${sandbox.url.replace('/v1', '')}/acme/tiny/versions/1`)
     expect(sandbox.models.get('acme/tiny')?.versions.map((v) => v.schemas)).toEqual([SCHEMAS])
   })

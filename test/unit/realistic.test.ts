@@ -13,7 +13,9 @@ const EXPECTED_WARNINGS: Record<string, string[]> = {
 }
 
 describe('realistic schemas', () => {
-  const files = readdirSync(DIR).filter((file) => file.endsWith('.json')).sort()
+  const files = readdirSync(DIR)
+    .filter((file) => file.endsWith('.json'))
+    .sort()
   let warnings = 0
   for (const file of files) {
     it(`${file}: no errors`, () => {

@@ -21,10 +21,15 @@ const fakes: Fake[] = []
 let policy: HttpPolicy
 
 async function fake(handle: Handler = (_req, res) => res.writeHead(404).end()): Promise<Fake> {
-  const f: Fake = { host: '', requests: [], handle, server: createServer((req, res) => {
-    f.requests.push({ method: req.method ?? '', url: req.url ?? '', authorization: req.headers.authorization, accept: req.headers.accept })
-    f.handle(req, res)
-  }) }
+  const f: Fake = {
+    host: '',
+    requests: [],
+    handle,
+    server: createServer((req, res) => {
+      f.requests.push({ method: req.method ?? '', url: req.url ?? '', authorization: req.headers.authorization, accept: req.headers.accept })
+      f.handle(req, res)
+    }),
+  }
   await new Promise<void>((resolve) => f.server.listen(0, '127.0.0.1', resolve))
   f.host = `127.0.0.1:${(f.server.address() as AddressInfo).port}`
   fakes.push(f)
@@ -69,7 +74,9 @@ describe('RegistryClient', () => {
   it('refuses a registry that serves other bytes than the digest asked for', async () => {
     const body = '{"schemaVersion":2,"layers":[]}'
     const asked = `sha256:${'1'.repeat(64)}`
-    const registry = await fake((req, res) => res.writeHead(200, { 'content-type': 'application/vnd.oci.image.manifest.v1+json', 'docker-content-digest': sha(body) }).end(req.method === 'HEAD' ? undefined : body))
+    const registry = await fake((req, res) =>
+      res.writeHead(200, { 'content-type': 'application/vnd.oci.image.manifest.v1+json', 'docker-content-digest': sha(body) }).end(req.method === 'HEAD' ? undefined : body),
+    )
     await expect(new RegistryClient(ref(`${registry.host}/acme/m@${asked}`), { insecure: false, policy }).resolve(asked)).rejects.toThrow(
       `${registry.host}/acme/m@${asked}: the registry answered with ${sha(body)}, not the digest asked for`,
     )
@@ -77,7 +84,9 @@ describe('RegistryClient', () => {
 
   it('refuses schema 1 manifests', async () => {
     const body = '{"schemaVersion":1,"name":"acme/m","tag":"old","fsLayers":[]}'
-    const registry = await fake((req, res) => res.writeHead(200, { 'content-type': 'application/vnd.docker.distribution.manifest.v1+prettyjws' }).end(req.method === 'HEAD' ? undefined : body))
+    const registry = await fake((req, res) =>
+      res.writeHead(200, { 'content-type': 'application/vnd.docker.distribution.manifest.v1+prettyjws' }).end(req.method === 'HEAD' ? undefined : body),
+    )
     await expect(new RegistryClient(ref(`${registry.host}/acme/m:old`), { insecure: false, policy }).resolve('old')).rejects.toThrow(
       `${registry.host}/acme/m:old is a Docker schema 1 image, which has no stable digest`,
     )
@@ -114,7 +123,8 @@ describe('RegistryClient', () => {
     const body = '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","layers":[]}'
     const registry = await fake((req, res) => {
       const auth = req.headers.authorization
-      if (auth === 'Bearer token-for-repository:acme/m:pull,push') return res.writeHead(200, { 'content-type': 'application/vnd.oci.image.manifest.v1+json', 'docker-content-digest': sha(body) }).end()
+      if (auth === 'Bearer token-for-repository:acme/m:pull,push')
+        return res.writeHead(200, { 'content-type': 'application/vnd.oci.image.manifest.v1+json', 'docker-content-digest': sha(body) }).end()
       const error = auth ? ',error="insufficient_scope"' : ''
       res.writeHead(401, { 'www-authenticate': `Bearer realm="${realm}",service="fake",scope="repository:acme/m:pull,push"${error}` }).end()
     })
@@ -147,7 +157,11 @@ describe('realmProblem', () => {
   it.each([
     ['https://registry.example', 'https://auth.example/token', undefined],
     ['http://127.0.0.1:5000', 'http://127.0.0.1:5001/token', undefined],
-    ['https://registry.example', 'http://auth.example/token', 'the registry is served over https but asks for tokens from http://auth.example; refusing to fetch a token over plain http'],
+    [
+      'https://registry.example',
+      'http://auth.example/token',
+      'the registry is served over https but asks for tokens from http://auth.example; refusing to fetch a token over plain http',
+    ],
     ['https://registry.example', 'ftp://auth.example/token', 'the token realm ftp://auth.example/token is not an http(s) URL'],
   ])('registry %s, realm %s', (origin, realm, problem) => {
     expect(realmProblem(origin, new URL(realm))).toBe(problem)

@@ -72,7 +72,11 @@ describe('release notes from GitHub', () => {
   it('falls back to Release <tag>, and asks GitHub nothing without a tag', async () => {
     expect(await chooseReleaseNotes({}, TAG, sources())).toEqual({ text: 'Release v2.1.0', source: 'tag' })
     let asked = false
-    const notes = await chooseReleaseNotes({}, { ref: 'refs/heads/main', sha: 'abcdef0123' }, { release: async () => ((asked = true), undefined), tagMessage: async () => ((asked = true), undefined) })
+    const notes = await chooseReleaseNotes(
+      {},
+      { ref: 'refs/heads/main', sha: 'abcdef0123' },
+      { release: async () => ((asked = true), undefined), tagMessage: async () => ((asked = true), undefined) },
+    )
     expect(notes.source).toBe('commit')
     expect(asked).toBe(false)
   })

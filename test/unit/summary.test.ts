@@ -18,11 +18,23 @@ describe('schemasHash', () => {
 })
 
 describe('renderSummary', () => {
-  const schemas = { prediction: { input: { type: 'object', properties: { stop: { type: 'array', default: ['</s>', 'a|b'], description: 'Stops' } } }, output: { type: 'string' } } } as unknown as Schemas
+  const schemas = {
+    prediction: { input: { type: 'object', properties: { stop: { type: 'array', default: ['</s>', 'a|b'], description: 'Stops' } } }, output: { type: 'string' } },
+  } as unknown as Schemas
   const plan = (extra: Partial<Plan> = {}): Plan => ({
-    mode: 'validate', schemasFile: 'schemas.json', findings: [], changes: [], breaking: 0, schemas, modelChecked: false, scanVersions: 50,
-    warnings: [], debug: [], source: { from: 'file', drift: 'no-image' },
-    releaseNotes: { text: 'Release of commit 0123456', source: 'commit' }, ...extra,
+    mode: 'validate',
+    schemasFile: 'schemas.json',
+    findings: [],
+    changes: [],
+    breaking: 0,
+    schemas,
+    modelChecked: false,
+    scanVersions: 50,
+    warnings: [],
+    debug: [],
+    source: { from: 'file', drift: 'no-image' },
+    releaseNotes: { text: 'Release of commit 0123456', source: 'commit' },
+    ...extra,
   })
 
   it('shows values in code spans as written: no HTML entities, no escaped brackets', () => {

@@ -56,7 +56,10 @@ describe('validateSchemas', () => {
     const input = '{"type": "object", "properties": {"site": {"type": "string", "format": "uri", "default": "not a uri"}}}'
     const output = '{"type": "string", "format": "email", "default": "nobody"}'
     const result = check(`{"prediction": {"input": ${input}, "output": ${output}}}`)
-    expect(result.findings.map((f) => `${f.rule} ${f.pointer}`)).toEqual(['default-mismatch /prediction/input/properties/site/default', 'default-mismatch /prediction/output/default'])
+    expect(result.findings.map((f) => `${f.rule} ${f.pointer}`)).toEqual([
+      'default-mismatch /prediction/input/properties/site/default',
+      'default-mismatch /prediction/output/default',
+    ])
     expect(result.findings[1]?.message).toContain('must match format "email"')
   })
 
@@ -65,12 +68,11 @@ describe('validateSchemas', () => {
   })
 
   it('checks each schema against the 2020-12 meta-schema, once per location', () => {
-    const text = '{\n  "prediction": {\n    "input": {\n      "type": "object",\n      "properties": {\n        "n": {"type": "integr", "minimum": "1"}\n      }\n    },\n    "output": {"type": "string"}\n  }\n}'
+    const text =
+      '{\n  "prediction": {\n    "input": {\n      "type": "object",\n      "properties": {\n        "n": {"type": "integr", "minimum": "1"}\n      }\n    },\n    "output": {"type": "string"}\n  }\n}'
     const result = check(text)
     expect(where(result)).toEqual(['meta-schema /prediction/input/properties/n/type 6:15', 'meta-schema /prediction/input/properties/n/minimum 6:33'])
-    expect(result.findings[0]?.message).toBe(
-      '"type" must be equal to one of the allowed values: "array", "boolean", "integer", "null", "number", "object", "string"',
-    )
+    expect(result.findings[0]?.message).toBe('"type" must be equal to one of the allowed values: "array", "boolean", "integer", "null", "number", "object", "string"')
     expect(result.findings[1]?.message).toBe('"minimum" must be number')
   })
 
@@ -95,7 +97,8 @@ describe('OpenAPI nullable, as 2020-12 reads it', () => {
 })
 
 describe('hints for what people paste from OpenAPI', () => {
-  const messages = (name: string) => checkSchemasText(readFileSync(path.resolve(import.meta.dirname, `../fixtures/schemas/${name}.json`), 'utf8'), 'schemas.json').findings.map((f) => f.message)
+  const messages = (name: string) =>
+    checkSchemasText(readFileSync(path.resolve(import.meta.dirname, `../fixtures/schemas/${name}.json`), 'utf8'), 'schemas.json').findings.map((f) => f.message)
 
   it('says what to take from a whole OpenAPI document, in one finding', () => {
     expect(messages('openapi-document')).toEqual([
@@ -146,11 +149,17 @@ describe('bounded on hostile files', () => {
 
 describe('uniqueItems in one pass', () => {
   const withDefault = (value: unknown) =>
-    check(JSON.stringify({ prediction: { input: { type: 'object', properties: { u: { type: 'array', uniqueItems: true, default: value } } }, output: { type: 'string' } } }))
-      .findings.map((f) => f.message.replace(/^default .* does not match/, 'default does not match'))
+    check(
+      JSON.stringify({ prediction: { input: { type: 'object', properties: { u: { type: 'array', uniqueItems: true, default: value } } }, output: { type: 'string' } } }),
+    ).findings.map((f) => f.message.replace(/^default .* does not match/, 'default does not match'))
 
   it('compares items as JSON values: key order does not matter, 1 and 1.0 are the same', () => {
-    expect(withDefault([{ a: 1, b: [2, { c: 3 }] }, { b: [2, { c: 3 }], a: 1.0 }])).toEqual(['default does not match its schema: must NOT have duplicate items (items ## 0 and 1 are identical)'])
+    expect(
+      withDefault([
+        { a: 1, b: [2, { c: 3 }] },
+        { b: [2, { c: 3 }], a: 1.0 },
+      ]),
+    ).toEqual(['default does not match its schema: must NOT have duplicate items (items ## 0 and 1 are identical)'])
     expect(withDefault([{ a: 1 }, { a: '1' }, [1], ['1'], 1, '1', null, false, 0])).toEqual([])
   })
 
@@ -163,7 +172,13 @@ describe('uniqueItems in one pass', () => {
 
 describe('2020-12 as written', () => {
   it('takes a property that a patternProperties entry matches too, with or without a default: both apply', () => {
-    const schema = (extra: Record<string, unknown>) => JSON.stringify({ prediction: { input: { type: 'object', properties: { seed: { type: 'integer' } }, patternProperties: { '^s': { minimum: 0 } }, additionalProperties: { type: 'string' }, ...extra }, output: { type: 'string' } } })
+    const schema = (extra: Record<string, unknown>) =>
+      JSON.stringify({
+        prediction: {
+          input: { type: 'object', properties: { seed: { type: 'integer' } }, patternProperties: { '^s': { minimum: 0 } }, additionalProperties: { type: 'string' }, ...extra },
+          output: { type: 'string' },
+        },
+      })
     expect(check(schema({})).findings).toEqual([])
     expect(check(schema({ default: { seed: 3, other: 'x' } })).findings).toEqual([])
     expect(where(check(schema({ default: { seed: -3 } })))).toEqual(['default-mismatch /prediction/input/default 1:164'])

@@ -9,8 +9,21 @@ import { arrayProbes, dedupe, fill, length, numberWithin, objectProbes, reader, 
  * for outputs A is the local one and B the live one (callers read what the live one promised).
  */
 export type Kind =
-  | 'property-removed' | 'property-added' | 'required' | 'type' | 'enum' | 'minimum' | 'maximum' | 'length' | 'pattern' | 'format'
-  | 'closed' | 'multipleOf' | 'uniqueItems' | 'branch' | 'constraint'
+  | 'property-removed'
+  | 'property-added'
+  | 'required'
+  | 'type'
+  | 'enum'
+  | 'minimum'
+  | 'maximum'
+  | 'length'
+  | 'pattern'
+  | 'format'
+  | 'closed'
+  | 'multipleOf'
+  | 'uniqueItems'
+  | 'branch'
+  | 'constraint'
 
 /** One step from a value to a value inside it, with the schema (A's) that the outer value has. */
 export interface Step {
@@ -40,8 +53,21 @@ export interface Candidate {
 const CHILD_KEYWORDS = new Set(['properties', 'items', 'prefixItems', 'additionalProperties', 'patternProperties', 'allOf', 'anyOf', 'oneOf'])
 /** Keywords checked one by one below; the rest of a schema's assertions are probed as a whole. */
 const DIRECT_KEYWORDS = new Set([
-  'type', 'enum', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'minLength', 'maxLength', 'minItems', 'maxItems',
-  'pattern', 'format', 'multipleOf', 'uniqueItems', 'required',
+  'type',
+  'enum',
+  'minimum',
+  'maximum',
+  'exclusiveMinimum',
+  'exclusiveMaximum',
+  'minLength',
+  'maxLength',
+  'minItems',
+  'maxItems',
+  'pattern',
+  'format',
+  'multipleOf',
+  'uniqueItems',
+  'required',
 ])
 const MAX_PROBES = 48
 
@@ -157,7 +183,7 @@ export class Walk {
     const B = b.schema
     if (!['minLength', 'maxLength', 'pattern', 'format'].some((k) => k in B)) return
     const fromA = stringsFor(A)
-    const seed = typeof A.default === 'string' ? A.default : fromA[0] ?? 'a'
+    const seed = typeof A.default === 'string' ? A.default : (fromA[0] ?? 'a')
     const minA = typeof A.minLength === 'number' ? A.minLength : 0
     const minB = B.minLength
     if (typeof minB === 'number' && minB > minA) {
@@ -170,7 +196,12 @@ export class Walk {
     }
     for (const keyword of ['pattern', 'format'] as const) {
       if (typeof B[keyword] !== 'string' || B[keyword] === A[keyword]) continue
-      add(keyword, keyword, [...(Array.isArray(A.examples) ? A.examples : []), ...('default' in A ? [A.default] : []), ...fromA, ...stringsFor({ ...A, format: undefined, pattern: undefined })])
+      add(keyword, keyword, [
+        ...(Array.isArray(A.examples) ? A.examples : []),
+        ...('default' in A ? [A.default] : []),
+        ...fromA,
+        ...stringsFor({ ...A, format: undefined, pattern: undefined }),
+      ])
     }
   }
 
@@ -241,16 +272,23 @@ export class Walk {
       // On the name in B's "required"; on A's side, on its "required" (or the property, or the schema).
       const index = (B.required as unknown[]).indexOf(name)
       this.candidates.push({
-        kind: 'required', keyword: 'required', name,
-        aAt: a.at.required ?? (Object.hasOwn(propsA, name) ? at(a, name) : a.at.properties ?? a.pointer),
+        kind: 'required',
+        keyword: 'required',
+        name,
+        aAt: a.at.required ?? (Object.hasOwn(propsA, name) ? at(a, name) : (a.at.properties ?? a.pointer)),
         bAt: `${b.at.required}/${index}`,
-        a, b, steps, probes: [without],
+        a,
+        b,
+        steps,
+        probes: [without],
       })
     }
     if (B.additionalProperties === false && A.additionalProperties !== false) {
       const extra = freshName(propsA, propsB)
       const base = fill(a, this.readA)
-      const probes = samplesOf(this.#otherProperty(a, extra, this.readA), this.readA).slice(0, 6).map((value) => ({ ...(isObject(base) ? base : {}), [extra]: value }))
+      const probes = samplesOf(this.#otherProperty(a, extra, this.readA), this.readA)
+        .slice(0, 6)
+        .map((value) => ({ ...(isObject(base) ? base : {}), [extra]: value }))
       add('closed', 'additionalProperties', probes)
     } else if (isObject(B.additionalProperties) || (isObject(A.additionalProperties) && B.additionalProperties !== false)) {
       const extra = freshName(propsA, propsB)
@@ -304,11 +342,16 @@ export class Walk {
         if (views.some((vb) => same(vb.schema, va.schema))) return
         const match = views.find((vb) => sameTypes(vb.schema, va.schema))
         if (match) this.compare(va, match, steps, depth + 1)
-        else this.candidates.push({ kind: 'branch', keyword, aAt: va.pointer, bAt: bAt ?? b.pointer, a: va, b, steps, probes: dedupe(samplesOf(va, this.readA)).slice(0, MAX_PROBES) })
+        else
+          this.candidates.push({ kind: 'branch', keyword, aAt: va.pointer, bAt: bAt ?? b.pointer, a: va, b, steps, probes: dedupe(samplesOf(va, this.readA)).slice(0, MAX_PROBES) })
       })
       // Every branch is still there, but a new oneOf branch may match values that one matched before: two matches fail.
       if (this.candidates.length === before && Array.isArray(B.oneOf) && !same(A[keyword], B.oneOf)) {
-        add('constraint', 'oneOf', branchesA.flatMap((branch, i) => samplesOf(this.readA(branch, `${a.at[keyword]}/${i}`), this.readA)))
+        add(
+          'constraint',
+          'oneOf',
+          branchesA.flatMap((branch, i) => samplesOf(this.readA(branch, `${a.at[keyword]}/${i}`), this.readA)),
+        )
       }
     }
   }

@@ -48,7 +48,16 @@ export function diffSchemas(live: Schemas, local: Schemas, labels: DiffLabels = 
     const n = local[section]
     if (!isObject(l)) continue
     if (!isObject(n)) {
-      changes.push({ rule: 'section-removed', breaking: true, section, side: 'input', basis: 'convention', pointer: '', livePointer: `/${section}`, message: `"${section}" was removed; callers that use it will fail` })
+      changes.push({
+        rule: 'section-removed',
+        breaking: true,
+        section,
+        side: 'input',
+        basis: 'convention',
+        pointer: '',
+        livePointer: `/${section}`,
+        message: `"${section}" was removed; callers that use it will fail`,
+      })
       continue
     }
     for (const side of ['input', 'output'] as const) {
@@ -78,7 +87,8 @@ function compareSide(section: 'prediction' | 'training', side: 'input' | 'output
   const renames = renameGuesses(walk.candidates)
   for (const candidate of walk.candidates) {
     const rule = ruleOf(side, candidate)
-    if (side === 'input' && rule === 'input-added' && requiredNames.has(`${candidate.name}\u0000${candidate.steps.length - 1}\u0000${candidate.steps.at(-1)?.container.pointer}`)) continue
+    if (side === 'input' && rule === 'input-added' && requiredNames.has(`${candidate.name}\u0000${candidate.steps.length - 1}\u0000${candidate.steps.at(-1)?.container.pointer}`))
+      continue
     if (side === 'output' && rule === 'output-removed' && candidate.kind === 'required') continue
     const local = side === 'input' ? candidate.bAt : candidate.aAt
     const livePointer = side === 'input' ? candidate.aAt : candidate.bAt
@@ -94,7 +104,8 @@ function compareSide(section: 'prediction' | 'training', side: 'input' | 'output
       if (found === UNCHECKABLE) Object.assign(change, { breaking: true, basis: 'convention' })
       else if (found !== undefined) Object.assign(change, { breaking: true, basis: 'counterexample', counterexample: found })
       else if (rule === 'input-removed' || rule === 'output-removed') Object.assign(change, { breaking: true, basis: 'convention' })
-      else if (rule === 'pattern-changed' || rule === 'format-changed' || rule === 'output-pattern-changed' || rule === 'output-format-changed') change.rule = 'compatibility-not-proven'
+      else if (rule === 'pattern-changed' || rule === 'format-changed' || rule === 'output-pattern-changed' || rule === 'output-format-changed')
+        change.rule = 'compatibility-not-proven'
       else continue
     }
     change.message = describeChange(side, change.rule, candidate, renames.get(candidate))

@@ -25,9 +25,7 @@ function list(values: readonly unknown[]): string {
 }
 
 export function describeCounterexample(side: 'input' | 'output', value: unknown, live: string): string {
-  return side === 'input'
-    ? `; e.g. ${showValue(value)} was accepted by ${live} and is now rejected`
-    : `; e.g. ${showValue(value)} can now be produced, which ${live} did not allow`
+  return side === 'input' ? `; e.g. ${showValue(value)} was accepted by ${live} and is now rejected` : `; e.g. ${showValue(value)} can now be produced, which ${live} did not allow`
 }
 
 /** The message of a change, without its counterexample. */

@@ -68,7 +68,24 @@ export function follow(ref: string, root: Root): { node: unknown; pointer: strin
 }
 
 /** Keywords that say something about a value; the others are annotations. */
-const ANNOTATION_KEYWORDS = new Set(['title', 'description', 'default', 'examples', 'deprecated', 'readOnly', 'writeOnly', '$comment', '$schema', '$id', '$anchor', '$defs', 'definitions', 'nullable', 'example', 'discriminator'])
+const ANNOTATION_KEYWORDS = new Set([
+  'title',
+  'description',
+  'default',
+  'examples',
+  'deprecated',
+  'readOnly',
+  'writeOnly',
+  '$comment',
+  '$schema',
+  '$id',
+  '$anchor',
+  '$defs',
+  'definitions',
+  'nullable',
+  'example',
+  'discriminator',
+])
 
 export function isAnnotation(keyword: string): boolean {
   return ANNOTATION_KEYWORDS.has(keyword) || keyword.startsWith('x-')
@@ -108,7 +125,7 @@ function merge(target: View, node: SchemaObject, pointer: string, root: Root, de
         const memberPointer = `${pointer}/allOf/${i}`
         const member_ = isObject(member) ? view(member, memberPointer, root, depth + 1) : undefined
         if (member === true || (member_ && Object.keys(member_.schema).length === 0 && !member_.never)) return
-        if (member_ && !member_.never && Object.keys(member_.schema).every((k) => !(k in target.schema) && !(k in node) || same(target.schema[k], member_.schema[k]))) {
+        if (member_ && !member_.never && Object.keys(member_.schema).every((k) => (!(k in target.schema) && !(k in node)) || same(target.schema[k], member_.schema[k]))) {
           for (const [k, v] of Object.entries(member_.schema)) put(target, k, v, member_.at[k]!)
         } else kept.push(member)
       })
@@ -136,7 +153,8 @@ function fold(v: View, root: Root, depth: number): void {
   for (const keyword of ['anyOf', 'oneOf'] as const) {
     const branches = s[keyword]
     if (!Array.isArray(branches) || 'type' in s || 'enum' in s || 'const' in s) continue
-    const isNull = (b: unknown) => isObject(b) && Object.keys(b).filter((k) => !isAnnotation(k)).length === 1 && (b.type === 'null' || (Array.isArray(b.type) && b.type.length === 1 && b.type[0] === 'null'))
+    const isNull = (b: unknown) =>
+      isObject(b) && Object.keys(b).filter((k) => !isAnnotation(k)).length === 1 && (b.type === 'null' || (Array.isArray(b.type) && b.type.length === 1 && b.type[0] === 'null'))
     const others = branches.filter((b) => !isNull(b))
     const bareTypes = others.every((b) => isObject(b) && Object.keys(b).every((k) => k === 'type' || isAnnotation(k)) && typeof b.type === 'string')
     if (others.length === branches.length && !bareTypes) continue
@@ -174,7 +192,10 @@ function fold(v: View, root: Root, depth: number): void {
     if (members.length === 0) v.never = true
   }
   if (typeof s.type === 'string') s.type = [s.type]
-  for (const [exclusive, inclusive] of [['exclusiveMinimum', 'minimum'], ['exclusiveMaximum', 'maximum']] as const) {
+  for (const [exclusive, inclusive] of [
+    ['exclusiveMinimum', 'minimum'],
+    ['exclusiveMaximum', 'maximum'],
+  ] as const) {
     if (typeof s[exclusive] !== 'number') continue
     const lower = exclusive === 'exclusiveMinimum'
     const e = s[exclusive]

@@ -115,7 +115,7 @@ export function typed(v: View, type: string, read: Reader, depth = 0): unknown {
       const properties = isObject(s.properties) ? s.properties : {}
       for (const name of Array.isArray(s.required) ? s.required : []) {
         if (typeof name !== 'string') continue
-        const node = Object.hasOwn(properties, name) ? properties[name] : s.additionalProperties ?? {}
+        const node = Object.hasOwn(properties, name) ? properties[name] : (s.additionalProperties ?? {})
         result[name] = fill(read(node, `${v.at.properties ?? v.pointer}/${name}`), read, depth + 1)
       }
       return result

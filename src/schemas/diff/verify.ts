@@ -94,7 +94,10 @@ export class Checker {
  */
 function pruned(schema: SchemaObject, properties: SchemaObject, names: readonly string[]): SchemaObject | undefined {
   const { properties: _dropped, $defs, ...rest } = schema
-  const parts: Array<{ copy: unknown; intoProperties: boolean }> = [prepared(rest), ...(isObject($defs) ? Object.values($defs).map((d) => (isObject(d) ? prepared(d) : { copy: d, intoProperties: false })) : [])]
+  const parts: Array<{ copy: unknown; intoProperties: boolean }> = [
+    prepared(rest),
+    ...(isObject($defs) ? Object.values($defs).map((d) => (isObject(d) ? prepared(d) : { copy: d, intoProperties: false })) : []),
+  ]
   const defs: SchemaObject = isObject($defs) ? Object.fromEntries(Object.keys($defs).map((k, i) => [k, parts[i + 1]!.copy])) : {}
   const shapes = new Map<string, string>()
   const kept: SchemaObject = {}
@@ -129,7 +132,16 @@ function prepared<T>(schema: T & SchemaObject): { copy: T & SchemaObject; intoPr
 }
 
 function createAjv(): Ajv2020 {
-  const ajv = new Ajv2020({ strict: false, allErrors: false, logger: false, ownProperties: true, validateFormats: true, validateSchema: false, inlineRefs: false, code: { optimize: false, regExp: schemaRegExp } })
+  const ajv = new Ajv2020({
+    strict: false,
+    allErrors: false,
+    logger: false,
+    ownProperties: true,
+    validateFormats: true,
+    validateSchema: false,
+    inlineRefs: false,
+    code: { optimize: false, regExp: schemaRegExp },
+  })
   addFormatChecks(ajv)
   linearUniqueItems(ajv)
   return ajv
