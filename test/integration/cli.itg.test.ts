@@ -245,3 +245,28 @@ describe('every action input is a flag of the same name', () => {
     expect(run.stderr).toContain('--mode publish contradicts the validate command')
   })
 })
+
+describe('npm run sandbox, for the workflow self-test', () => {
+  it('prints the API URL and token as KEY=value lines, and serves until stopped', async () => {
+    const { spawn } = await import('node:child_process')
+    const child = spawn(process.execPath, [path.join(ROOT, 'scripts/sandbox.ts')], { stdio: ['ignore', 'pipe', 'inherit'] })
+    try {
+      const printed = await new Promise<string>((resolve) => {
+        let text = ''
+        child.stdout.on('data', (chunk: Buffer) => {
+          text += chunk.toString()
+          if (text.split('\n').length > 2) resolve(text)
+        })
+      })
+      const env = Object.fromEntries(printed.trim().split('\n').map((line) => line.split('=', 2) as [string, string]))
+      expect(Object.keys(env)).toEqual(['WRIFTAI_API_URL', 'WRIFTAI_SANDBOX_TOKEN'])
+      expect(env.WRIFTAI_API_URL).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v1$/)
+      const user = await fetch(`${env.WRIFTAI_API_URL}/user`, { headers: { authorization: `Bearer ${env.WRIFTAI_SANDBOX_TOKEN}` } })
+      expect(user.status).toBe(200)
+      expect(((await user.json()) as { username: string }).username).toBe('acme')
+    } finally {
+      child.kill('SIGTERM')
+    }
+    expect(await new Promise((resolve) => child.on('exit', (code) => resolve(code)))).toBe(0)
+  })
+})
