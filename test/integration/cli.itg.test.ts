@@ -258,7 +258,12 @@ describe('npm run sandbox, for the workflow self-test', () => {
           if (text.split('\n').length > 2) resolve(text)
         })
       })
-      const env = Object.fromEntries(printed.trim().split('\n').map((line) => line.split('=', 2) as [string, string]))
+      const env = Object.fromEntries(
+        printed
+          .trim()
+          .split('\n')
+          .map((line) => line.split('=', 2) as [string, string]),
+      )
       expect(Object.keys(env)).toEqual(['WRIFTAI_API_URL', 'WRIFTAI_SANDBOX_TOKEN'])
       expect(env.WRIFTAI_API_URL).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v1$/)
       const user = await fetch(`${env.WRIFTAI_API_URL}/user`, { headers: { authorization: `Bearer ${env.WRIFTAI_SANDBOX_TOKEN}` } })
