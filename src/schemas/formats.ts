@@ -16,6 +16,15 @@ import type { Ajv2020 } from 'ajv/dist/2020.js'
 
 type Check = (value: string) => boolean
 
+/**
+ * A value made on first use: the Unicode property classes below take milliseconds to build, and
+ * every validation run loads this module, though few schemas use the formats that need them.
+ */
+function lazy<T>(make: () => T): () => T {
+  let value: T | undefined
+  return () => (value ??= make())
+}
+
 const DIGITS = /^\d+$/
 
 // ---- RFC 3339 -------------------------------------------------------------------------------
@@ -177,19 +186,23 @@ const VIRAMAS = new Set([
   0x1134d, 0x11442, 0x114c2, 0x115bf, 0x1163f, 0x116b6, 0x1172b, 0x11839, 0x1193d, 0x1193e, 0x119e0, 0x11a34, 0x11a47, 0x11a99, 0x11c3f, 0x11d44, 0x11d45, 0x11d97,
 ])
 
-const LETTER_DIGIT = /^[\p{Ll}\p{Lu}\p{Lo}\p{Nd}\p{Lm}\p{Mn}\p{Mc}]$/u
-const IGNORABLE = /^[\p{Default_Ignorable_Code_Point}\p{White_Space}\p{Noncharacter_Code_Point}]$/u
-const UNASSIGNED = /^\p{Cn}$/u
-const MARK = /^\p{M}/u
-const GREEK = /^\p{Script=Greek}$/u
-const HEBREW = /^\p{Script=Hebrew}$/u
-const HIRAGANA_KATAKANA_HAN = /[\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Han}]/u
+const LETTER_DIGIT = lazy(() => /^[\p{Ll}\p{Lu}\p{Lo}\p{Nd}\p{Lm}\p{Mn}\p{Mc}]$/u)
+const IGNORABLE = lazy(() => /^[\p{Default_Ignorable_Code_Point}\p{White_Space}\p{Noncharacter_Code_Point}]$/u)
+const UNASSIGNED = lazy(() => /^\p{Cn}$/u)
+const MARK = lazy(() => /^\p{M}/u)
+const GREEK = lazy(() => /^\p{Script=Greek}$/u)
+const HEBREW = lazy(() => /^\p{Script=Hebrew}$/u)
+const HIRAGANA_KATAKANA_HAN = lazy(() => /[\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Han}]/u)
 // Scripts written right to left: their letters are Bidi class R or AL, and the cursive ones join.
-const RTL_LETTER =
-  /^[\p{Script=Hebrew}\p{Script=Arabic}\p{Script=Syriac}\p{Script=Thaana}\p{Script=Nko}\p{Script=Samaritan}\p{Script=Mandaic}\p{Script=Adlam}\p{Script=Hanifi_Rohingya}\p{Script=Mende_Kikakui}\p{Script=Yezidi}]$/u
-const JOINING_LETTER =
-  /^[\p{Script=Arabic}\p{Script=Syriac}\p{Script=Nko}\p{Script=Mandaic}\p{Script=Adlam}\p{Script=Hanifi_Rohingya}\p{Script=Mongolian}\p{Script=Phags_Pa}\p{Script=Manichaean}\p{Script=Psalter_Pahlavi}]$/u
-const TRANSPARENT = /^[\p{Mn}\p{Me}\p{Cf}]$/u
+const RTL_LETTER = lazy(
+  () =>
+    /^[\p{Script=Hebrew}\p{Script=Arabic}\p{Script=Syriac}\p{Script=Thaana}\p{Script=Nko}\p{Script=Samaritan}\p{Script=Mandaic}\p{Script=Adlam}\p{Script=Hanifi_Rohingya}\p{Script=Mende_Kikakui}\p{Script=Yezidi}]$/u,
+)
+const JOINING_LETTER = lazy(
+  () =>
+    /^[\p{Script=Arabic}\p{Script=Syriac}\p{Script=Nko}\p{Script=Mandaic}\p{Script=Adlam}\p{Script=Hanifi_Rohingya}\p{Script=Mongolian}\p{Script=Phags_Pa}\p{Script=Manichaean}\p{Script=Psalter_Pahlavi}]$/u,
+)
+const TRANSPARENT = lazy(() => /^[\p{Mn}\p{Me}\p{Cf}]$/u)
 
 /** Whether one code point may stand in a label (PVALID), or only in context, per RFC 5892's derivation. */
 function property(point: number): 'PVALID' | 'CONTEXTJ' | 'CONTEXTO' | 'DISALLOWED' {
@@ -197,15 +210,15 @@ function property(point: number): 'PVALID' | 'CONTEXTJ' | 'CONTEXTO' | 'DISALLOW
   if (DISALLOWED_EXCEPTIONS.has(point)) return 'DISALLOWED'
   if (CONTEXTO.has(point) || ARABIC_INDIC(point) || EXTENDED_ARABIC_INDIC(point)) return 'CONTEXTO'
   const char = String.fromCodePoint(point)
-  if (UNASSIGNED.test(char)) return 'DISALLOWED'
+  if (UNASSIGNED().test(char)) return 'DISALLOWED'
   if ((point >= 0x61 && point <= 0x7a) || (point >= 0x30 && point <= 0x39) || point === 0x2d) return 'PVALID'
   if (point === ZWNJ || point === ZWJ) return 'CONTEXTJ'
   if (char.normalize('NFKC').toLowerCase().normalize('NFKC') !== char) return 'DISALLOWED'
-  if (IGNORABLE.test(char)) return 'DISALLOWED'
+  if (IGNORABLE().test(char)) return 'DISALLOWED'
   // Combining marks for symbols, musical notation, and the old Hangul jamo: not for host names.
   if ((point >= 0x20d0 && point <= 0x20ff) || (point >= 0x1d100 && point <= 0x1d24f)) return 'DISALLOWED'
   if ((point >= 0x1100 && point <= 0x11ff) || (point >= 0xa960 && point <= 0xa97f) || (point >= 0xd7b0 && point <= 0xd7ff)) return 'DISALLOWED'
-  return LETTER_DIGIT.test(char) ? 'PVALID' : 'DISALLOWED'
+  return LETTER_DIGIT().test(char) ? 'PVALID' : 'DISALLOWED'
 }
 
 function contextAllows(points: readonly number[], index: number): boolean {
@@ -217,21 +230,21 @@ function contextAllows(points: readonly number[], index: number): boolean {
     case 0xb7:
       return before === 0x6c && after === 0x6c
     case 0x375:
-      return is(GREEK, after)
+      return is(GREEK(), after)
     case 0x5f3:
     case 0x5f4:
-      return is(HEBREW, before)
+      return is(HEBREW(), before)
     case 0x30fb:
-      return points.some((other) => other !== 0x30fb && HIRAGANA_KATAKANA_HAN.test(String.fromCodePoint(other)))
+      return points.some((other) => other !== 0x30fb && HIRAGANA_KATAKANA_HAN().test(String.fromCodePoint(other)))
     case ZWJ:
       return before !== undefined && VIRAMAS.has(before)
     case ZWNJ: {
       if (before !== undefined && VIRAMAS.has(before)) return true
       let left = index - 1
-      while (left >= 0 && is(TRANSPARENT, points[left])) left--
+      while (left >= 0 && is(TRANSPARENT(), points[left])) left--
       let right = index + 1
-      while (right < points.length && is(TRANSPARENT, points[right])) right++
-      return is(JOINING_LETTER, points[left]) && is(JOINING_LETTER, points[right])
+      while (right < points.length && is(TRANSPARENT(), points[right])) right++
+      return is(JOINING_LETTER(), points[left]) && is(JOINING_LETTER(), points[right])
     }
   }
   if (ARABIC_INDIC(point)) return !points.some(EXTENDED_ARABIC_INDIC)
@@ -246,7 +259,7 @@ function bidiClass(point: number): BidiClass {
   if (ARABIC_INDIC(point) || (point >= 0x600 && point <= 0x605) || point === 0x66b || point === 0x66c || point === 0x6dd) return 'AN'
   const char = String.fromCodePoint(point)
   if (/^[\p{Mn}\p{Me}]$/u.test(char)) return 'NSM'
-  if (RTL_LETTER.test(char)) return 'R'
+  if (RTL_LETTER().test(char)) return 'R'
   // The hyphen and the joiners are neutral (ES, BN): allowed in either direction, never last.
   if (point === 0x2d || point === ZWNJ || point === ZWJ) return 'ON'
   return 'L'
@@ -274,7 +287,7 @@ const LDH_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/i
 function uLabelAllows(label: string, points: readonly number[]): boolean {
   if (label !== label.normalize('NFC')) return false
   if (label.startsWith('-') || label.endsWith('-') || label.slice(2, 4) === '--') return false
-  if (MARK.test(label)) return false
+  if (MARK().test(label)) return false
   for (let index = 0; index < points.length; index++) {
     const kind = property(points[index] as number)
     if (kind === 'DISALLOWED') return false
@@ -351,8 +364,8 @@ const ATOM = "[A-Za-z0-9!#$%&'*+\\-/=?^_`{|}~]"
 const UTF8_NON_ASCII = '[^\\x00-\\x7f]'
 const DOT_STRING = new RegExp(`^${ATOM}+(?:\\.${ATOM}+)*$`)
 const QUOTED = /^"(?:[\x20\x21\x23-\x5b\x5d-\x7e]|\\[\x20-\x7e])*"$/
-const IDN_DOT_STRING = new RegExp(`^(?:${ATOM}|${UTF8_NON_ASCII})+(?:\\.(?:${ATOM}|${UTF8_NON_ASCII})+)*$`, 'u')
-const IDN_QUOTED = /^"(?:[\x20\x21\x23-\x5b\x5d-\x7e]|[^\x00-\x7f]|\\[\x20-\x7e])*"$/u
+const IDN_DOT_STRING = lazy(() => new RegExp(`^(?:${ATOM}|${UTF8_NON_ASCII})+(?:\\.(?:${ATOM}|${UTF8_NON_ASCII})+)*$`, 'u'))
+const IDN_QUOTED = lazy(() => /^"(?:[\x20\x21\x23-\x5b\x5d-\x7e]|[^\x00-\x7f]|\\[\x20-\x7e])*"$/u)
 
 function email(value: string, unicode: boolean): boolean {
   const at = value.lastIndexOf('@')
@@ -360,7 +373,7 @@ function email(value: string, unicode: boolean): boolean {
   const local = value.slice(0, at)
   const domain = value.slice(at + 1)
   if (Buffer.byteLength(local) > 64) return false
-  const localOk = unicode ? IDN_DOT_STRING.test(local) || IDN_QUOTED.test(local) : DOT_STRING.test(local) || QUOTED.test(local)
+  const localOk = unicode ? IDN_DOT_STRING().test(local) || IDN_QUOTED().test(local) : DOT_STRING.test(local) || QUOTED.test(local)
   if (!localOk) return false
   if (domain.startsWith('[') && domain.endsWith(']')) {
     const literal = domain.slice(1, -1)
@@ -401,8 +414,8 @@ function uriGrammar(iri: boolean): UriGrammar {
   }
 }
 
-const URI_GRAMMAR = uriGrammar(false)
-const IRI_GRAMMAR = uriGrammar(true)
+const URI_GRAMMAR = lazy(() => uriGrammar(false))
+const IRI_GRAMMAR = lazy(() => uriGrammar(true))
 const SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*:/
 const IPV_FUTURE = /^v[0-9a-f]+\.[A-Za-z0-9\-._~!$&'()*+,;=:]+$/i
 
@@ -430,7 +443,7 @@ function authority(value: string, grammar: UriGrammar): boolean {
 }
 
 function reference(value: string, iri: boolean, absolute: boolean): boolean {
-  const grammar = iri ? IRI_GRAMMAR : URI_GRAMMAR
+  const grammar = iri ? IRI_GRAMMAR() : URI_GRAMMAR()
   let rest = value
   const scheme = SCHEME.exec(rest)
   if (scheme) rest = rest.slice(scheme[0].length)
@@ -459,7 +472,7 @@ function reference(value: string, iri: boolean, absolute: boolean): boolean {
 
 // ---- URI Template (RFC 6570) -----------------------------------------------------------------------
 
-const TEMPLATE_LITERAL = new RegExp(`^(?:[\\x21\\x23\\x24\\x26-\\x3b\\x3d\\x3f-\\x5b\\x5d\\x5f\\x61-\\x7a\\x7e${UCSCHAR}${IPRIVATE}]|%[0-9A-Fa-f]{2})*$`, 'u')
+const TEMPLATE_LITERAL = lazy(() => new RegExp(`^(?:[\\x21\\x23\\x24\\x26-\\x3b\\x3d\\x3f-\\x5b\\x5d\\x5f\\x61-\\x7a\\x7e${UCSCHAR}${IPRIVATE}]|%[0-9A-Fa-f]{2})*$`, 'u'))
 const VARCHAR = '(?:[A-Za-z0-9_]|%[0-9A-Fa-f]{2})'
 const VARSPEC = `${VARCHAR}+(?:\\.${VARCHAR}+)*(?::[1-9]\\d{0,3}|\\*)?`
 const EXPRESSION = new RegExp(`^[+#./;?&]?${VARSPEC}(?:,${VARSPEC})*$`)
@@ -469,7 +482,7 @@ function uriTemplate(value: string): boolean {
   while (position < value.length) {
     const open = value.indexOf('{', position)
     const literal = value.slice(position, open < 0 ? value.length : open)
-    if (literal.includes('}') || !TEMPLATE_LITERAL.test(literal)) return false
+    if (literal.includes('}') || !TEMPLATE_LITERAL().test(literal)) return false
     if (open < 0) return true
     const close = value.indexOf('}', open)
     if (close < 0 || !EXPRESSION.test(value.slice(open + 1, close))) return false
