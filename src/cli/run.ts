@@ -219,6 +219,7 @@ async function importCog(inputs: Inputs, file: string | undefined, out: string |
   let source: string
   if (file === undefined) {
     const image = await resolveImageInputs(inputs, true, io)
+    if (image.labelsError !== undefined) throw new UserError(`the config of ${image.reference} could not be read: ${image.labelsError}`)
     const label = parseCogLabel(image.labels ?? {}, image.reference)
     if (!label) throw new UserError(`${image.reference} has no "${COG_SCHEMA_LABEL}" label, so it is not an image Cog built`)
     document = label.document

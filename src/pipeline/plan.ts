@@ -133,9 +133,14 @@ export async function makePlan(inputs: Inputs, context: RunContext, deps: PlanDe
     modelTask,
   ])
   if (image) {
-    const { labels, ...resolution } = image
+    const { labels, labelsError, ...resolution } = image
     Object.assign(plan, { image: resolution, digest: image.digest })
-    if (driftCheck && schemas && document) await checkDrift(plan, labels ?? {}, schemas, document, inputs.driftCheck === 'error' ? 'error' : 'warning')
+    if (driftCheck && labelsError !== undefined) {
+      warnings.push(`the schemas file was not compared with the image: its config could not be read: ${labelsError}`)
+      source.drift = 'unreadable'
+    } else if (driftCheck && schemas && document) {
+      await checkDrift(plan, labels ?? {}, schemas, document, inputs.driftCheck === 'error' ? 'error' : 'warning')
+    }
   }
   if (modelTask) Object.assign(plan, { existingModel: existing ?? undefined, modelChecked: existing !== null })
   if (plan.existingModel && schemas && document) await compareWithLive(plan, plan.existingModel, schemas, document, inputs.failOnBreaking)
@@ -160,6 +165,7 @@ async function schemasFromImage(imageTask: Promise<ImageResolution>, source: Sch
   const image = await imageTask.catch((error: unknown) => {
     throw new UserError(`schemas-from: image: the image could not be read: ${errorMessage(error)}`)
   })
+  if (image.labelsError !== undefined) throw new UserError(`schemas-from: image: the config of ${image.reference} could not be read: ${image.labelsError}`)
   const { convertCogDocument, parseCogLabel, COG_SCHEMA_LABEL } = await import('../cog/convert.js')
   const label = parseCogLabel(image.labels ?? {}, image.reference)
   if (!label)

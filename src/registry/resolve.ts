@@ -15,6 +15,8 @@ export interface ImageResolution {
   index?: string
   /** The image config's labels, when they were asked for. */
   labels?: Record<string, string>
+  /** Why the labels could not be read, when they were asked for and the digest resolved anyway. */
+  labelsError?: string
 }
 
 export interface ResolveImageOptions {
@@ -40,35 +42,45 @@ export async function resolveImage(image: ImageReference, options: ResolveImageO
   const client = new RegistryClient(image, { credentials, insecure: options.insecure, policy: options.policy })
   const repository = repositoryName(image)
 
+  // The config's labels are asked for beside the digest; an image whose config cannot be read (an
+  // index without the platform, a config that is not JSON) still resolves, and says why in labelsError.
+  let labelsError: string | undefined
+  const readLabels = async (reference: string): Promise<{ labels: Record<string, string>; digest: string } | undefined> => {
+    try {
+      return await client.labels(reference, options.platform)
+    } catch (error: unknown) {
+      if (!(error instanceof RegistryError)) throw error
+      labelsError = error.message
+      return undefined
+    }
+  }
+
   const pinned = options.imageDigest ?? (options.platform ? undefined : image.digest)
   if (pinned) {
-    if (options.labels) {
-      // Reading the manifest proves it exists, as the HEAD below would.
-      const { labels } = await client.labels(pinned, options.platform).catch((error: unknown) => {
-        if (error instanceof RegistryError && / was not found in the registry$/.test(error.message))
-          throw new RegistryError(`${repository}@${pinned} does not exist; a version must record a digest that can be pulled`)
-        throw error
-      })
-      return { reference: `${repository}@${pinned}`, digest: pinned, how: 'verified', labels }
-    }
-    if (!(await client.exists(pinned))) {
+    // Reading the manifest for its labels proves it exists, as the HEAD below would.
+    const read = options.labels ? await readLabels(pinned) : undefined
+    if (!read && !(await client.exists(pinned))) {
       throw new RegistryError(`${repository}@${pinned} does not exist; a version must record a digest that can be pulled`)
     }
-    return { reference: `${repository}@${pinned}`, digest: pinned, how: 'verified' }
+    return { reference: `${repository}@${pinned}`, digest: pinned, how: 'verified', ...labelsOf(read, labelsError) }
   }
   if (options.labels && !options.platform) {
     // The manifest's own bytes give its digest: a GET instead of the HEAD, then the config blob.
-    const { labels, digest } = await client.labels(manifestReference(image))
-    return { reference: `${repository}@${digest}`, digest, how: 'resolved', labels }
+    const read = await readLabels(manifestReference(image))
+    if (read) return { reference: `${repository}@${read.digest}`, digest: read.digest, how: 'resolved', labels: read.labels }
   }
   const resolved = await client.resolve(manifestReference(image), options.platform)
-  const labels = options.labels ? (await client.labels(resolved.digest, options.platform)).labels : undefined
+  const read = options.labels && labelsError === undefined ? await readLabels(resolved.digest) : undefined
   return {
-    ...(labels && { labels }),
+    ...labelsOf(read, labelsError),
     reference: `${repository}@${resolved.digest}`,
     digest: resolved.digest,
     how: 'resolved',
     ...(options.platform && { platform: formatPlatform(options.platform) }),
     ...(resolved.index && { index: resolved.index }),
   }
+}
+
+function labelsOf(read: { labels: Record<string, string> } | undefined, error: string | undefined): Pick<ImageResolution, 'labels' | 'labelsError'> {
+  return read ? { labels: read.labels } : error !== undefined ? { labelsError: error } : {}
 }

@@ -431,6 +431,17 @@ describe.skipIf(!available)('Cog images in a real registry', () => {
     expect(sandbox.models.get('acme/sdxl')!.versions[0]!.schemas).toEqual(JSON.parse(file))
   })
 
+  it('publishes the digest, with a warning, when the image config cannot be picked for the comparison', async () => {
+    const file = await readFile(path.join(ROOT, 'examples/schemas.json'), 'utf8')
+    const run = await publish({ image: `${registry.host}/acme/armonly:1.0` }, { 'schemas.json': file })
+    expect(run.code, run.stdout).toBe(0)
+    expect(sandbox.models.get('acme/sdxl')!.versions[0]!.container_image_digest).toBe(pushed.armOnly)
+    expect(run.stdout).toContain(
+      `::warning::the schemas file was not compared with the image: its config could not be read: ${registry.host}/acme/armonly@${pushed.armOnly} has no linux/amd64 image; it has linux/arm64, linux/arm`,
+    )
+    expect(run.summary).toContain('| Schemas | `schemas.json`, not checked against the image (it could not be read) |')
+  })
+
   it('publishes the file as before when the image is not a Cog image', async () => {
     const file = await readFile(path.join(ROOT, 'examples/schemas.json'), 'utf8')
     const run = await publish({ image: `${registry.host}/acme/single:1.0` }, { 'schemas.json': file })

@@ -12,6 +12,8 @@ const DOCKER_LIST = 'application/vnd.docker.distribution.manifest.list.v2+json'
 const DOCKER_MANIFEST = 'application/vnd.docker.distribution.manifest.v2+json'
 
 export interface PushedImages {
+  /** An index of linux/arm64 and linux/arm/v7 images only. */
+  armOnly: string
   single: string
   index: string
   indexAmd64: string
@@ -150,7 +152,20 @@ export async function pushTestImages(host: string): Promise<PushedImages> {
   const inner = await pushManifest(base, 'acme/nested', undefined, OCI_INDEX, { schemaVersion: 2, mediaType: OCI_INDEX, manifests: platformEntries(OCI_MANIFEST, nAmd64, nArm64) })
   const nested = await pushManifest(base, 'acme/nested', '1.0', OCI_INDEX, { schemaVersion: 2, mediaType: OCI_INDEX, manifests: [{ mediaType: OCI_INDEX, ...inner }] })
 
+  // No linux/amd64 image: a config to read labels from cannot be picked without a platform.
+  const aArm64 = await image(base, 'acme/armonly', 'arm64', 'v8', false)
+  const aArm = await image(base, 'acme/armonly', 'arm', 'v7', false)
+  const armOnly = await pushManifest(base, 'acme/armonly', '1.0', OCI_INDEX, {
+    schemaVersion: 2,
+    mediaType: OCI_INDEX,
+    manifests: [
+      { mediaType: OCI_MANIFEST, digest: aArm64.digest, size: aArm64.size, platform: { architecture: 'arm64', os: 'linux', variant: 'v8' } },
+      { mediaType: OCI_MANIFEST, digest: aArm.digest, size: aArm.size, platform: { architecture: 'arm', os: 'linux', variant: 'v7' } },
+    ],
+  })
+
   return {
+    armOnly: armOnly.digest,
     single: single.digest,
     index: index.digest,
     indexAmd64: amd64.digest,
