@@ -54,12 +54,13 @@ export function convertCogDocument(document: unknown, source: string): CogConver
 function convertRoot(name: string, components: Record<string, unknown>, source: string, notes: string[]): SchemaObject {
   const wanted: string[] = []
   const reach = (component: string, where: string): string => {
-    if (!isObject(components[component])) throw new CogImportError(`${source}: ${where} refers to components.schemas.${component}, which does not exist`)
+    if (!Object.hasOwn(components, component) || !isObject(components[component]))
+      throw new CogImportError(`${source}: ${where} refers to components.schemas.${component}, which does not exist`)
     if (!wanted.includes(component)) wanted.push(component)
     return `#/$defs/${escapePointer(component)}`
   }
   const converted = convertSchema(components[name] as SchemaObject, `components.schemas.${name}`, { reach, notes, source })
-  if (!wanted.includes(name) || wanted.length > 1) {
+  if (wanted.length > 0) {
     const defs: SchemaObject = isObject(converted.$defs) ? { ...converted.$defs } : {}
     // `wanted` grows while its members are converted: each new reference is reached in turn.
     for (let i = 0; i < wanted.length; i++) {
@@ -78,7 +79,11 @@ interface Context {
   source: string
 }
 
-function convertSchema(schema: SchemaObject, where: string, context: Context): SchemaObject {
+/** As deep as a schemas file may nest (document.ts MAX_DEPTH); a label nested deeper is refused, not recursed into. */
+const MAX_DEPTH = 256
+
+function convertSchema(schema: SchemaObject, where: string, context: Context, depth = 0): SchemaObject {
+  if (depth > MAX_DEPTH) throw new CogImportError(`${context.source}: ${where.slice(0, 200)}… is nested deeper than ${MAX_DEPTH} levels`)
   const out: SchemaObject = {}
   for (const [keyword, value] of Object.entries(schema)) {
     const at = `${where}.${keyword}`
@@ -99,11 +104,11 @@ function convertSchema(schema: SchemaObject, where: string, context: Context): S
     } else if (keyword === 'nullable') {
       // Applied below, once every other keyword is in place.
     } else if (SCHEMA_KEYWORDS.has(keyword) && isObject(value)) {
-      out[keyword] = convertSchema(value, at, context)
+      out[keyword] = convertSchema(value, at, context, depth + 1)
     } else if (SCHEMA_ARRAY_KEYWORDS.has(keyword) && Array.isArray(value)) {
-      out[keyword] = value.map((item, i) => (isObject(item) ? convertSchema(item, `${at}[${i}]`, context) : item))
+      out[keyword] = value.map((item, i) => (isObject(item) ? convertSchema(item, `${at}[${i}]`, context, depth + 1) : item))
     } else if (SCHEMA_MAP_KEYWORDS.has(keyword) && isObject(value)) {
-      out[keyword] = Object.fromEntries(Object.entries(value).map(([name, item]) => [name, isObject(item) ? convertSchema(item, `${at}.${name}`, context) : item]))
+      out[keyword] = Object.fromEntries(Object.entries(value).map(([name, item]) => [name, isObject(item) ? convertSchema(item, `${at}.${name}`, context, depth + 1) : item]))
     } else {
       out[keyword] = value
     }

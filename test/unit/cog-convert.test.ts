@@ -156,6 +156,22 @@ describe('import-cog: a Cog OpenAPI document to a schemas file', () => {
     expect(Object.keys(JSON.parse(first))).toEqual(['prediction', 'training'])
   })
 
+  it('keeps a root that refers to itself (a tree output) resolvable', () => {
+    const tree = { type: 'object', properties: { label: { type: 'string' }, children: { type: 'array', items: { $ref: '#/components/schemas/Output' } } } }
+    const { schemas, text } = convertCogDocument({ components: { schemas: { Input: { type: 'object', properties: {} }, Output: tree } } }, 'x')
+    expect((schemas.prediction.output as any).properties.children.items).toEqual({ $ref: '#/$defs/Output' })
+    expect(Object.keys((schemas.prediction.output as any).$defs)).toEqual(['Output'])
+    expect(checkSchemasText(text, 'schemas.json').findings).toEqual([])
+  })
+
+  it('refuses a document nested deeper than a schemas file may be, without overflowing the stack', () => {
+    let deep: Record<string, unknown> = { type: 'string' }
+    for (let i = 0; i < 100_000; i++) deep = { items: deep }
+    expect(() => convertCogDocument({ components: { schemas: { Input: { type: 'object', properties: { x: deep } }, Output: {} } } }, 'label')).toThrow(
+      /^label: components\.schemas\.Input\.properties\.x[.items]+… is nested deeper than 256 levels$/,
+    )
+  })
+
   it('refuses what is not a Cog document, in one line naming the source and what is missing', () => {
     expect(() => convertCogDocument({ openapi: '3.0.2' }, 'openapi.json')).toThrow('openapi.json is not a Cog OpenAPI document: it has no components.schemas')
     expect(() => convertCogDocument({ components: { schemas: { Input: {} } } }, 'openapi.json')).toThrow(
