@@ -319,12 +319,16 @@ function readLabel(label: string, unicode: boolean): Label | undefined {
   // DNS compares ASCII letters without case, in a label with other characters too.
   label = label.replace(/[A-Z]+/g, (letters) => letters.toLowerCase())
   const points = [...label].map((char) => char.codePointAt(0) as number)
-  if (!uLabelAllows(label, points)) return undefined
+  // Each code point adds at least one character to the A-label, which has 63 at most: a longer
+  // label is refused before Punycode, whose encoding takes time quadratic in the label.
+  if (points.length > 59 || !uLabelAllows(label, points)) return undefined
   const ascii = `xn--${punycodeEncode(points)}`
   return ascii.length <= 63 ? { points, ascii } : undefined
 }
 
 function hostName(value: string, unicode: boolean): boolean {
+  // 253 octets in ASCII form; no label is shorter in Unicode, so a longer string is no host name.
+  if (value.length > 253 * 2) return false
   const labels = value.split(unicode ? /[.\u3002\uff0e\uff61]/ : '.')
   const read: Label[] = []
   for (const label of labels) {

@@ -219,6 +219,14 @@ describe('formats: every 2020-12 format, checked as its RFC says', () => {
     })
   }
 
+  it('refuses a host name of a megabyte at once, before any label is encoded', () => {
+    for (const format of ['hostname', 'idn-hostname', 'idn-email']) {
+      expect(checkFormat(format, `${format === 'idn-email' ? 'a@' : ''}${'ü'.repeat(1_000_000)}`)).toBe(false)
+      expect(checkFormat(format, `${format === 'idn-email' ? 'a@' : ''}${'ü.'.repeat(100_000)}de`)).toBe(false)
+    }
+    expect(checkFormat('idn-hostname', `${'ü'.repeat(60)}.de`)).toBe(false)
+  })
+
   it('Punycode round-trips and refuses what RFC 3492 does not produce', () => {
     const points = [...'bücher'].map((char) => char.codePointAt(0) as number)
     expect(punycodeEncode(points)).toBe('bcher-kva')
