@@ -6,6 +6,7 @@ import { countErrors, formatFinding, oneLine, type Finding } from '../findings.j
 import { readRunContext } from '../github/context.js'
 import { readInputs, type Inputs } from '../github/inputs.js'
 import { defaultPolicy, type HttpLog } from '../http/request.js'
+import type { CogConversion } from '../cog/convert.js'
 import type { Outcome } from '../pipeline/run.js'
 import type { ImageResolution } from '../registry/resolve.js'
 import { formatModelId } from '../wriftai/identifier.js'
@@ -185,18 +186,10 @@ function cliLog(io: CliIo): HttpLog {
 
 /** The image input resolved as the pipeline resolves it, with the config's labels when asked for. */
 async function resolveImageInputs(inputs: Inputs, labels: boolean, io: CliIo): Promise<ImageResolution> {
-  const { resolveImage } = await import('../registry/resolve.js')
+  const { resolveImageInputs: resolve } = await import('../registry/resolve.js')
   const policy = defaultPolicy({ timeoutMs: inputs.timeoutSeconds * 1000, maxAttempts: inputs.maxAttempts, log: cliLog(io) })
   try {
-    return await resolveImage(inputs.image!, {
-      imageDigest: inputs.imageDigest,
-      platform: inputs.platform,
-      username: inputs.registryUsername,
-      password: inputs.registryPassword,
-      insecure: inputs.insecureRegistry,
-      policy,
-      labels,
-    })
+    return await resolve(inputs, { policy, labels })
   } finally {
     await policy.pool.close()
   }
@@ -214,27 +207,26 @@ async function printDigest(inputs: Inputs, json: boolean, io: CliIo): Promise<nu
  * in a registry) converted to a schemas file, written to --out or standard output.
  */
 async function importCog(inputs: Inputs, file: string | undefined, out: string | undefined, io: CliIo): Promise<number> {
-  const { convertCogDocument, parseCogLabel, COG_SCHEMA_LABEL } = await import('../cog/convert.js')
-  let document: unknown
-  let source: string
+  const { convertCogDocument, convertCogLabel, COG_SCHEMA_LABEL } = await import('../cog/convert.js')
+  let conversion: CogConversion
   if (file === undefined) {
     const image = await resolveImageInputs(inputs, true, io)
     if (image.labelsError !== undefined) throw new UserError(`the config of ${image.reference} could not be read: ${image.labelsError}`)
-    const label = parseCogLabel(image.labels ?? {}, image.reference)
-    if (!label) throw new UserError(`${image.reference} has no "${COG_SCHEMA_LABEL}" label, so it is not an image Cog built`)
-    document = label.document
-    source = `the "${COG_SCHEMA_LABEL}" label of ${image.reference}`
+    const cog = convertCogLabel(image.labels ?? {}, image.reference)
+    if (!cog) throw new UserError(`${image.reference} has no "${COG_SCHEMA_LABEL}" label, so it is not an image Cog built`)
+    conversion = cog.conversion
   } else {
-    source = file === '-' ? 'standard input' : file
+    const source = file === '-' ? 'standard input' : file
     const { MAX_SCHEMAS_BYTES } = await import('../schemas/document.js')
     const text = file === '-' ? readFileSync(0, 'utf8') : readInputFile(file, file, { input: 'OPENAPI_FILE', limit: MAX_SCHEMAS_BYTES, over: 'refuse' })
+    let document: unknown
     try {
       document = JSON.parse(text)
     } catch (error: unknown) {
       throw new UserError(`${source} is not JSON: ${errorMessage(error)}`)
     }
+    conversion = convertCogDocument(document, source)
   }
-  const conversion = convertCogDocument(document, source)
   for (const note of conversion.notes) io.stderr(`note: ${oneLine(note)}\n`)
   if (out === undefined) io.stdout(conversion.text)
   else writeFileSync(out, conversion.text)

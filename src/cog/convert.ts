@@ -1,5 +1,5 @@
 import { UserError } from '../errors.js'
-import { escapePointer } from '../schemas/document.js'
+import { escapePointer, unescapeSegment } from '../schemas/document.js'
 import { SCHEMA_ARRAY_KEYWORDS, SCHEMA_KEYWORDS, SCHEMA_MAP_KEYWORDS } from '../schemas/keywords.js'
 import { isObject, type SchemaObject } from '../schemas/walk.js'
 import type { Schemas } from '../wriftai/types.js'
@@ -163,11 +163,14 @@ function decodePointerSegment(segment: string): string {
   } catch {
     // Not percent-encoded: taken as written.
   }
-  return decoded.replace(/~1/g, '/').replace(/~0/g, '~')
+  return unescapeSegment(decoded)
 }
 
-/** The Cog document inside an image label, parsed; the label's name is in every error. */
-export function parseCogLabel(labels: Readonly<Record<string, string>>, image: string): { document: unknown; cogVersion?: string } | undefined {
+/**
+ * The schemas file Cog's label in an image config stands for, with the label's Cog version;
+ * undefined when the image has no such label (it is not a Cog image). The label is named in every error.
+ */
+export function convertCogLabel(labels: Readonly<Record<string, string>>, image: string): { conversion: CogConversion; cogVersion?: string } | undefined {
   const text = labels[COG_SCHEMA_LABEL]
   if (text === undefined) return undefined
   let document: unknown
@@ -176,6 +179,7 @@ export function parseCogLabel(labels: Readonly<Record<string, string>>, image: s
   } catch {
     throw new CogImportError(`${image}: the "${COG_SCHEMA_LABEL}" label is not JSON`)
   }
+  const conversion = convertCogDocument(document, `the "${COG_SCHEMA_LABEL}" label of ${image}`)
   const cogVersion = labels[COG_VERSION_LABEL]
-  return { document, ...(typeof cogVersion === 'string' && cogVersion !== '' && { cogVersion }) }
+  return { conversion, ...(typeof cogVersion === 'string' && cogVersion !== '' && { cogVersion }) }
 }

@@ -16,7 +16,8 @@ export interface DriftLabels {
  * x-*) are not drift.
  */
 export async function driftFindings(file: Schemas, document: SourceDocument, image: Schemas, labels: DriftLabels, severity: 'error' | 'warning'): Promise<Finding[]> {
-  const { diffSchemas, describeCounterexample } = await import('../schemas/diff/index.js')
+  const { diffSchemas, describeCounterexample, showValue } = await import('../schemas/diff/index.js')
+  const show = (value: unknown) => (value === undefined ? 'absent' : showValue(value))
   // The image is named once, in the summary and the plan; a message says "the image".
   const imageName = 'the image'
   const findings: Finding[] = []
@@ -69,9 +70,3 @@ function exampleText(side: 'input' | 'output', from: string, to: string): string
 
 /** Keywords that hold subschemas: a change located on one (a property added or removed) has no single value to show. */
 const CONTAINERS = new Set(['properties', 'patternProperties', '$defs', 'items', 'prefixItems', 'allOf', 'anyOf', 'oneOf', 'dependentSchemas', ''])
-
-function show(value: unknown): string {
-  if (value === undefined) return 'absent'
-  const text = JSON.stringify(value)
-  return text.length > 120 ? `${text.slice(0, 119)}…` : text
-}

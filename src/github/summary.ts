@@ -127,8 +127,7 @@ function inputRows(schemas: Schemas): string[] {
           : typeof property.$ref === 'string'
             ? property.$ref.split('/').pop()!
             : 'any'
-      const shown = JSON.stringify(property.default) ?? ''
-      const fallback = 'default' in property ? codeSpan(shown.length > 80 ? `${shown.slice(0, 79)}…` : shown) : ''
+      const fallback = 'default' in property ? jsonSpan(property.default) : ''
       const description = typeof property.description === 'string' ? property.description : ''
       return `| ${codeSpan(name)} | ${escapeText(type)} | ${required.has(name) ? 'yes' : ''} | ${fallback} | ${escapeText(description)} |`
     })
@@ -155,9 +154,14 @@ function changesTable(changes: readonly Finding[]): string[] {
 
 /** The live value of what changed, as code; empty when the keyword is new. */
 function describeWas(c: Finding): string {
-  const was = c.change && 'was' in c.change ? JSON.stringify(c.change.was) : undefined
-  if (was === undefined) return ''
-  return codeSpan(was.length > 80 ? `${was.slice(0, 79)}…` : was)
+  return c.change && 'was' in c.change ? jsonSpan(c.change.was) : ''
+}
+
+/** A value as JSON in a code span, cut at 80 characters; empty for what JSON cannot write. */
+function jsonSpan(value: unknown): string {
+  const json = JSON.stringify(value)
+  if (json === undefined) return ''
+  return codeSpan(json.length > 80 ? `${json.slice(0, 79)}…` : json)
 }
 
 /** Text as an inline code span in a table cell: shown as written, `<` and `&` included. */

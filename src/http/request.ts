@@ -66,6 +66,18 @@ export interface HttpLog {
 /** A request that got no HTTP answer: refused, reset or timed out. */
 export class NetworkError extends Error {
   override name = 'NetworkError'
+  /** What happened, without the request it happened to: "timed out after 30s", "failed: ECONNRESET". */
+  readonly reason: string
+
+  constructor(operation: string, reason: string) {
+    super(`${operation} ${reason}`)
+    this.reason = reason
+  }
+}
+
+/** The method, origin and path of a request: a query string or user info never reaches a message or the log. */
+function operationOf(req: HttpRequest): string {
+  return `${req.method} ${req.url.origin}${req.url.pathname}`
 }
 
 /** Answers that say "try again": the request was not (or may not have been) carried out. */
@@ -125,14 +137,13 @@ export class Retries {
 /** Sends a request; idempotent ones are retried on network errors and transient statuses. */
 export async function send(req: HttpRequest, policy: HttpPolicy): Promise<HttpResponse> {
   const retries = new Retries(IDEMPOTENT.has(req.method) ? policy : { ...policy, maxAttempts: 1 })
-  // Origin and path only: a query string or user info never reaches the log.
-  const operation = `${req.method} ${req.url.origin}${req.url.pathname}`
+  const operation = operationOf(req)
   for (;;) {
     let response: HttpResponse
     try {
       response = await sendOnce(req, policy)
     } catch (error: unknown) {
-      if (error instanceof NetworkError && (await retries.next(operation, { error: error.message.replace(`${operation} `, '') }))) continue
+      if (error instanceof NetworkError && (await retries.next(operation, { error: error.reason }))) continue
       throw error
     }
     if (isTransientStatus(response.status) && (await retries.next(operation, { response }))) continue
@@ -157,13 +168,13 @@ async function sendOnce(req: HttpRequest, policy: HttpPolicy): Promise<HttpRespo
     })
     const bytes = await readCapped(res.body, req.maxBodyBytes ?? DEFAULT_MAX_BODY, req)
     const response = { status: res.statusCode, headers: res.headers, bytes, text: bytes.toString('utf8') }
-    trace?.(`${req.method} ${req.url.origin}${req.url.pathname} → ${response.status} in ${Math.round(performance.now() - started)} ms${requestIdOf(response)}`)
+    trace?.(`${operationOf(req)} → ${response.status} in ${Math.round(performance.now() - started)} ms${requestIdOf(response)}`)
     return response
   } catch (error: unknown) {
     if (error instanceof BodyTooLargeError) throw error
-    const message = describeNetworkError(error, req, policy.timeoutMs)
-    trace?.(`${message} after ${Math.round(performance.now() - started)} ms`)
-    throw new NetworkError(message)
+    const failure = new NetworkError(operationOf(req), networkFailure(error, policy.timeoutMs))
+    trace?.(`${failure.message} after ${Math.round(performance.now() - started)} ms`)
+    throw failure
   }
 }
 
@@ -181,24 +192,23 @@ async function readCapped(body: AsyncIterable<Buffer> & { destroy(): unknown }, 
     size += chunk.length
     if (size > max) {
       body.destroy()
-      throw new BodyTooLargeError(`${req.method} ${req.url.origin}${req.url.pathname} answered more than ${max} bytes`)
+      throw new BodyTooLargeError(`${operationOf(req)} answered more than ${max} bytes`)
     }
     chunks.push(chunk)
   }
   return Buffer.concat(chunks)
 }
 
-function describeNetworkError(error: unknown, req: HttpRequest, timeoutMs: number): string {
-  // Origin and path only: a query string or user info never reaches a message.
-  const where = `${req.method} ${req.url.origin}${req.url.pathname}`
+/** Why a request got no answer, as the end of a message that starts with the request. */
+function networkFailure(error: unknown, timeoutMs: number): string {
   const name = error instanceof Error ? error.name : ''
   const code = (error as { code?: unknown } | null)?.code
   if (name === 'TimeoutError' || name === 'AbortError' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
-    return `${where} timed out after ${timeoutMs / 1000}s`
+    return `timed out after ${timeoutMs / 1000}s`
   }
   const cause = (error as { cause?: { code?: unknown } } | null)?.cause
   const detail = typeof code === 'string' ? code : typeof cause?.code === 'string' ? cause.code : error instanceof Error ? error.message : String(error)
-  return `${where} failed: ${detail}`
+  return `failed: ${detail}`
 }
 
 /** Exponential backoff with jitter: about 0.5 s, 1 s, 2 s … */

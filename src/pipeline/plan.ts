@@ -6,7 +6,6 @@ import type { Inputs } from '../github/inputs.js'
 import { chooseReleaseNotes, type ReleaseNotes } from '../github/release-notes.js'
 import { githubReleaseSources } from '../github/release-sources.js'
 import { NetworkError, type HttpPolicy } from '../http/request.js'
-import type { ImageReference } from '../registry/reference.js'
 import type { ImageResolution } from '../registry/resolve.js'
 import { checkGeneratedSchemas, checkSchemasFile, type SchemasCheck } from '../schemas/check.js'
 import type { SourceDocument } from '../schemas/document.js'
@@ -81,18 +80,13 @@ export async function makePlan(inputs: Inputs, context: RunContext, deps: PlanDe
   const fromImage = inputs.schemasFrom === 'image'
   const driftCheck = !fromImage && inputs.driftCheck !== 'off'
   // With schemas from the image, the image is read first: its label is the schemas file.
-  const imageTask = inputs.image ? resolveImageInput(inputs.image, inputs, deps, fromImage || driftCheck) : undefined
+  const imageTask = inputs.image ? resolveImageInput(inputs, deps, fromImage || driftCheck) : undefined
   // Awaited below, after the schemas check; a failure before then must not count as unhandled.
   imageTask?.catch(() => undefined)
   const source: SchemasSource = fromImage ? { from: 'image' } : { from: 'file', ...(!driftCheck ? { drift: 'off' } : !inputs.image && { drift: 'no-image' }) }
   // The release notes (a GitHub API call, a git process) are found while the schemas are checked.
   const [{ findings, schemas, document, file: schemasFile }, releaseNotes] = await Promise.all([
-    fromImage
-      ? schemasFromImage(imageTask!, source, warnings)
-      : checkSchemasFile(inputs.schemasFile, displayPath(inputs.schemasFile, context.workspace), 'schemas-file', inputs.fileRoot).then((check) => ({
-          ...check,
-          file: displayPath(inputs.schemasFile, context.workspace),
-        })),
+    fromImage ? schemasFromImage(imageTask!, source, warnings) : schemasFromFile(inputs, displayPath(inputs.schemasFile, context.workspace)),
     chooseReleaseNotes(
       inputs,
       context,
@@ -160,39 +154,43 @@ export async function makePlan(inputs: Inputs, context: RunContext, deps: PlanDe
   return plan
 }
 
+/** The schemas file checked, with the path it is shown by. */
+async function schemasFromFile(inputs: Inputs, file: string): Promise<SchemasCheck & { file: string }> {
+  return { ...(await checkSchemasFile(inputs.schemasFile, file, 'schemas-file', inputs.fileRoot)), file }
+}
+
 /** The schemas converted from the image's Cog label, checked as a schemas file would be. */
 async function schemasFromImage(imageTask: Promise<ImageResolution>, source: SchemasSource, warnings: string[]): Promise<SchemasCheck & { file: string }> {
   const image = await imageTask.catch((error: unknown) => {
     throw new UserError(`schemas-from: image: the image could not be read: ${errorMessage(error)}`)
   })
   if (image.labelsError !== undefined) throw new UserError(`schemas-from: image: the config of ${image.reference} could not be read: ${image.labelsError}`)
-  const { convertCogDocument, parseCogLabel, COG_SCHEMA_LABEL } = await import('../cog/convert.js')
-  const label = parseCogLabel(image.labels ?? {}, image.reference)
-  if (!label)
+  const { convertCogLabel, COG_SCHEMA_LABEL } = await import('../cog/convert.js')
+  const cog = convertCogLabel(image.labels ?? {}, image.reference)
+  if (!cog)
     throw new UserError(
       `schemas-from: image: ${image.reference} has no "${COG_SCHEMA_LABEL}" label, so it is not a Cog image; publish its schemas from a file (schemas-from: file)`,
     )
-  Object.assign(source, { image: image.reference, ...(label.cogVersion && { cogVersion: label.cogVersion }) })
+  Object.assign(source, { image: image.reference, ...(cog.cogVersion && { cogVersion: cog.cogVersion }) })
   const file = `${image.reference} (${COG_SCHEMA_LABEL})`
-  const conversion = convertCogDocument(label.document, `the "${COG_SCHEMA_LABEL}" label of ${image.reference}`)
-  for (const note of conversion.notes) warnings.push(`the image's Cog schema: ${note}`)
-  return { ...(await checkGeneratedSchemas(conversion.text, file)), file }
+  for (const note of cog.conversion.notes) warnings.push(`the image's Cog schema: ${note}`)
+  return { ...(await checkGeneratedSchemas(cog.conversion.text, file)), file }
 }
 
 /** Compares the schemas file with the Cog schema the image carries, when it carries one. */
 async function checkDrift(plan: Plan, labels: Record<string, string>, schemas: Schemas, document: SourceDocument, severity: 'error' | 'warning'): Promise<void> {
   const image = plan.image!.reference
-  const { convertCogDocument, parseCogLabel, COG_SCHEMA_LABEL } = await import('../cog/convert.js')
+  const { convertCogLabel, COG_SCHEMA_LABEL } = await import('../cog/convert.js')
   let converted: Schemas
   try {
-    const label = parseCogLabel(labels, image)
-    if (!label) {
+    const cog = convertCogLabel(labels, image)
+    if (!cog) {
       plan.source.drift = 'not-cog'
       plan.debug.push(`${image} has no "${COG_SCHEMA_LABEL}" label (not a Cog image): the schemas file was not compared with it`)
       return
     }
-    Object.assign(plan.source, { image, ...(label.cogVersion && { cogVersion: label.cogVersion }) })
-    converted = convertCogDocument(label.document, `the "${COG_SCHEMA_LABEL}" label of ${image}`).schemas
+    Object.assign(plan.source, { image, ...(cog.cogVersion && { cogVersion: cog.cogVersion }) })
+    converted = cog.conversion.schemas
   } catch (error: unknown) {
     if (!(error instanceof UserError)) throw error
     plan.warnings.push(`the schemas file was not compared with the image: ${error.message}`)
@@ -254,18 +252,9 @@ export async function compareSchemas(live: Schemas, local: Schemas, document: So
 }
 
 /** Loaded only when there is an image to resolve, so that a run without one starts faster. */
-async function resolveImageInput(image: ImageReference, inputs: Inputs, deps: PlanDeps, labels: boolean): Promise<ImageResolution> {
-  const { resolveImage } = await import('../registry/resolve.js')
-  return resolveImage(image, {
-    imageDigest: inputs.imageDigest,
-    platform: inputs.platform,
-    username: inputs.registryUsername,
-    password: inputs.registryPassword,
-    insecure: inputs.insecureRegistry,
-    policy: deps.registryPolicy,
-    env: deps.env,
-    labels,
-  })
+async function resolveImageInput(inputs: Inputs, deps: PlanDeps, labels: boolean): Promise<ImageResolution> {
+  const { resolveImageInputs } = await import('../registry/resolve.js')
+  return resolveImageInputs(inputs, { policy: deps.registryPolicy, env: deps.env, labels })
 }
 
 /** Workspace-relative with forward slashes, as GitHub wants annotation paths. */

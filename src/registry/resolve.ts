@@ -1,3 +1,4 @@
+import type { Inputs } from '../github/inputs.js'
 import type { HttpPolicy } from '../http/request.js'
 import { RegistryClient, RegistryError } from './client.js'
 import { findCredentials } from './credentials.js'
@@ -30,6 +31,21 @@ export interface ResolveImageOptions {
   env?: NodeJS.ProcessEnv
   /** Also read the image config's labels (one more request: the config blob). */
   labels?: boolean
+}
+
+/** The image inputs, as the action and the CLI read them. */
+export type ImageInputs = Pick<Inputs, 'image' | 'imageDigest' | 'platform' | 'registryUsername' | 'registryPassword' | 'insecureRegistry'>
+
+/** `resolveImage` for the image inputs (image must be set), as both the pipeline and the CLI's commands call it. */
+export function resolveImageInputs(inputs: ImageInputs, options: { policy: HttpPolicy; env?: NodeJS.ProcessEnv; labels: boolean }): Promise<ImageResolution> {
+  return resolveImage(inputs.image!, {
+    imageDigest: inputs.imageDigest,
+    platform: inputs.platform,
+    username: inputs.registryUsername,
+    password: inputs.registryPassword,
+    insecure: inputs.insecureRegistry,
+    ...options,
+  })
 }
 
 /**

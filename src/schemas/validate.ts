@@ -7,7 +7,7 @@ import { checkConsistency, usesReferences } from './consistency.js'
 import { correctnessProblems } from './correctness.js'
 import validateMetaSchema from './meta-validator.generated.js'
 import { escapePointer, splitPointer, type SourceDocument } from './document.js'
-import { addFormatChecks, FORMAT_NAMES } from './formats.js'
+import { addFormatChecks } from './formats.js'
 import { schemaRegExp } from './regexp.js'
 import { checkDialect, checkInputRoot, FILE_INPUTS, lintSchema, type Problem } from './lint.js'
 import { isObject, listSubschemas, valueAt, type SchemaObject, type Subschema } from './walk.js'
@@ -142,7 +142,7 @@ function prepareAjv(ajv: Ajv2020, subs: readonly Subschema[], problems: Problem[
   // Each format once, as it is first used: its check for the known ones, and a no-op for the
   // others, which the lint has already reported.
   addFormatChecks(ajv, formats)
-  for (const format of formats) if (!ajv.formats[format] && !FORMAT_NAMES.includes(format)) ajv.addFormat(format, true)
+  for (const format of formats) if (!ajv.formats[format]) ajv.addFormat(format, true)
 }
 
 /** One problem per location: the meta-schema's anyOf branches repeat the same fault several ways. */

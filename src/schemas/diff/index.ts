@@ -8,7 +8,7 @@ import { INFO_RULES, ruleOf, type ChangeRule } from './rules.js'
 import { Checker } from './verify.js'
 
 export { CHANGE_RULES, type ChangeRule } from './rules.js'
-export { describeCounterexample } from './messages.js'
+export { describeCounterexample, showValue } from './messages.js'
 
 export interface SchemaChange {
   rule: ChangeRule
