@@ -38,19 +38,22 @@ export function tagPushEnv(tag = 'v1.2.0'): Record<string, string> {
   }
 }
 
+/** Each input action.yml declares, in its order, with its `default:` when it has one. */
+export async function actionInputs(): Promise<{ name: string; default?: string }[]> {
+  const text = await readFile(path.join(ROOT, 'action.yml'), 'utf8')
+  const inputs = text.slice(text.indexOf('\ninputs:\n'), text.indexOf('\noutputs:\n'))
+  return [...inputs.matchAll(/^ {2}([a-z-]+):\n((?: {4}.*\n)*)/gm)].map(([, name, body]) => {
+    const value = /^ {4}default: (.*)$/m.exec(body!)?.[1]
+    return { name: name!, ...(value !== undefined && { default: value.replace(/^(["'])(.*)\1$/, '$2') }) }
+  })
+}
+
 let defaults: Record<string, string> | undefined
 
 /** The `default:` of each input in action.yml, which the runner passes to the action as the input's value. */
 export async function actionDefaults(): Promise<Record<string, string>> {
-  if (defaults) return defaults
-  const text = await readFile(path.join(ROOT, 'action.yml'), 'utf8')
-  const inputs = text.slice(text.indexOf('\ninputs:\n'), text.indexOf('\noutputs:\n'))
-  defaults = {}
-  for (const [, name, body] of inputs.matchAll(/^ {2}([a-z-]+):\n((?: {4}.*\n)*)/gm)) {
-    const value = /^ {4}default: (.*)$/m.exec(body!)?.[1]
-    // An expression (github-token's `${{ github.token }}`) is the runner's to fill in; the tests give the GitHub context themselves.
-    if (value !== undefined && !value.includes('${{')) defaults[name!] = value.replace(/^(["'])(.*)\1$/, '$2')
-  }
+  // An expression (github-token's `${{ github.token }}`) is the runner's to fill in; the tests give the GitHub context themselves.
+  defaults ??= Object.fromEntries((await actionInputs()).flatMap((input) => (input.default !== undefined && !input.default.includes('${{') ? [[input.name, input.default]] : [])))
   return defaults
 }
 

@@ -3,7 +3,7 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { ROOT, runCliBundle } from '../helpers/run-action.js'
+import { actionInputs, ROOT, runCliBundle } from '../helpers/run-action.js'
 import { startSandbox, type Sandbox } from '../sandbox/server.js'
 
 const EXAMPLE = path.join(ROOT, 'examples/schemas.json')
@@ -175,13 +175,6 @@ describe('wriftai-publish diff', () => {
 })
 
 describe('every action input is a flag of the same name', () => {
-  /** The inputs action.yml declares, in its order. */
-  async function actionInputs(): Promise<string[]> {
-    const text = await readFile(path.join(ROOT, 'action.yml'), 'utf8')
-    const section = text.slice(text.indexOf('\ninputs:\n'), text.indexOf('\noutputs:\n'))
-    return [...section.matchAll(/^ {2}([a-z-]+):$/gm)].map((m) => m[1]!)
-  }
-
   it('takes every input of action.yml at once, and acts on them', async () => {
     const token = sandbox.users[0]!.token
     const dir = await mkdtemp(path.join(tmpdir(), 'cli-flags-'))
@@ -222,7 +215,7 @@ describe('every action input is a flag of the same name', () => {
       categories: 'image, video',
       'overview-file': 'overview.md',
     }
-    const inputs = await actionInputs()
+    const inputs = (await actionInputs()).map((input) => input.name)
     expect(Object.keys(values).sort()).toEqual([...inputs].sort())
     const args = ['validate', ...inputs.flatMap((name) => [`--${name}`, values[name]!]), '--json']
     const run = await cli(args, { GITHUB_STEP_SUMMARY: path.join(dir, 'summary.md') }, dir)
