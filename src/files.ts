@@ -39,6 +39,10 @@ export function readInputFile(location: string, file: string, options: FileInput
     if (relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative)) {
       throw new UserError(`${input}: ${file} resolves to ${real}, outside the workspace; only files inside the repository are read`)
     }
+    // Git's own folder holds the checkout's credentials (http.extraheader) and is never the repository's content.
+    if (relative.split(path.sep).includes('.git')) {
+      throw new UserError(`${input}: ${file} resolves to ${relative}, inside git's own folder; only the repository's files are read`)
+    }
   }
   let fd: number
   try {

@@ -19,7 +19,7 @@ export async function run(deps: PipelineDeps = {}): Promise<void> {
     const inputs = readInputs((name) => core.getInput(name), { context, fileRoot: context.workspace ?? process.cwd() })
     core.info(`Mode: ${inputs.mode}`)
     // Retries are always shown; every request too when the run has debug logging on (ACTIONS_STEP_DEBUG).
-    const log = { info: (line: string) => core.info(line), ...(core.isDebug() && { debug: (line: string) => core.debug(line) }) }
+    const log = { info: (line: string) => core.info(line), mask: (secret: string) => core.setSecret(secret), ...(core.isDebug() && { debug: (line: string) => core.debug(line) }) }
     const outcome = await runPipeline(inputs, context, { log, ...deps })
     reportToGitHub(outcome, context, { summary: inputs.summary })
     if (outcome.failure) core.setFailed(outcome.failure)

@@ -231,15 +231,15 @@ function parseApiUrl(value: string, problem: (n: string, m: string) => undefined
   // Before anything echoes the URL: credentials in it would be printed, and sent on every request.
   if (url.username || url.password) return problem('api-url', 'must not carry credentials (user:password@); the token input is the only credential the API gets')
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url.hostname))) {
-    return problem('api-url', `"${value}" must use https (plain http only for a loopback host)`)
+    return problem('api-url', `"${url.protocol}//${url.host}${url.pathname}" must use https (plain http only for a loopback host)`)
   }
   if (url.search || url.hash) return problem('api-url', 'must not carry a query or a fragment')
   return url
 }
 
-/** A URL as it may be shown: any `user:password@` replaced, whether or not the text parses. */
+/** A URL as it may be shown: any `user:password@` replaced and any query or fragment (`?api_key=…`) left out, whether or not the text parses. */
 export function redactUrl(text: string): string {
-  return text.replace(/\/\/[^/?#\s]*@/g, '//***@')
+  return text.replace(/\/\/[^/?#\s]*@/g, '//***@').replace(/[?#][\s\S]*$/, '')
 }
 
 function isHttpUrl(value: string): boolean {

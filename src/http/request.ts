@@ -1,4 +1,5 @@
 import type { Dispatcher } from 'undici'
+import { isLoopback } from './hosts.js'
 import type { TokenBucket } from './rate-limit.js'
 
 /**
@@ -7,16 +8,26 @@ import type { TokenBucket } from './rate-limit.js'
  */
 export class ConnectionPool {
   #dispatcher: Promise<Dispatcher> | undefined
+  #direct: Promise<Dispatcher> | undefined
 
-  get(): Promise<Dispatcher> {
+  /**
+   * The pool for a request to `url`: a loopback host is never reached through a proxy (a plain http
+   * API on loopback would hand its token to the proxy in clear), whatever NO_PROXY says.
+   */
+  get(url: URL): Promise<Dispatcher> {
+    if (isLoopback(url.hostname)) {
+      this.#direct ??= import('./transport.js').then(({ createDispatcher }) => createDispatcher({ keepAliveTimeout: 4_000 }, {}))
+      return this.#direct
+    }
     this.#dispatcher ??= import('./transport.js').then(({ createDispatcher }) => createDispatcher({ keepAliveTimeout: 4_000 }))
     return this.#dispatcher
   }
 
   async close(): Promise<void> {
-    const dispatcher = this.#dispatcher
+    const dispatchers = [this.#dispatcher, this.#direct]
     this.#dispatcher = undefined
-    await (await dispatcher)?.close()
+    this.#direct = undefined
+    await Promise.all(dispatchers.map(async (dispatcher) => (await dispatcher)?.close()))
   }
 }
 
@@ -61,6 +72,8 @@ export interface HttpLog {
   info(line: string): void
   /** Set only when debug logging is on: one line per request. */
   debug?: (line: string) => void
+  /** Hides a secret met on the way (a registry password from a credential helper) from every later line. */
+  mask?: (secret: string) => void
 }
 
 /** A request that got no HTTP answer: refused, reset or timed out. */
@@ -153,7 +166,7 @@ export async function send(req: HttpRequest, policy: HttpPolicy): Promise<HttpRe
 
 async function sendOnce(req: HttpRequest, policy: HttpPolicy): Promise<HttpResponse> {
   await policy.limiter?.take()
-  const dispatcher = await policy.pool.get()
+  const dispatcher = await policy.pool.get(req.url)
   const { dispatchRequest } = await import('./transport.js')
   const trace = policy.log?.debug
   const started = trace ? performance.now() : 0

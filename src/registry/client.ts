@@ -237,7 +237,8 @@ export class RegistryClient {
   async #request(method: Method, url: string, accept: string, authenticate: boolean, maxBodyBytes?: number): Promise<HttpResponse> {
     const scope = `repository:${this.#ref.repository}:pull`
     let res = await this.#follow(method, url, accept, this.#auth, maxBodyBytes)
-    for (let round = 0; authenticate && res.status === 401 && round < 2; round++) {
+    // A challenge counts only from the registry itself: a host it redirected to does not get to name a realm for its credentials.
+    for (let round = 0; authenticate && res.status === 401 && res.origin === this.#origin && round < 2; round++) {
       const challenges = parseChallenges(res.headers['www-authenticate'])
       const bearer = challenges.find((c) => c.scheme === 'bearer')
       const wantsMore = round > 0 && bearer?.params.error === 'insufficient_scope'
@@ -270,13 +271,13 @@ export class RegistryClient {
     } catch {
       throw new RegistryError(`${this.#ref.registry} asked for a token from an invalid realm "${realm ?? ''}"`)
     }
-    const refused = realmProblem(this.#origin, url)
+    const credentials = this.#options.credentials
+    const refused = realmProblem(this.#origin, url, credentials !== undefined)
     if (refused) throw new RegistryError(`${this.#ref.registry}: ${refused}`)
     const key = `${url.href}|${service ?? ''}|${scope}`
     const cached = this.#tokens.get(key)
     if (cached && !fresh && cached.expiresAt > this.#options.policy.now() + 10_000) return cached.value
 
-    const credentials = this.#options.credentials
     const headers: Record<string, string> = { 'user-agent': USER_AGENT, accept: 'application/json' }
     let method: Method = 'GET'
     let body: string | undefined
@@ -315,14 +316,14 @@ export class RegistryClient {
   }
 
   /** Follows redirects itself, so that Authorization never reaches another host and https never drops to http. */
-  async #follow(method: Method, url: string, accept: string, auth: string | undefined, maxBodyBytes?: number): Promise<HttpResponse> {
+  async #follow(method: Method, url: string, accept: string, auth: string | undefined, maxBodyBytes?: number): Promise<HttpResponse & { origin: string }> {
     let target = new URL(url)
     for (let hop = 0; ; hop++) {
       const headers: Record<string, string> = { 'user-agent': USER_AGENT, accept }
       if (auth && target.origin === this.#origin) headers.authorization = auth
       const res = await send({ method, url: target, headers, maxBodyBytes }, this.#options.policy)
       const location = header(res.headers, 'location')
-      if (res.status < 300 || res.status >= 400 || !location || hop >= MAX_REDIRECTS) return res
+      if (res.status < 300 || res.status >= 400 || !location || hop >= MAX_REDIRECTS) return { ...res, origin: target.origin }
       const next = new URL(location, target)
       if (target.protocol === 'https:' && next.protocol !== 'https:') {
         throw new RegistryError(`${this.#ref.registry} redirected from https to ${next.origin}; refusing to follow`)
@@ -332,11 +333,17 @@ export class RegistryClient {
   }
 }
 
-/** Why a token realm must not be used: credentials and tokens never travel over a weaker channel than the registry's. */
-export function realmProblem(registryOrigin: string, realm: URL): string | undefined {
+/**
+ * Why a token realm must not be used: credentials and tokens never travel over a weaker channel than
+ * the registry's, and credentials go to a host other than the registry's (its name; a token server on
+ * another port of the same host is the registry's own) only over https.
+ */
+export function realmProblem(registryOrigin: string, realm: URL, withCredentials: boolean): string | undefined {
   if (realm.protocol !== 'https:' && realm.protocol !== 'http:') return `the token realm ${realm.href} is not an http(s) URL`
   if (registryOrigin.startsWith('https:') && realm.protocol !== 'https:')
     return `the registry is served over https but asks for tokens from ${realm.origin}; refusing to fetch a token over plain http`
+  if (withCredentials && realm.protocol !== 'https:' && realm.hostname !== new URL(registryOrigin).hostname)
+    return `the registry asks for tokens from ${realm.origin}, another host over plain http; credentials go to another host only over https`
   return undefined
 }
 

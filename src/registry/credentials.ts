@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs'
+import { accessSync, constants, readFileSync, statSync } from 'node:fs'
 import { homedir } from 'node:os'
 import path from 'node:path'
 import type { ExecOutput } from '@actions/exec'
@@ -46,7 +46,7 @@ export async function findCredentials(
   const keys = registry === 'docker.io' ? DOCKER_HUB_KEYS : [registry]
   const helper = keys.map((key) => config.credHelpers?.[key]).find(Boolean) ?? config.credsStore
   if (helper) {
-    const fromHelper = await askHelper(helper, registry === 'docker.io' ? DOCKER_HUB_KEYS[0]! : registry)
+    const fromHelper = await askHelper(helper, registry === 'docker.io' ? DOCKER_HUB_KEYS[0]! : registry, env)
     if (fromHelper) return fromHelper
   }
   for (const [key, entry] of Object.entries(config.auths ?? {})) {
@@ -70,13 +70,19 @@ export function normalizeServer(key: string): string {
   return DOCKER_HUB_KEYS.includes(bare) ? 'docker.io' : bare
 }
 
-async function askHelper(name: string, server: string): Promise<RegistryCredentials | undefined> {
+async function askHelper(name: string, server: string, env: NodeJS.ProcessEnv): Promise<RegistryCredentials | undefined> {
+  // A name with a slash would be run from the working directory: the repository a pull request controls.
+  if (!/^[A-Za-z0-9._-]+$/.test(name) || name === '.' || name === '..') {
+    throw new UserError(`the Docker config names the credential helper "${name.slice(0, 100)}", which is not a bare name ([A-Za-z0-9._-]); refusing to run it`)
+  }
   const program = `docker-credential-${name}`
+  const found = onPath(program, env.PATH ?? process.env.PATH ?? '')
+  if (!found) throw new UserError(`the Docker config names the credential helper "${name}", but ${program} is not on PATH`)
   let result: ExecOutput
   try {
     // child_process and @actions/io are loaded only for a config that names a helper.
     const { getExecOutput } = await import('@actions/exec')
-    result = await getExecOutput(program, ['get'], { input: Buffer.from(server), silent: true, ignoreReturnCode: true })
+    result = await getExecOutput(found, ['get'], { input: Buffer.from(server), silent: true, ignoreReturnCode: true })
   } catch (error: unknown) {
     throw new UserError(`the Docker config names the credential helper "${name}", but ${program} could not run: ${(error as Error).message}`)
   }
@@ -93,4 +99,19 @@ async function askHelper(name: string, server: string): Promise<RegistryCredenti
   if (!answer.Secret) return undefined
   if (answer.Username === '<token>') return { username: '<token>', identityToken: answer.Secret, source: program }
   return { username: answer.Username ?? '', password: answer.Secret, source: program }
+}
+
+/** The executable file `program` in PATH's absolute folders; a relative entry ("", ".") would be the working directory. */
+function onPath(program: string, pathVariable: string): string | undefined {
+  for (const folder of pathVariable.split(path.delimiter)) {
+    if (!path.isAbsolute(folder)) continue
+    const candidate = path.join(folder, program)
+    try {
+      accessSync(candidate, constants.X_OK)
+      if (statSync(candidate).isFile()) return candidate
+    } catch {
+      // Not here: the next folder.
+    }
+  }
+  return undefined
 }

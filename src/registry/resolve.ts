@@ -55,6 +55,8 @@ export function resolveImageInputs(inputs: ImageInputs, options: { policy: HttpP
  */
 export async function resolveImage(image: ImageReference, options: ResolveImageOptions): Promise<ImageResolution> {
   const credentials = await findCredentials(image.registry, { username: options.username, password: options.password }, options.env)
+  // A secret from the Docker config or a credential helper is masked like the inputs' own.
+  for (const secret of [credentials?.password, credentials?.identityToken]) if (secret) options.policy.log?.mask?.(secret)
   const client = new RegistryClient(image, { credentials, insecure: options.insecure, policy: options.policy })
   const repository = repositoryName(image)
 

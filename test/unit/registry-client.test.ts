@@ -155,15 +155,23 @@ describe('RegistryClient', () => {
 
 describe('realmProblem', () => {
   it.each([
-    ['https://registry.example', 'https://auth.example/token', undefined],
-    ['http://127.0.0.1:5000', 'http://127.0.0.1:5001/token', undefined],
+    ['https://registry.example', 'https://auth.example/token', true, undefined],
+    ['http://127.0.0.1:5000', 'http://127.0.0.1:5001/token', true, undefined],
+    ['http://127.0.0.1:5000', 'http://127.0.0.2:5001/token', false, undefined],
+    [
+      'http://127.0.0.1:5000',
+      'http://127.0.0.2:5001/token',
+      true,
+      'the registry asks for tokens from http://127.0.0.2:5001, another host over plain http; credentials go to another host only over https',
+    ],
     [
       'https://registry.example',
       'http://auth.example/token',
+      false,
       'the registry is served over https but asks for tokens from http://auth.example; refusing to fetch a token over plain http',
     ],
-    ['https://registry.example', 'ftp://auth.example/token', 'the token realm ftp://auth.example/token is not an http(s) URL'],
-  ])('registry %s, realm %s', (origin, realm, problem) => {
-    expect(realmProblem(origin, new URL(realm))).toBe(problem)
+    ['https://registry.example', 'ftp://auth.example/token', false, 'the token realm ftp://auth.example/token is not an http(s) URL'],
+  ])('registry %s, realm %s, with credentials: %s', (origin, realm, withCredentials, problem) => {
+    expect(realmProblem(origin, new URL(realm), withCredentials)).toBe(problem)
   })
 })
