@@ -53,10 +53,14 @@ export function convertCogDocument(document: unknown, source: string): CogConver
 /** One root schema, with every component it reaches (transitively) in its own `$defs`. */
 function convertRoot(name: string, components: Record<string, unknown>, source: string, notes: string[]): SchemaObject {
   const wanted: string[] = []
+  const seen = new Set<string>()
   const reach = (component: string, where: string): string => {
     if (!Object.hasOwn(components, component) || !isObject(components[component]))
       throw new CogImportError(`${source}: ${where} refers to components.schemas.${component}, which does not exist`)
-    if (!wanted.includes(component)) wanted.push(component)
+    if (!seen.has(component)) {
+      seen.add(component)
+      wanted.push(component)
+    }
     return `#/$defs/${escapePointer(component)}`
   }
   const converted = convertSchema(components[name] as SchemaObject, `components.schemas.${name}`, { reach, notes, source })

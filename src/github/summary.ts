@@ -164,9 +164,12 @@ function jsonSpan(value: unknown): string {
   return codeSpan(json.length > 80 ? `${json.slice(0, 79)}…` : json)
 }
 
+/** Every line break a Markdown renderer or a browser may honour: a bare CR ends a line in CommonMark too. */
+const LINE_BREAKS = /\r\n|[\n\r\u2028\u2029]/g
+
 /** Text as an inline code span in a table cell: shown as written, `<` and `&` included. */
 export function codeSpan(text: string): string {
-  const flat = text.replace(/\r?\n/g, ' ').replace(/\|/g, '\\|')
+  const flat = text.replace(LINE_BREAKS, ' ').replace(/\|/g, '\\|')
   const fence = '`'.repeat(Math.max(0, ...[...flat.matchAll(/`+/g)].map((m) => m[0].length)) + 1)
   const pad = flat.startsWith('`') || flat.endsWith('`') ? ' ' : ''
   return `${fence}${pad}${flat}${pad}${fence}`
@@ -210,5 +213,5 @@ export function escapeText(text: string): string {
     .replace(/`/g, '\\`')
     .replace(/\[/g, '\\[')
     .replace(/\]/g, '\\]')
-    .replace(/\r?\n/g, ' ')
+    .replace(LINE_BREAKS, ' ')
 }

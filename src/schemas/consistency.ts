@@ -102,7 +102,7 @@ export function checkConsistency(ajv: Ajv2020, subs: readonly Subschema[], rootI
     if ('const' in schema) check(schema, pointer, schema.const, `${pointer}/const`, 'const-mismatch', 'const', 'const')
     if (Array.isArray(schema.required) && isObject(schema.properties)) {
       for (const name of schema.required) {
-        const property = typeof name === 'string' ? schema.properties[name] : undefined
+        const property = typeof name === 'string' && Object.hasOwn(schema.properties, name) ? schema.properties[name] : undefined
         if (isObject(property) && 'default' in property) {
           problems.push({
             severity: 'warning',

@@ -50,7 +50,7 @@ export function parseJson(source: string, file: string): ParseResult {
     const described = trailingComma(text, v8 ?? { line, column }) ?? v8 ?? { message: (error as Error).message.replace(/\s*\(\d+:\d+\)$/, ''), line, column }
     return { findings: [finding(file, 'invalid-json', `invalid JSON: ${described.message}`, '', described)] }
   }
-  const { findings, tooDeep } = inspect(ast, file)
+  const { findings, tooDeep } = inspect(ast, text, file)
   if (tooDeep) return { findings: [tooDeep] }
   // Text momoa reads but JSON.parse refuses (a raw tab or line break inside a string) has no value
   // to check: it is a syntax finding at the place JSON.parse names.
@@ -95,12 +95,17 @@ function scanStructure(text: string): { members: number; maxNesting: number } {
   return { members, maxNesting }
 }
 
-/** Keys of every object in a parsed value: fewer than the text's members when a key repeats. */
+/**
+ * Keys of every object in a parsed value: fewer than the text's members when a key repeats. A number
+ * JSON.parse read as ±Infinity (`1e400`) counts as a key too many, so that the file takes the road
+ * to findings: sent on, it would become `null`.
+ */
 function countKeys(value: unknown): number {
   let keys = 0
   const stack: unknown[] = [value]
   while (stack.length > 0) {
     const node = stack.pop()
+    if (typeof node === 'number' && !Number.isFinite(node)) return -1
     if (node === null || typeof node !== 'object') continue
     const values = Object.values(node)
     if (!Array.isArray(node)) keys += values.length
@@ -145,7 +150,7 @@ function v8Position(error: Error): { message: string; line: number; column: numb
  * Reports every repeated key (JSON.parse silently keeps the last one) and stops at nesting deeper
  * than MAX_DEPTH, which no schema needs and which recursive validators would not survive.
  */
-function inspect(ast: momoa.DocumentNode, file: string): { findings: Finding[]; tooDeep?: Finding } {
+function inspect(ast: momoa.DocumentNode, text: string, file: string): { findings: Finding[]; tooDeep?: Finding } {
   const findings: Finding[] = []
   const stack: { node: momoa.ValueNode; pointer: string; depth: number }[] = [{ node: ast.body, pointer: '', depth: 0 }]
   while (stack.length > 0) {
@@ -164,6 +169,18 @@ function inspect(ast: momoa.DocumentNode, file: string): { findings: Finding[]; 
       }
     } else if (node.type === 'Array') {
       node.elements.forEach((element, index) => stack.push({ node: element.value, pointer: `${pointer}/${index}`, depth: depth + 1 }))
+    } else if (node.type === 'Number' && !Number.isFinite(node.value)) {
+      const written = text.slice(node.loc.start.offset, Math.min(node.loc.end.offset, node.loc.start.offset + 40))
+      const infinity = node.value > 0 ? 'Infinity' : '-Infinity'
+      findings.push(
+        finding(
+          file,
+          'number-too-large',
+          `${written} is beyond the largest number JSON parsers hold (about 1.8e308): it reads as ${infinity} and would be published as null`,
+          pointer,
+          node.loc.start,
+        ),
+      )
     }
   }
   return { findings: findings.sort((a, b) => a.line - b.line || a.column - b.column) }

@@ -56,7 +56,7 @@ export function lintSchema(subs: readonly Subschema[]): Problem[] {
     for (const [keyword, value] of Object.entries(schema)) {
       const at = `${pointer}/${escapePointer(keyword)}`
       if (keyword.startsWith('x-')) continue
-      const foreign = FOREIGN_KEYWORDS[keyword]
+      const foreign = Object.hasOwn(FOREIGN_KEYWORDS, keyword) ? FOREIGN_KEYWORDS[keyword] : undefined
       if (keyword === 'nullable') {
         problems.push({
           ...FOREIGN_KEYWORDS.nullable!,
@@ -67,7 +67,9 @@ export function lintSchema(subs: readonly Subschema[]): Problem[] {
         problems.push({ severity: foreign.severity, rule: foreign.rule, pointer: at, message: foreign.message })
       } else if (!KNOWN_KEYWORDS.has(keyword)) {
         const suggestion = suggestKeyword(keyword, budget)
-        const advice = OPENAPI_KEYWORDS[keyword] ?? `${suggestion ? `; did you mean "${suggestion}"?` : ''} (extension keywords must start with "x-")`
+        const advice =
+          (Object.hasOwn(OPENAPI_KEYWORDS, keyword) ? OPENAPI_KEYWORDS[keyword] : undefined) ??
+          `${suggestion ? `; did you mean "${suggestion}"?` : ''} (extension keywords must start with "x-")`
         problems.push({
           severity: 'error',
           rule: 'unknown-keyword',
@@ -122,13 +124,13 @@ export function checkInputRoot(schema: SchemaObject, pointer: string): Problem[]
 function checkRequired(schema: SchemaObject, names: unknown[], at: string, parent: { schema: SchemaObject; keyword: string } | undefined, budget: SuggestionBudget): Problem[] {
   // A subschema in place (`anyOf: [{"required": ["a"]}, …]`) also names properties of the object around it.
   const owners = parent && IN_PLACE.has(parent.keyword) ? [schema, parent.schema] : [schema]
-  const properties: Record<string, unknown> = Object.assign({}, ...owners.map((o) => (isObject(o.properties) ? o.properties : {})))
+  // A Set of own names: "constructor" is not a property because every object inherits one, and "__proto__" is a name like any other.
+  const properties = new Set(owners.flatMap((o) => (isObject(o.properties) ? Object.keys(o.properties) : [])))
   const patterns = owners.flatMap((o) => (isObject(o.patternProperties) ? Object.keys(o.patternProperties) : []))
   const problems: Problem[] = []
   names.forEach((name, i) => {
-    // Own names only: "constructor" is not a property because every object inherits one.
-    if (typeof name !== 'string' || Object.hasOwn(properties, name) || patterns.some((p) => testPattern(p, name))) return
-    const suggestion = closest(name, Object.keys(properties), budget)
+    if (typeof name !== 'string' || properties.has(name) || patterns.some((p) => testPattern(p, name))) return
+    const suggestion = closest(name, [...properties], budget)
     problems.push({
       severity: 'error',
       rule: 'required-unknown',

@@ -3,6 +3,7 @@ export const RULES = {
   'invalid-json': 'JSON syntax, at the line and column of the fault',
   'duplicate-key': 'the same key twice in one object',
   'too-deep': 'nesting deeper than 256 levels',
+  'number-too-large': 'a number beyond the largest a double holds (1e400): JSON parsers read it as Infinity, and it would be sent as null',
   envelope: 'the file is {"prediction": {"input", "output"}}, optionally with "training" of the same shape',
   'schema-draft': 'a "$schema" other than JSON Schema 2020-12',
   'meta-schema': 'the 2020-12 meta-schema',

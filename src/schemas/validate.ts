@@ -10,7 +10,7 @@ import { escapePointer, splitPointer, type SourceDocument } from './document.js'
 import { addFormatChecks } from './formats.js'
 import { schemaRegExp } from './regexp.js'
 import { checkDialect, checkInputRoot, FILE_INPUTS, lintSchema, type Problem } from './lint.js'
-import { isObject, listSubschemas, valueAt, type SchemaObject, type Subschema } from './walk.js'
+import { guardProto, isObject, listSubschemas, namesProto, valueAt, type SchemaObject, type Subschema } from './walk.js'
 
 const SECTIONS = ['prediction', 'training'] as const
 const SIDES = ['input', 'output'] as const
@@ -107,12 +107,14 @@ function checkSchema(schema: SchemaObject, pointer: string, isInput: boolean, sh
  * reference are then checked against what remains, which can only accept more).
  */
 function compilable(schema: SchemaObject, subs: readonly Subschema[], pointer: string, brokenRefs: ReadonlySet<string>): { schema: SchemaObject; subs: Map<string, SchemaObject> } {
-  if (brokenRefs.size === 0 && !subs.some((sub) => 'nullable' in sub.schema)) return { schema, subs: new Map(subs.map((sub) => [sub.pointer, sub.schema])) }
+  if (brokenRefs.size === 0 && !subs.some((sub) => 'nullable' in sub.schema || namesProto(sub.schema)))
+    return { schema, subs: new Map(subs.map((sub) => [sub.pointer, sub.schema])) }
   const copy = structuredClone(schema)
   const copies = listSubschemas(copy, pointer)
   for (const sub of copies) {
     delete sub.schema.nullable
     if (brokenRefs.has(sub.pointer)) delete sub.schema.$ref
+    if (namesProto(sub.schema)) guardProto(sub.schema)
   }
   return { schema: copy, subs: new Map(copies.map((sub) => [sub.pointer, sub.schema])) }
 }

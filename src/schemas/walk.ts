@@ -36,6 +36,37 @@ export function testPattern(pattern: string, name: string): boolean {
   }
 }
 
+const PROTO = '__proto__'
+
+/** Sets a member by a name from the file: defined, not assigned, so that "__proto__" is a name like any other. */
+export function setMember(object: Record<string, unknown>, name: string, value: unknown): void {
+  Object.defineProperty(object, name, { value, enumerable: true, writable: true, configurable: true })
+}
+
+/** Whether a subschema names a property "__proto__", which ajv does not check as written. */
+export function namesProto(schema: SchemaObject): boolean {
+  return (isObject(schema.properties) && Object.hasOwn(schema.properties, PROTO)) || (Array.isArray(schema.required) && schema.required.includes(PROTO))
+}
+
+/**
+ * ajv skips a property named "__proto__" in "properties" and reads `data.__proto__` for "required"
+ * (the prototype, never undefined). The same assertions, added in forms ajv applies to own names:
+ * patternProperties for the property's schema, propertyNames for its presence. Changes `schema`.
+ */
+export function guardProto(schema: SchemaObject): void {
+  if (isObject(schema.properties) && Object.hasOwn(schema.properties, PROTO)) {
+    const patterns: SchemaObject = isObject(schema.patternProperties) ? { ...schema.patternProperties } : {}
+    const exact = '^__proto__$'
+    const declared = schema.properties[PROTO]
+    patterns[exact] = Object.hasOwn(patterns, exact) ? { allOf: [patterns[exact], declared] } : declared
+    schema.patternProperties = patterns
+  }
+  if (Array.isArray(schema.required) && schema.required.includes(PROTO)) {
+    const present = { anyOf: [{ not: { type: 'object' } }, { not: { propertyNames: { not: { const: PROTO } } } }] }
+    schema.allOf = [...(Array.isArray(schema.allOf) ? schema.allOf : []), present]
+  }
+}
+
 /** Every object subschema below (and including) `root`, as a list. */
 export function listSubschemas(root: SchemaObject, rootPointer: string): Subschema[] {
   return [...subschemas(root, rootPointer)]

@@ -1,6 +1,6 @@
 import RandExp from 'randexp'
 import { escapePointer } from '../document.js'
-import { isObject, type SchemaObject } from '../walk.js'
+import { isObject, setMember, type SchemaObject } from '../walk.js'
 import { isAnnotation, JSON_TYPES, typesOf, view, type Root, type View } from './normalize.js'
 
 /** A valid value of each known format, for building values that a schema allows. */
@@ -116,7 +116,7 @@ export function typed(v: View, type: string, read: Reader, depth = 0): unknown {
       for (const name of Array.isArray(s.required) ? s.required : []) {
         if (typeof name !== 'string') continue
         const node = Object.hasOwn(properties, name) ? properties[name] : (s.additionalProperties ?? {})
-        result[name] = fill(read(node, `${v.at.properties ?? v.pointer}/${name}`), read, depth + 1)
+        setMember(result, name, fill(read(node, `${v.at.properties ?? v.pointer}/${name}`), read, depth + 1))
       }
       return result
     }
@@ -210,7 +210,7 @@ export function objectProbes(a: View, read: Reader): unknown[] {
   for (const name of Object.keys(props).slice(0, 16)) {
     const value = fill(read(props[name], `${a.pointer}/properties/${escapePointer(name)}`), read)
     out.push({ ...object, [name]: value })
-    all[name] = value
+    setMember(all, name, value)
   }
   out.push(all, { ...object, extra: 'a' }, { ...object, a: 1, b: 2 }, { ...object, 'Name-1': 'a' })
   return out

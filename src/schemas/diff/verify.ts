@@ -2,7 +2,7 @@ import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js'
 import { linearUniqueItems } from '../canonical.js'
 import { addFormatChecks } from '../formats.js'
 import { schemaRegExp } from '../regexp.js'
-import { isObject, subschemas, type SchemaObject } from '../walk.js'
+import { guardProto, isObject, namesProto, setMember, subschemas, type SchemaObject } from '../walk.js'
 
 /** Above this many properties, a root is compiled with only the properties a value has. */
 const PRUNE_ABOVE = 64
@@ -111,10 +111,12 @@ function pruned(schema: SchemaObject, properties: SchemaObject, names: readonly 
       shapes.set(text, key)
       defs[key] = part.copy
     }
-    kept[name] = { $ref: `#/$defs/${key}` }
+    setMember(kept, name, { $ref: `#/$defs/${key}` })
   }
   if (parts.some((p) => p.intoProperties)) return undefined
-  return { ...(parts[0]!.copy as SchemaObject), properties: kept, $defs: defs }
+  const root = { ...(parts[0]!.copy as SchemaObject), properties: kept, $defs: defs }
+  guardProto(root)
+  return root
 }
 
 /**
@@ -127,6 +129,7 @@ function prepared<T>(schema: T & SchemaObject): { copy: T & SchemaObject; intoPr
   for (const { schema: sub } of subschemas(copy, '')) {
     for (const key of Object.keys(sub)) if (INERT.has(key) || key.startsWith('x-')) delete sub[key]
     if (typeof sub.$ref === 'string' && sub.$ref.startsWith('#/properties')) intoProperties = true
+    if (namesProto(sub)) guardProto(sub)
   }
   return { copy, intoProperties }
 }
