@@ -1,4 +1,4 @@
-import removeMarkdown from 'remove-markdown'
+import { Lexer, type Token } from 'marked'
 import { readInputFile } from '../files.js'
 import { tagName, type RunContext } from './context.js'
 
@@ -55,12 +55,53 @@ export async function chooseReleaseNotes(
 }
 
 /**
- * Markdown to one line of plain text. Only the start of long notes is read: they end at 255
- * characters, and stripping Markdown takes time that grows faster than the text on crafted input.
+ * Markdown to one line of plain text, through a CommonMark (GFM) parser's tokens: the text of
+ * headings, paragraphs, lists, tables, links and code; an image's alt text; no HTML tags. Only the
+ * start of long notes is read: they end at 255 characters anyway.
  */
 export function plainText(markdown: string): string {
   const start = markdown.length > MAX_MARKDOWN ? markdown.slice(0, MAX_MARKDOWN) : markdown
-  return removeMarkdown(start, { gfm: true, useImgAltText: true }).replace(/\s+/g, ' ').trim()
+  let text: string
+  try {
+    text = textOf(Lexer.lex(start, { gfm: true }))
+  } catch {
+    // Block quotes or lists nested thousands deep exhaust the parser's stack: such notes are kept as written.
+    text = start
+  }
+  return text.replace(/\s+/g, ' ').trim()
+}
+
+const INLINE = new Set(['text', 'codespan', 'escape', 'strong', 'em', 'link', 'del', 'image'])
+
+function textOf(tokens: readonly Token[]): string {
+  const parts: string[] = []
+  const visit = (list: readonly Token[]): void => {
+    for (const token of list) {
+      if (token.type === 'html') parts.push(' ')
+      else if (token.type === 'image') parts.push(token.text)
+      else if (token.type === 'table') {
+        for (const cell of [...token.header, ...token.rows.flat()]) {
+          visit(cell.tokens)
+          parts.push(' ')
+        }
+      } else if (token.type === 'list') {
+        for (const item of token.items) {
+          visit(item.tokens)
+          parts.push(' ')
+        }
+      } else if ('tokens' in token && Array.isArray(token.tokens)) visit(token.tokens)
+      else if ('text' in token && typeof token.text === 'string') parts.push(unescapeHtml(token.text))
+      // Block boundaries (paragraphs, headings, an item's text before its nested list) separate words; inline ones do not.
+      if (!INLINE.has(token.type) || (token.type === 'text' && 'tokens' in token)) parts.push(' ')
+    }
+  }
+  visit(tokens)
+  return parts.join('')
+}
+
+/** Text with the HTML escapes the parser adds (and the common entities authors write) taken out. */
+function unescapeHtml(text: string): string {
+  return text.replace(/&(amp|lt|gt|quot|#39);/g, (_m, name: string) => ({ amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'" })[name]!)
 }
 
 function fitNotes(raw: string, source: ReleaseNotes['source'], url?: string): ReleaseNotes {

@@ -230,7 +230,9 @@ async function compareWithLive(plan: Plan, live: ModelWithDetails, schemas: Sche
  */
 export async function compareSchemas(live: Schemas, local: Schemas, document: SourceDocument, liveName: string, failOnBreaking: boolean): Promise<Finding[]> {
   // Loaded only when there is a live version to compare with: a first publish and a plain validate never need it.
-  const { diffSchemas } = await import('../schemas/diff/index.js')
+  const [{ diffSchemas }, { loadLinearEngineFor }] = await Promise.all([import('../schemas/diff/index.js'), import('../schemas/regexp.js')])
+  // The live version's patterns run too, on RE2 as the file's do.
+  await loadLinearEngineFor(live, local)
   const changes = diffSchemas(live, local, { live: liveName })
   const findings = changes.map((change): Finding => {
     const at = document.locate(change.pointer)

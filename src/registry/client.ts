@@ -19,12 +19,18 @@ const MAX_MANIFEST_BYTES = 4 * 1024 * 1024
 /** An image config carries the labels; Cog's holds the whole OpenAPI document. */
 const MAX_CONFIG_BYTES = 16 * 1024 * 1024
 const MAX_REDIRECTS = 5
-const MAX_NESTING = 4
+/** Indexes inside an index: the OCI spec allows them, real images nest one level. */
+const MAX_NESTING = 2
+/** Requests one client sends at most: a registry that lists index after index gets a failure, not a crawl. */
+const MAX_REQUESTS = 64
 
 /** A registry failure the user can act on. */
 export class RegistryError extends UserError {
   override name = 'RegistryError'
 }
+
+/** The request budget of one resolution is spent: nothing after it may be tried instead. */
+class TooManyRequestsError extends RegistryError {}
 
 export interface RegistryClientOptions {
   credentials?: RegistryCredentials
@@ -62,6 +68,9 @@ export class RegistryClient {
   readonly #tokens = new Map<string, { value: string; expiresAt: number }>()
   /** The Authorization value that worked last, reused for the next request. */
   #auth: string | undefined
+  /** Manifests read by digest: an index that lists one twice is read once. */
+  readonly #manifests = new Map<string, Promise<{ digest: string; manifest: Manifest }>>()
+  #requests = 0
 
   constructor(ref: ImageReference, options: RegistryClientOptions) {
     this.#ref = ref
@@ -142,7 +151,7 @@ export class RegistryClient {
       if (depth >= MAX_NESTING) break
       const nested = await this.#getManifest(descriptor.digest!)
       const picked = await this.#pick(nested.digest, nested.manifest, platform, depth + 1).catch((error: unknown) => {
-        if (error instanceof RegistryError && descriptor !== match) return undefined
+        if (error instanceof RegistryError && !(error instanceof TooManyRequestsError) && descriptor !== match) return undefined
         throw error
       })
       if (picked) return { ...picked, index: indexDigest }
@@ -179,7 +188,17 @@ export class RegistryClient {
     return res
   }
 
-  async #getManifest(reference: string): Promise<{ digest: string; manifest: Manifest }> {
+  #getManifest(reference: string): Promise<{ digest: string; manifest: Manifest }> {
+    if (!isDigest(reference)) return this.#readManifest(reference)
+    let read = this.#manifests.get(reference)
+    if (!read) {
+      read = this.#readManifest(reference)
+      this.#manifests.set(reference, read)
+    }
+    return read
+  }
+
+  async #readManifest(reference: string): Promise<{ digest: string; manifest: Manifest }> {
     const res = await this.#manifest('GET', reference)
     // The digest of the exact bytes served, as the registry computes it.
     const digest = this.#verified(reference, `sha256:${createHash('sha256').update(res.bytes).digest('hex')}`)
@@ -321,6 +340,8 @@ export class RegistryClient {
     for (let hop = 0; ; hop++) {
       const headers: Record<string, string> = { 'user-agent': USER_AGENT, accept }
       if (auth && target.origin === this.#origin) headers.authorization = auth
+      if (++this.#requests > MAX_REQUESTS)
+        throw new TooManyRequestsError(`${this.#ref.registry} needed more than ${MAX_REQUESTS} requests to resolve ${repositoryName(this.#ref)}; giving up`)
       const res = await send({ method, url: target, headers, maxBodyBytes }, this.#options.policy)
       const location = header(res.headers, 'location')
       if (res.status < 300 || res.status >= 400 || !location || hop >= MAX_REDIRECTS) return { ...res, origin: target.origin }

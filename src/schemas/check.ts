@@ -2,7 +2,7 @@ import type { Finding } from '../findings.js'
 import type { Schemas } from '../wriftai/types.js'
 import { readInputFile } from '../files.js'
 import { MAX_SCHEMAS_BYTES, parseJson, type ParseResult, type SourceDocument } from './document.js'
-import { loadLinearEngine, mayHavePatterns } from './regexp.js'
+import { loadLinearEngineFor } from './regexp.js'
 import { validateSchemas } from './validate.js'
 
 export interface SchemasCheck {
@@ -21,8 +21,7 @@ export interface SchemasCheck {
  */
 export async function checkSchemasFile(path: string, file: string, input?: string, root?: string): Promise<SchemasCheck> {
   const text = readInputFile(path, file, { input: input ?? 'schemas-file', limit: MAX_SCHEMAS_BYTES, over: 'refuse', root })
-  if (mayHavePatterns(text)) await loadLinearEngine()
-  return checkParsed(parseJson(text, file))
+  return checkParsed(await withLinearEngine(parseJson(text, file)))
 }
 
 export function checkSchemasText(text: string, file: string): SchemasCheck {
@@ -31,8 +30,13 @@ export function checkSchemasText(text: string, file: string): SchemasCheck {
 
 /** Checks schemas that did not come from a file (an image's Cog label), with the pattern engine ready as for a file. */
 export async function checkGeneratedSchemas(text: string, file: string): Promise<SchemasCheck> {
-  if (mayHavePatterns(text)) await loadLinearEngine()
-  return checkParsed(parseJson(text, file))
+  return checkParsed(await withLinearEngine(parseJson(text, file)))
+}
+
+/** The pattern engine, loaded when the parsed document holds a pattern (decided on keys as parsed, not on the text). */
+async function withLinearEngine(parsed: ParseResult): Promise<ParseResult> {
+  if (parsed.document) await loadLinearEngineFor(parsed.document.value)
+  return parsed
 }
 
 function checkParsed(parsed: ParseResult): SchemasCheck {

@@ -91,7 +91,7 @@ export function lintSchema(subs: readonly Subschema[]): Problem[] {
           severity: 'warning',
           rule: 'pattern-unchecked',
           pointer: keyword === 'pattern' ? at : `${at}/${escapePointer(pattern)}`,
-          message: `${JSON.stringify(pattern.length > 80 ? `${pattern.slice(0, 79)}…` : pattern)} repeats a group that repeats, and uses a lookaround or backreference, which only a backtracking engine runs: it could take hours on one string, so no value is checked against it`,
+          message: `${JSON.stringify(pattern.length > 80 ? `${pattern.slice(0, 79)}…` : pattern)} repeats, and holds what only a backtracking engine runs (a lookaround, a backreference, a repeat count over 1,000): such an engine could take hours on one string, so no value is checked against it`,
         })
       } else if (keyword === '$ref' && typeof value === 'string') {
         const problem = checkRef(value, resources.baseOf.get(schema) ?? DOCUMENT_URI, resources)

@@ -2,10 +2,14 @@ import { readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { Ajv2020 } from 'ajv/dist/2020.js'
 import addFormatsPlugin from 'ajv-formats'
-import { afterAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { loadLinearEngine } from '../../src/schemas/regexp.js'
 import { checkSchemasText } from '../../src/schemas/check.js'
 import { CHANGE_RULES, diffSchemas } from '../../src/schemas/diff/index.js'
 import type { Schemas } from '../../src/wriftai/types.js'
+
+// Patterns that repeat run on RE2, which the action loads before it compares.
+beforeAll(loadLinearEngine)
 
 // The pairs in test/fixtures/diff/ were written for this project from what the peer diff tools
 // test (oasdiff's checker rules, json-schema-diff's and Optic's cases) and from real Cog, pydantic

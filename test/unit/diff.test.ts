@@ -1,6 +1,10 @@
-import { describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { loadLinearEngine } from '../../src/schemas/regexp.js'
 import { diffSchemas, type SchemaChange } from '../../src/schemas/diff/index.js'
 import type { Schemas } from '../../src/wriftai/types.js'
+
+// Patterns that repeat run on RE2, which the action loads before it compares.
+beforeAll(loadLinearEngine)
 
 const input = (properties: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({ type: 'object', properties, ...extra })
 const schemas = (inputSchema: Record<string, unknown>, output: Record<string, unknown> = { type: 'string' }): Schemas => ({ prediction: { input: inputSchema, output } })

@@ -1,7 +1,7 @@
 import { escapePointer } from '../document.js'
 import { isObject, testPattern, type SchemaObject } from '../walk.js'
 import { admits, isAnnotation, same, typeOfValue, typesOf, type Root, type View } from './normalize.js'
-import { arrayProbes, dedupe, fill, length, numberWithin, objectProbes, reader, samplesOf, stringsFor, subschemaSamples, typed, type Reader } from './samples.js'
+import { arrayProbes, MAX_SAMPLE_SIZE, dedupe, fill, length, numberWithin, objectProbes, reader, samplesOf, stringsFor, subschemaSamples, typed, type Reader } from './samples.js'
 
 /**
  * What may have been lost from one schema (A) to another (B): a value that A accepts and B rejects.
@@ -47,6 +47,8 @@ export interface Candidate {
   probes: unknown[]
   /** For property kinds: the property's name. */
   name?: string
+  /** The value that would show the change is larger than any value built here (MAX_SAMPLE_SIZE). */
+  tooLarge?: boolean
 }
 
 /** Keywords compared by recursing into their subschemas, not as a whole. */
@@ -187,12 +189,15 @@ export class Walk {
     const minA = typeof A.minLength === 'number' ? A.minLength : 0
     const minB = B.minLength
     if (typeof minB === 'number' && minB > minA) {
-      add('length', 'minLength', ['a'.repeat(Math.max(minA, minB - 1)), seed.slice(0, minB - 1), ...fromA.filter((s) => length(s) < minB)])
+      // The shortest string A takes and the longest B refuses, each only when it can be built.
+      const sizes = [minA, minB - 1].filter((n) => n <= MAX_SAMPLE_SIZE)
+      add('length', 'minLength', [...sizes.map((n) => 'a'.repeat(n)), seed.slice(0, minB - 1), ...fromA.filter((s) => length(s) < minB)], { tooLarge: sizes.length === 0 })
     }
     const maxA = typeof A.maxLength === 'number' ? A.maxLength : Infinity
     const maxB = B.maxLength
     if (typeof maxB === 'number' && maxB < maxA) {
-      add('length', 'maxLength', ['a'.repeat(maxB + 1), seed.padEnd(maxB + 1, seed.at(-1) ?? 'a'), ...fromA.filter((s) => length(s) > maxB)])
+      if (maxB + 1 > MAX_SAMPLE_SIZE) add('length', 'maxLength', [], { tooLarge: true })
+      else add('length', 'maxLength', ['a'.repeat(maxB + 1), seed.padEnd(maxB + 1, seed.at(-1) ?? 'a'), ...fromA.filter((s) => length(s) > maxB)])
     }
     for (const keyword of ['pattern', 'format'] as const) {
       if (typeof B[keyword] !== 'string' || B[keyword] === A[keyword]) continue
@@ -210,9 +215,20 @@ export class Walk {
     const B = b.schema
     const item = () => fill(this.readA(A.items ?? {}, a.at.items ?? `${a.pointer}/items`), this.readA)
     const minA = typeof A.minItems === 'number' ? A.minItems : 0
-    if (typeof B.minItems === 'number' && B.minItems > minA) add('length', 'minItems', [Array.from({ length: Math.max(minA, B.minItems - 1) }, item)])
+    if (typeof B.minItems === 'number' && B.minItems > minA) {
+      const sizes = [minA, B.minItems - 1].filter((n) => n <= MAX_SAMPLE_SIZE)
+      add(
+        'length',
+        'minItems',
+        sizes.map((n) => Array.from({ length: n }, item)),
+        { tooLarge: sizes.length === 0 },
+      )
+    }
     const maxA = typeof A.maxItems === 'number' ? A.maxItems : Infinity
-    if (typeof B.maxItems === 'number' && B.maxItems < maxA) add('length', 'maxItems', [Array.from({ length: B.maxItems + 1 }, item)])
+    if (typeof B.maxItems === 'number' && B.maxItems < maxA) {
+      const size = B.maxItems + 1
+      add('length', 'maxItems', size > MAX_SAMPLE_SIZE ? [] : [Array.from({ length: size }, item)], { tooLarge: size > MAX_SAMPLE_SIZE })
+    }
     if (B.uniqueItems === true && A.uniqueItems !== true) {
       const x = item()
       add('uniqueItems', 'uniqueItems', [Array.from({ length: Math.max(2, minA) }, () => x)])

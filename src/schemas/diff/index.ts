@@ -3,7 +3,7 @@ import { isObject, valueAt, type SchemaObject } from '../walk.js'
 import { Walk, type Candidate, type Step } from './compare.js'
 import { describeChange, describeCounterexample, describePath } from './messages.js'
 import { makeRoot, same } from './normalize.js'
-import { fill } from './samples.js'
+import { fill, MAX_SAMPLE_SIZE } from './samples.js'
 import { INFO_RULES, ruleOf, type ChangeRule } from './rules.js'
 import { Checker } from './verify.js'
 
@@ -104,11 +104,13 @@ function compareSide(section: 'prediction' | 'training', side: 'input' | 'output
       if (found === UNCHECKABLE) Object.assign(change, { breaking: true, basis: 'convention' })
       else if (found !== undefined) Object.assign(change, { breaking: true, basis: 'counterexample', counterexample: found })
       else if (rule === 'input-removed' || rule === 'output-removed') Object.assign(change, { breaking: true, basis: 'convention' })
-      else if (rule === 'pattern-changed' || rule === 'format-changed' || rule === 'output-pattern-changed' || rule === 'output-format-changed')
+      else if (candidate.tooLarge || rule === 'pattern-changed' || rule === 'format-changed' || rule === 'output-pattern-changed' || rule === 'output-format-changed')
         change.rule = 'compatibility-not-proven'
       else continue
     }
     change.message = describeChange(side, change.rule, candidate, renames.get(candidate))
+    if (candidate.tooLarge && change.rule === 'compatibility-not-proven')
+      change.message = `${change.message.replace(/; no value was found.*$/, '')}; a value that shows it would be over ${MAX_SAMPLE_SIZE.toLocaleString('en-US')} long, larger than any value checked here, so compatibility is not proven`
     if (change.counterexample !== undefined) change.message += describeCounterexample(side, change.counterexample, labels.live)
     changes.push(change)
   }

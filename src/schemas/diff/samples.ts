@@ -48,6 +48,8 @@ export function reader(root: Root): Reader {
  * counterexample is the same in the annotation, the summary and the test.
  */
 function patternSamples(pattern: string, count: number): string[] {
+  // Nested counts multiply ("((a{1000}){1000}){1000}" is a billion characters): such a pattern gives no samples.
+  if ([...pattern.matchAll(/\{(\d+)/g)].reduce((product, m) => product * Math.max(1, Number(m[1])), 1) > MAX_SAMPLE_SIZE) return []
   let generator: RandExp
   try {
     generator = new RandExp(new RegExp(pattern, 'u'))
@@ -104,7 +106,7 @@ export function typed(v: View, type: string, read: Reader, depth = 0): unknown {
     case 'array': {
       const itemView = read(s.items ?? {}, v.at.items ?? `${v.pointer}/items`)
       const prefix = Array.isArray(s.prefixItems) ? s.prefixItems.map((p, i) => fill(read(p, `${v.at.prefixItems}/${i}`), read, depth + 1)) : []
-      const count = Math.max(typeof s.minItems === 'number' ? s.minItems : 0, prefix.length, s.contains ? 1 : 0)
+      const count = Math.min(Math.max(typeof s.minItems === 'number' ? s.minItems : 0, prefix.length, s.contains ? 1 : 0), MAX_SAMPLE_SIZE)
       const items = [...prefix]
       while (items.length < count) items.push(s.contains && items.length === 0 ? fill(read(s.contains, v.at.contains!), read, depth + 1) : fill(itemView, read, depth + 1))
       if (s.uniqueItems === true) return items.map((item, i) => (typeof item === 'string' && i > 0 ? `${item}${i}` : item))
@@ -145,16 +147,22 @@ export function numberWithin(s: SchemaObject, integer: boolean): number {
   return n
 }
 
-/** Strings that the string keywords of `s` allow, the simplest first. */
+/**
+ * The longest string and the most items a sample is built with: a schema may ask for 2e8 items, and
+ * a value that size would take gigabytes to build. Past it, a change is not proven either way.
+ */
+export const MAX_SAMPLE_SIZE = 10_000
+
+/** Strings that the string keywords of `s` allow, the simplest first (none longer than MAX_SAMPLE_SIZE). */
 export function stringsFor(s: SchemaObject): string[] {
   const min = typeof s.minLength === 'number' ? s.minLength : 0
   const max = typeof s.maxLength === 'number' ? s.maxLength : Infinity
   const candidates: string[] = []
   if (typeof s.pattern === 'string') candidates.push(...patternSamples(s.pattern, 6))
   if (typeof s.format === 'string' && FORMAT_SAMPLES[s.format]) candidates.push(FORMAT_SAMPLES[s.format]!)
-  candidates.push('a'.repeat(Math.max(min, 1)), ...PLAIN_STRINGS)
+  candidates.push('a'.repeat(Math.min(Math.max(min, 1), MAX_SAMPLE_SIZE)), ...PLAIN_STRINGS)
   const fitting = candidates.filter((c) => length(c) >= min && length(c) <= max)
-  return fitting.length > 0 ? fitting : ['a'.repeat(Math.max(min, 0))]
+  return fitting.length > 0 ? fitting : ['a'.repeat(Math.min(Math.max(min, 0), MAX_SAMPLE_SIZE))]
 }
 
 /** Length in code points, as JSON Schema counts it. */
