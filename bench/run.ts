@@ -221,6 +221,56 @@ function hostileFiles(): Record<string, unknown> {
     'a backtracking propertyNames against a default': wrap({
       properties: { x: { type: 'object', propertyNames: { pattern: '^(a+)+$' }, default: { [`${'a'.repeat(5000)}!`]: 1 } } },
     }),
+    // As text: the key written with an escape, which a search of the text for "pattern" would miss.
+    'a backtracking pattern under an escaped key, 40-character default': JSON.stringify(
+      wrap({ properties: { s: { type: 'string', pattern: '^(a+)+$', default: `${'a'.repeat(40)}!` } } }),
+    ).replace('"pattern"', '"\\u0070attern"'),
+    'twelve a* in a row, 60-character default': wrap({ properties: { s: { type: 'string', pattern: `^${'a*'.repeat(12)}$`, default: `${'a'.repeat(60)}!` } } }),
+    'twelve a* in a row as a patternProperties name, 30 required names': wrap({
+      properties: {},
+      patternProperties: { [`^${'a*'.repeat(12)}$`]: { type: 'string' } },
+      required: Array.from({ length: 30 }, (_, i) => `${'a'.repeat(60)}${i}!`),
+    }),
+    'a nested quantifier beside \\u{61}, \\cJ, [\\b] and \\p{Script=Latin}': wrap({
+      properties: Object.fromEntries(
+        ['^(\\u{61}+)+$', '^(a+\\cJ?)+$', '^(a+[\\b]?)+$', '^(\\p{Script=Latin}+)+$'].map((pattern, i) => [`s${i}`, { type: 'string', pattern, default: `${'a'.repeat(5000)}!` }]),
+      ),
+    }),
+    'a $ref fan-out 40 levels deep (2^40 paths)': wrap({ properties: { x: { $ref: '#/$defs/L0', default: 'x' } }, $defs: fanOut(40) }),
+  }
+}
+
+/** L0 … Ln, each an allOf of two references to the next: 2^n paths in a few kilobytes. */
+function fanOut(levels: number): Record<string, unknown> {
+  const defs: Record<string, unknown> = { [`L${levels}`]: { type: 'string' } }
+  for (let i = 0; i < levels; i++) defs[`L${i}`] = { allOf: [{ $ref: `#/$defs/L${i + 1}` }, { $ref: `#/$defs/L${i + 1}` }] }
+  return defs
+}
+
+/** Commands other than validate on hostile input: the comparison, release notes, the Cog converter. */
+function hostileCommands(): Record<string, { files: Record<string, string>; args: string[] }> {
+  const wrap = (input: Record<string, unknown>) => JSON.stringify({ prediction: { input: { type: 'object', ...input }, output: { type: 'string' } } })
+  const components: Record<string, unknown> = { Input: { type: 'object', properties: { c: { $ref: '#/components/schemas/C0' } } }, Output: { type: 'string' } }
+  for (let i = 0; i < 80_000; i++) components[`C${i}`] = { type: 'object', properties: { next: { $ref: `#/components/schemas/C${(i + 1) % 80_000}` } } }
+  return {
+    'diff: a $ref fan-out 40 levels deep': {
+      files: {
+        'live.json': wrap({ properties: { x: { $ref: '#/$defs/L0' } }, $defs: fanOut(40) }),
+        'new.json': wrap({ properties: { x: { $ref: '#/$defs/L0', default: 'x' } }, $defs: fanOut(40) }),
+      },
+      args: ['diff', 'live.json', 'new.json'],
+    },
+    'diff: minItems 2e8 and minLength 4e8 added, maxItems and maxLength lowered past 1e8': {
+      files: {
+        'live.json': wrap({ properties: { xs: { type: 'array', maxItems: 4e8 }, s: { type: 'string', maxLength: 5e8 } } }),
+        'new.json': wrap({ properties: { xs: { type: 'array', minItems: 2e8, maxItems: 2e8 }, s: { type: 'string', minLength: 4e8, maxLength: 4e8 } } }),
+      },
+      args: ['diff', 'live.json', 'new.json'],
+    },
+    'import-cog: 80,000 components (3.8 MB)': {
+      files: { 'openapi.json': JSON.stringify({ openapi: '3.0.2', components: { schemas: components } }) },
+      args: ['import-cog', 'openapi.json'],
+    },
   }
 }
 
@@ -228,7 +278,7 @@ async function hostile(workspace: string): Promise<void> {
   const measured: Record<string, number> = {}
   for (const [name, content] of Object.entries(hostileFiles())) {
     const file = path.join(workspace, `hostile-${Object.keys(measured).length}.json`)
-    await writeFile(file, JSON.stringify(content))
+    await writeFile(file, typeof content === 'string' ? content : JSON.stringify(content))
     // Each file has findings, so the CLI exits 1; the time is what counts.
     const [time] = await medians(async () => {
       const started = performance.now()
@@ -239,9 +289,22 @@ async function hostile(workspace: string): Promise<void> {
     })
     measured[name] = time
   }
+  for (const [name, { files, args }] of Object.entries(hostileCommands())) {
+    const dir = await mkdtemp(path.join(workspace, 'hostile-command-'))
+    for (const [file, text] of Object.entries(files)) await writeFile(path.join(dir, file), text)
+    const [time] = await medians(async () => {
+      const started = performance.now()
+      await timed(NODE, [path.join(ROOT, 'dist/cli.js'), ...args], { cwd: dir }).catch((error: Error) => {
+        if (!/exited 1:/.test(error.message)) throw error
+      })
+      return performance.now() - started
+    })
+    measured[name] = time
+  }
   const [slowest, slowestMs] = Object.entries(measured).sort((a, b) => b[1] - a[1])[0]!
   results.hostile = measured
-  for (const [name, time] of Object.entries(measured)) rows.push({ name: `Validate a hostile file: ${name}`, value: ms(time), budget: '< 10000 ms', ok: time < 10_000 })
+  for (const [name, time] of Object.entries(measured))
+    rows.push({ name: name.includes(': ') ? `Hostile input, ${name}` : `Validate a hostile file: ${name}`, value: ms(time), budget: '< 10000 ms', ok: time < 10_000 })
   rows.push({ name: `Slowest hostile file: ${slowest}`, value: ms(slowestMs), budget: '< 10000 ms', ok: slowestMs < 10_000 })
 }
 

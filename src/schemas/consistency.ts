@@ -1,6 +1,7 @@
 import type { Ajv2020, ErrorObject, ValidateFunction } from 'ajv/dist/2020.js'
 import { ANNOTATIONS, type ShapeValidators } from './compile.js'
 import { escapePointer } from './document.js'
+import { Expansion } from './expansion.js'
 import { howToAllowNull, REFERENCE_KEYWORDS } from './keywords.js'
 import type { Problem } from './lint.js'
 import type { RuleId } from './rules.js'
@@ -79,7 +80,22 @@ export function checkConsistency(ajv: Ajv2020, subs: readonly Subschema[], rootI
       return undefined
     }
   }
+  // References expand as often as they are written: a few kilobytes of them can cost more than any run pays for one value.
+  const expansion = new Expansion(subs[0]?.schema ?? {}, subs.length)
+  const tooLarge = new Set<string>()
   const check = (schema: SchemaObject, pointer: string, value: unknown, at: string, rule: RuleId, what: string, ignore?: string): void => {
+    if (referencing.has(pointer) && expansion.cost(schema) > expansion.budget) {
+      if (!tooLarge.has(pointer)) {
+        tooLarge.add(pointer)
+        problems.push({
+          severity: 'warning',
+          rule: 'too-complex',
+          pointer,
+          message: `the values here are not checked: through its references, checking one value would visit more than ${expansion.budget.toLocaleString('en-US')} subschemas`,
+        })
+      }
+      return
+    }
     const validate = validatorFor(pointer, schema, ignore)
     if (!validate || validate(value)) return
     const errors = (validate.errors ?? []).filter((e) => !(ignore && e.keyword === ignore && e.instancePath === ''))

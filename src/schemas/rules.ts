@@ -24,6 +24,7 @@ export const RULES = {
   'keyword-not-applicable': 'a keyword for another type than the declared one ("minLength" on an integer), which never applies',
   'unsatisfiable-range': 'bounds that no value meets ("minimum" above "maximum", integer bounds with no integer between)',
   'enum-duplicate': 'the same "enum" member twice',
+  'too-complex': 'a subschema whose references expand, as written, past what checking one value may cost: its values are not checked',
   'pattern-unchecked': 'a pattern that may backtrack for hours and needs a backtracking engine: values are not checked against it',
   'schema-drift': 'a difference between the schemas file and the Cog schema its image serves',
 } as const

@@ -1,5 +1,6 @@
 import type { Schemas } from '../../wriftai/types.js'
-import { isObject, valueAt, type SchemaObject } from '../walk.js'
+import { EXPANSION_BUDGET, Expansion } from '../expansion.js'
+import { isObject, listSubschemas, valueAt, type SchemaObject } from '../walk.js'
 import { Walk, type Candidate, type Step } from './compare.js'
 import { describeChange, describeCounterexample, describePath } from './messages.js'
 import { makeRoot, same } from './normalize.js'
@@ -70,6 +71,25 @@ export function diffSchemas(live: Schemas, local: Schemas, labels: DiffLabels = 
 
 function compareSide(section: 'prediction' | 'training', side: 'input' | 'output', live: SchemaObject, local: SchemaObject, labels: DiffLabels): SchemaChange[] {
   const base = `/${section}/${side}`
+  // References expand as often as they are written: a side that costs more than a run can pay per value is not compared.
+  const complex = [live, local].find((schema) => {
+    const expansion = new Expansion(schema, listSubschemas(schema, '').length)
+    return expansion.cost(schema) > expansion.budget
+  })
+  if (complex) {
+    const which = complex === live ? labels.live : 'the local schemas'
+    return [
+      {
+        rule: 'compatibility-not-proven',
+        breaking: false,
+        section,
+        side,
+        pointer: base,
+        livePointer: base,
+        message: `the ${side} schema of ${which} was not compared: through its references, checking one value would visit more than ${EXPANSION_BUDGET.toLocaleString('en-US')} subschemas beyond its own`,
+      },
+    ]
+  }
   const liveRoot = makeRoot(live, base)
   const localRoot = makeRoot(local, base)
   // Inputs: what the live schema accepted must still pass. Outputs: what the local schema allows must have been allowed.
