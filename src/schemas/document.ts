@@ -97,8 +97,8 @@ function scanStructure(text: string): { members: number; maxNesting: number } {
 
 /**
  * Keys of every object in a parsed value: fewer than the text's members when a key repeats. A number
- * JSON.parse read as ±Infinity (`1e400`) counts as a key too many, so that the file takes the road
- * to findings: sent on, it would become `null`.
+ * JSON.parse read as ±Infinity (`1e400`) makes the count -1, so that the file takes the road to
+ * findings: sent on, it would become `null`.
  */
 function countKeys(value: unknown): number {
   let keys = 0
