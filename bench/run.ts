@@ -8,6 +8,7 @@ import path from 'node:path'
 import { ROOT, runAction, tagPushEnv } from '../test/helpers/run-action.ts'
 import { PASSWORD, registryAvailable, startRegistry, USER } from '../test/registry/harness.ts'
 import { pushTestImages } from '../test/registry/images.ts'
+import { startNestedIndexRegistry } from '../test/registry/nested-index.ts'
 import { startSandbox, type Sandbox } from '../test/sandbox/server.ts'
 import { generateDiffPair, generateSchemas } from './generate-schemas.ts'
 
@@ -247,39 +248,6 @@ function fanOut(levels: number): Record<string, unknown> {
   return defs
 }
 
-/** A registry whose tag is an index of 50 indexes, each listing the 50 of the next level, five deep, with no linux/amd64. */
-async function nestedIndexRegistry(): Promise<{ host: string; close(): Promise<void> }> {
-  const { createHash } = await import('node:crypto')
-  const { createServer } = await import('node:http')
-  const documents = new Map<string, string>()
-  const put = (doc: unknown): string => {
-    const text = JSON.stringify(doc)
-    const digest = `sha256:${createHash('sha256').update(text).digest('hex')}`
-    documents.set(digest, text)
-    return digest
-  }
-  let level = [put({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', config: { digest: `sha256:${'0'.repeat(64)}` }, layers: [] })]
-  for (let depth = 0; depth < 5; depth++) {
-    const manifests = level.map((digest) => ({
-      mediaType: `application/vnd.oci.image.${depth === 0 ? 'manifest' : 'index'}.v1+json`,
-      digest,
-      size: 1,
-      ...(depth === 0 && { platform: { os: 'linux', architecture: 'arm64' } }),
-    }))
-    level = Array.from({ length: 50 }, (_, i) => put({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests, annotations: { n: `${depth}-${i}` } }))
-  }
-  const server = createServer((req, res) => {
-    const reference = req.url!.split('/manifests/')[1] ?? ''
-    const digest = reference === '1.0' ? level[0]! : reference
-    const text = documents.get(digest)
-    if (!text) return res.writeHead(req.url === '/v2/' ? 200 : 404).end('{}')
-    res.writeHead(200, { 'content-type': 'application/vnd.oci.image.index.v1+json', 'docker-content-digest': digest }).end(req.method === 'HEAD' ? undefined : text)
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const address = server.address() as import('node:net').AddressInfo
-  return { host: `127.0.0.1:${address.port}`, close: () => new Promise((resolve) => server.close(() => resolve())) }
-}
-
 /** Commands other than validate on hostile input: the comparison, release notes, the Cog converter. */
 function hostileCommands(): Record<string, { files: Record<string, string>; args: string[] }> {
   const wrap = (input: Record<string, unknown>) => JSON.stringify({ prediction: { input: { type: 'object', ...input }, output: { type: 'string' } } })
@@ -337,7 +305,7 @@ async function hostile(workspace: string): Promise<void> {
   // Through the action: a notes file that made the old Markdown stripper cubic; a registry whose
   // index lists fifty indexes, each listing fifty more, five deep (publishes and fails, as it must).
   const sandbox = await startSandbox()
-  const registry = await nestedIndexRegistry()
+  const registry = await startNestedIndexRegistry()
   try {
     const schemasText = await readFile(path.join(ROOT, 'examples/schemas.json'), 'utf8')
     const publish = async (inputs: Record<string, string>, files: Record<string, string> = {}) => {

@@ -16,7 +16,7 @@ export interface DriftLabels {
  * x-*) are not drift.
  */
 export async function driftFindings(file: Schemas, document: SourceDocument, image: Schemas, labels: DriftLabels, severity: 'error' | 'warning'): Promise<Finding[]> {
-  const [{ diffSchemas, describeCounterexample, showValue }, { loadLinearEngineFor }] = await Promise.all([import('../schemas/diff/index.js'), import('../schemas/regexp.js')])
+  const { diffSchemas, describeCounterexample, showValue, loadLinearEngineFor } = await import('../schemas/diff/index.js')
   await loadLinearEngineFor(file, image)
   const show = (value: unknown) => (value === undefined ? 'absent' : showValue(value))
   // The image is named once, in the summary and the plan; a message says "the image".

@@ -7,27 +7,27 @@ import type { TokenBucket } from './rate-limit.js'
  * a token) never loads undici. Copies of a policy share it.
  */
 export class ConnectionPool {
-  #dispatcher: Promise<Dispatcher> | undefined
-  #direct: Promise<Dispatcher> | undefined
+  readonly #dispatchers = new Map<'direct' | 'environment', Promise<Dispatcher>>()
 
   /**
    * The pool for a request to `url`: a loopback host is never reached through a proxy (a plain http
-   * API on loopback would hand its token to the proxy in clear), whatever NO_PROXY says.
+   * API on loopback would hand its token to the proxy in clear), whatever NO_PROXY says; any other
+   * goes as the proxy variables say.
    */
   get(url: URL): Promise<Dispatcher> {
-    if (isLoopback(url.hostname)) {
-      this.#direct ??= import('./transport.js').then(({ createDispatcher }) => createDispatcher({ keepAliveTimeout: 4_000 }, {}))
-      return this.#direct
+    const route = isLoopback(url.hostname) ? 'direct' : 'environment'
+    let dispatcher = this.#dispatchers.get(route)
+    if (!dispatcher) {
+      dispatcher = import('./transport.js').then(({ createDispatcher }) => createDispatcher({ keepAliveTimeout: 4_000 }, route === 'direct' ? {} : process.env))
+      this.#dispatchers.set(route, dispatcher)
     }
-    this.#dispatcher ??= import('./transport.js').then(({ createDispatcher }) => createDispatcher({ keepAliveTimeout: 4_000 }))
-    return this.#dispatcher
+    return dispatcher
   }
 
   async close(): Promise<void> {
-    const dispatchers = [this.#dispatcher, this.#direct]
-    this.#dispatcher = undefined
-    this.#direct = undefined
-    await Promise.all(dispatchers.map(async (dispatcher) => (await dispatcher)?.close()))
+    const dispatchers = [...this.#dispatchers.values()]
+    this.#dispatchers.clear()
+    await Promise.all(dispatchers.map(async (dispatcher) => (await dispatcher).close()))
   }
 }
 

@@ -230,7 +230,7 @@ async function compareWithLive(plan: Plan, live: ModelWithDetails, schemas: Sche
  */
 export async function compareSchemas(live: Schemas, local: Schemas, document: SourceDocument, liveName: string, failOnBreaking: boolean): Promise<Finding[]> {
   // Loaded only when there is a live version to compare with: a first publish and a plain validate never need it.
-  const [{ diffSchemas }, { loadLinearEngineFor }] = await Promise.all([import('../schemas/diff/index.js'), import('../schemas/regexp.js')])
+  const { diffSchemas, loadLinearEngineFor } = await import('../schemas/diff/index.js')
   // The live version's patterns run too, on RE2 as the file's do.
   await loadLinearEngineFor(live, local)
   const changes = diffSchemas(live, local, { live: liveName })

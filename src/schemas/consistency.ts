@@ -84,7 +84,7 @@ export function checkConsistency(ajv: Ajv2020, subs: readonly Subschema[], rootI
   const expansion = new Expansion(subs[0]?.schema ?? {}, subs.length)
   const tooLarge = new Set<string>()
   const check = (schema: SchemaObject, pointer: string, value: unknown, at: string, rule: RuleId, what: string, ignore?: string): void => {
-    if (referencing.has(pointer) && expansion.cost(schema) > expansion.budget) {
+    if (referencing.has(pointer) && expansion.exceeds(schema)) {
       if (!tooLarge.has(pointer)) {
         tooLarge.add(pointer)
         problems.push({

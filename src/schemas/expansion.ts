@@ -9,7 +9,7 @@ import { isObject, type SchemaObject } from './walk.js'
 export const EXPANSION_BUDGET = 100_000
 
 /** Map keywords whose members are applied to a value; "$defs" only holds what references reach. */
-const APPLIED_MAPS = [...SCHEMA_MAP_KEYWORDS].filter((keyword) => keyword !== '$defs' && keyword !== 'definitions')
+const APPLIED_MAPS = new Set([...SCHEMA_MAP_KEYWORDS].filter((keyword) => keyword !== '$defs' && keyword !== 'definitions'))
 
 /**
  * An upper estimate of how many subschemas a validator such as ajv visits for one value: a
@@ -30,6 +30,11 @@ export class Expansion {
   constructor(root: SchemaObject, subschemas: number) {
     this.#root = root
     this.budget = EXPANSION_BUDGET + subschemas
+  }
+
+  /** Whether checking one value at `schema` would cost more than the budget. */
+  exceeds(schema: SchemaObject): boolean {
+    return this.cost(schema) > this.budget
   }
 
   /** Subschema visits for one value at `schema`, capped just past the budget. */
@@ -58,7 +63,7 @@ export class Expansion {
         yield value
       } else if (SCHEMA_ARRAY_KEYWORDS.has(keyword) && Array.isArray(value)) {
         yield* value.filter(isObject)
-      } else if (APPLIED_MAPS.includes(keyword) && isObject(value)) {
+      } else if (APPLIED_MAPS.has(keyword) && isObject(value)) {
         yield* Object.values(value).filter(isObject)
       } else if ((keyword === '$ref' || keyword === '$dynamicRef') && typeof value === 'string') {
         const target = this.#resolve(value)

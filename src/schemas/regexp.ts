@@ -19,11 +19,22 @@ const NOT_RUN: PatternTest = { test: () => true }
  * checks load it first for any document with a pattern.
  */
 export function compilePattern(pattern: string, flags = 'u'): PatternTest {
-  const native = new RegExp(pattern, flags)
-  if (!repeats(pattern)) return native
-  const linear = linearPattern(pattern)
-  return linear ?? NOT_RUN
+  const key = `${flags}/${pattern}`
+  let compiled = compiledPatterns.get(key)
+  if (!compiled) {
+    const native = new RegExp(pattern, flags)
+    compiled = repeats(pattern) ? (linearPattern(pattern) ?? NOT_RUN) : native
+    // Kept only once RE2 could be asked: before it is loaded, a repeating pattern is not run, for now.
+    if (linearEngine || compiled !== NOT_RUN) compiledPatterns.set(key, compiled)
+  }
+  return compiled
 }
+
+/**
+ * Compiled patterns by flags and source. RE2 keeps no cache of its own (JavaScript's engine does),
+ * and the checks meet one pattern many times: for each required name, each default, each shape.
+ */
+const compiledPatterns = new Map<string, PatternTest>()
 
 /** The pattern on RE2, or undefined when RE2 cannot take it (or is not loaded). */
 function linearPattern(pattern: string): PatternTest | undefined {
@@ -72,11 +83,11 @@ export async function loadLinearEngineFor(...documents: unknown[]): Promise<void
 /** Whether a pattern with repetition cannot run on RE2, so that values are not checked against it. */
 export function unchecked(pattern: string): boolean {
   try {
-    new RegExp(pattern, 'u')
+    return repeats(pattern) && (linearEngine ? compilePattern(pattern) === NOT_RUN : toRe2Syntax(pattern) === undefined)
   } catch {
+    // JavaScript refuses it: the meta-schema's format check says so, not this rule.
     return false
   }
-  return repeats(pattern) && (linearEngine ? linearPattern(pattern) === undefined : toRe2Syntax(pattern) === undefined)
 }
 
 /** ajv's hook for compiling patterns (`code.regExp`). */

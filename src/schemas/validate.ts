@@ -114,7 +114,7 @@ function compilable(schema: SchemaObject, subs: readonly Subschema[], pointer: s
   for (const sub of copies) {
     delete sub.schema.nullable
     if (brokenRefs.has(sub.pointer)) delete sub.schema.$ref
-    if (namesProto(sub.schema)) guardProto(sub.schema)
+    guardProto(sub.schema)
   }
   return { schema: copy, subs: new Map(copies.map((sub) => [sub.pointer, sub.schema])) }
 }

@@ -51,7 +51,8 @@ export function namesProto(schema: SchemaObject): boolean {
 /**
  * ajv skips a property named "__proto__" in "properties" and reads `data.__proto__` for "required"
  * (the prototype, never undefined). The same assertions, added in forms ajv applies to own names:
- * patternProperties for the property's schema, propertyNames for its presence. Changes `schema`.
+ * patternProperties for the property's schema, propertyNames for its presence. Changes `schema`;
+ * one that names no "__proto__" is left as it is.
  */
 export function guardProto(schema: SchemaObject): void {
   if (isObject(schema.properties) && Object.hasOwn(schema.properties, PROTO)) {

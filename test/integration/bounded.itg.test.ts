@@ -3,14 +3,12 @@
 // references that fan out, samples of any size, a registry that nests index after index, a notes
 // file that makes Markdown parsers slow, and a Cog document with tens of thousands of components.
 // How long each takes is measured in `npm run bench -- hostile`; here, that it ends with its finding.
-import { createHash } from 'node:crypto'
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises'
-import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { ROOT, runAction, runCliBundle, tagPushEnv } from '../helpers/run-action.js'
+import { startNestedIndexRegistry, type NestedIndexRegistry } from '../registry/nested-index.js'
 import { startSandbox, type Sandbox } from '../sandbox/server.js'
 
 const DIGEST = `sha256:${'3c'.repeat(32)}`
@@ -95,48 +93,15 @@ describe('samples of any size', () => {
 })
 
 describe('a registry that nests index after index', () => {
-  let registry: Server
-  let host: string
-  let requests = 0
+  let registry: NestedIndexRegistry
   beforeEach(async () => {
-    // Five levels of fifty distinct indexes, each listing all fifty of the next; no linux/amd64 anywhere.
-    const documents = new Map<string, string>()
-    const put = (doc: unknown): string => {
-      const text = JSON.stringify(doc)
-      const digest = `sha256:${createHash('sha256').update(text).digest('hex')}`
-      documents.set(digest, text)
-      return digest
-    }
-    const arm = put({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', config: { digest: `sha256:${'0'.repeat(64)}` }, layers: [] })
-    let level = [arm]
-    for (let depth = 0; depth < 5; depth++) {
-      const entries = level.map((digest) => ({
-        mediaType: depth === 0 ? 'application/vnd.oci.image.manifest.v1+json' : 'application/vnd.oci.image.index.v1+json',
-        digest,
-        size: 1,
-        ...(depth === 0 && { platform: { os: 'linux', architecture: 'arm64' } }),
-      }))
-      level = Array.from({ length: 50 }, (_, i) =>
-        put({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: entries, annotations: { n: `${depth}-${i}` } }),
-      )
-    }
-    const top = level[0]!
-    requests = 0
-    registry = createServer((req, res) => {
-      requests++
-      const reference = req.url!.split('/manifests/')[1] ?? ''
-      const digest = reference === '1.0' ? top : reference
-      const text = documents.get(digest)
-      if (req.url === '/v2/' || !text) return res.writeHead(req.url === '/v2/' ? 200 : 404).end('{}')
-      res.writeHead(200, { 'content-type': 'application/vnd.oci.image.index.v1+json', 'docker-content-digest': digest }).end(req.method === 'HEAD' ? undefined : text)
-    })
-    await new Promise<void>((resolve) => registry.listen(0, '127.0.0.1', resolve))
-    host = `127.0.0.1:${(registry.address() as AddressInfo).port}`
+    registry = await startNestedIndexRegistry()
   })
-  afterEach(async () => new Promise<void>((resolve) => registry.close(() => resolve())))
+  afterEach(async () => registry.close())
 
   it('gives up after 64 requests with one line, and publishes nothing', async () => {
     const sandbox: Sandbox = await startSandbox()
+    const { host } = registry
     try {
       const r = await runAction({
         inputs: { token: 'wai_test_acme_token', model: 'acme/hello-world', hardware: 'cpu', 'api-url': sandbox.url, image: `${host}/acme/fan:1.0`, platform: 'linux/amd64' },
@@ -145,7 +110,7 @@ describe('a registry that nests index after index', () => {
       })
       expect(r.code).toBe(1)
       expect(r.stdout.split('\n').filter((l) => l.startsWith('::error'))).toEqual([`::error::${host} needed more than 64 requests to resolve ${host}/acme/fan; giving up`])
-      expect(requests).toBeLessThanOrEqual(64)
+      expect(registry.requests()).toBeLessThanOrEqual(64)
       expect(sandbox.writes()).toEqual([])
     } finally {
       await sandbox.close()

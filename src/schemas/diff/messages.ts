@@ -2,6 +2,7 @@ import { isObject } from '../walk.js'
 import type { Candidate, Step } from './compare.js'
 import type { ChangeRule } from './rules.js'
 import { gainedTypes } from './rules.js'
+import { MAX_SAMPLE_SIZE } from './samples.js'
 
 /** `input "a.b[]"`, or `the input` at the root. */
 export function describePath(side: 'input' | 'output', steps: readonly Step[]): string {
@@ -71,7 +72,10 @@ export function describeChange(side: 'input' | 'output', rule: ChangeRule, c: Ca
     case 'output-format-changed':
     case 'compatibility-not-proven': {
       const what = `${where}: ${keyword ? change(keyword) : 'changed'}`
-      return rule === 'compatibility-not-proven' ? `${what}; no value was found that one version accepts and the other does not, but compatibility is not proven` : what
+      if (rule !== 'compatibility-not-proven') return what
+      if (c.tooLarge)
+        return `${what}; a value that shows it would be over ${MAX_SAMPLE_SIZE.toLocaleString('en-US')} long, larger than any value checked here, so compatibility is not proven`
+      return `${what}; no value was found that one version accepts and the other does not, but compatibility is not proven`
     }
     case 'additional-properties-closed':
       return `${where} no longer accepts properties it does not list ("additionalProperties": false)`

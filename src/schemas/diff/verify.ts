@@ -2,7 +2,7 @@ import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js'
 import { linearUniqueItems } from '../canonical.js'
 import { addFormatChecks } from '../formats.js'
 import { schemaRegExp } from '../regexp.js'
-import { guardProto, isObject, namesProto, setMember, subschemas, type SchemaObject } from '../walk.js'
+import { guardProto, isObject, setMember, subschemas, type SchemaObject } from '../walk.js'
 
 /** Above this many properties, a root is compiled with only the properties a value has. */
 const PRUNE_ABOVE = 64
@@ -129,7 +129,7 @@ function prepared<T>(schema: T & SchemaObject): { copy: T & SchemaObject; intoPr
   for (const { schema: sub } of subschemas(copy, '')) {
     for (const key of Object.keys(sub)) if (INERT.has(key) || key.startsWith('x-')) delete sub[key]
     if (typeof sub.$ref === 'string' && sub.$ref.startsWith('#/properties')) intoProperties = true
-    if (namesProto(sub)) guardProto(sub)
+    guardProto(sub)
   }
   return { copy, intoProperties }
 }
