@@ -1,7 +1,25 @@
 import { escapePointer } from '../document.js'
-import { isObject, testPattern, type SchemaObject } from '../walk.js'
+import { isObject, setMember, testPattern, type SchemaObject } from '../walk.js'
 import { admits, isAnnotation, same, typeOfValue, typesOf, type Root, type View } from './normalize.js'
-import { arrayProbes, MAX_SAMPLE_SIZE, dedupe, fill, length, numberWithin, objectProbes, reader, samplesOf, stringsFor, subschemaSamples, typed, type Reader } from './samples.js'
+import {
+  arrayProbes,
+  dedupe,
+  fill,
+  length,
+  MAX_SAMPLE_SIZE,
+  numberPasses,
+  numberProbes,
+  numberWithin,
+  objectProbes,
+  reader,
+  samplesOf,
+  stringKeywords,
+  stringsBetween,
+  stringsFor,
+  subschemaSamples,
+  typed,
+  type Reader,
+} from './samples.js'
 
 /**
  * What may have been lost from one schema (A) to another (B): a value that A accepts and B rejects.
@@ -129,9 +147,48 @@ export class Walk {
     // propertyNames, dependent*, unevaluated*, min/maxProperties…) is probed with values A accepts.
     const differing = Object.keys(B).filter((k) => !isAnnotation(k) && !CHILD_KEYWORDS.has(k) && !DIRECT_KEYWORDS.has(k) && !same(A[k], B[k]))
     if (differing.length > 0) {
-      const keyword = differing[0]!
-      const kind: Kind = keyword === 'minProperties' || keyword === 'maxProperties' ? 'length' : 'constraint'
-      add(kind, keyword, [...samplesOf(a, this.readA), ...objectProbes(a, this.readA), ...arrayProbes(a, this.readA), ...subschemaSamples(b, this.readB)])
+      const common = [...samplesOf(a, this.readA), ...objectProbes(a, this.readA), ...arrayProbes(a, this.readA), ...subschemaSamples(b, this.readB)]
+      for (const keyword of differing) {
+        const kind: Kind = keyword === 'minProperties' || keyword === 'maxProperties' ? 'length' : 'constraint'
+        // Probes built from the keyword itself come first: the values it was written to exclude.
+        add(kind, keyword, [...this.#derived(keyword, a, b), ...common])
+      }
+    }
+  }
+
+  /** Values A accepts that B's `keyword` was written to exclude, built from that keyword. */
+  #derived(keyword: string, a: View, b: View): unknown[] {
+    const A = a.schema
+    const B = b.schema
+    const base = objectOf(a, this.readA)
+    const propsA = isObject(A.properties) ? A.properties : {}
+    const valueFor = (name: string) =>
+      fill(Object.hasOwn(propsA, name) ? this.readA(propsA[name], `${a.at.properties}/${escapePointer(name)}`) : this.#otherProperty(a, name, this.readA), this.readA)
+    const samplesFor = (name: string) =>
+      Object.hasOwn(propsA, name) ? samplesOf(this.readA(propsA[name], `${a.at.properties}/${escapePointer(name)}`), this.readA).slice(0, 6) : [valueFor(name)]
+    switch (keyword) {
+      case 'propertyNames': {
+        if (!isObject(B.propertyNames)) return []
+        const outside = stringKeywords(this.readB(B.propertyNames, b.at.propertyNames!).schema)
+        const inside = isObject(A.propertyNames) ? stringKeywords(this.readA(A.propertyNames, a.at.propertyNames!).schema) : {}
+        const seeds = [...Object.keys(propsA), 'extra', ...stringsFor(inside)]
+        return stringsBetween(outside, inside, seeds).map((name) => withMember(base, name, valueFor(name)))
+      }
+      case 'dependentRequired':
+      case 'dependentSchemas': {
+        if (!isObject(B[keyword])) return []
+        const out: unknown[] = []
+        for (const [name, dependency] of Object.entries(B[keyword])) {
+          if (isObject(A[keyword]) && same(A[keyword][name], dependency)) continue
+          const dropped = keyword === 'dependentRequired' ? dependency : isObject(dependency) ? dependency.required : undefined
+          const without = { ...base }
+          if (Array.isArray(dropped)) for (const d of dropped) if (typeof d === 'string') delete without[d]
+          for (const value of samplesFor(name)) out.push(withMember(without, name, value), withMember(base, name, value))
+        }
+        return out
+      }
+      default:
+        return []
     }
   }
 
@@ -140,7 +197,10 @@ export class Walk {
     const B = b.schema
     if (Array.isArray(B.enum)) {
       const kept = B.enum
-      const lost = Array.isArray(A.enum) ? A.enum.filter((m) => !kept.some((k) => same(k, m))) : samplesOf(a, this.readA).filter((m) => !kept.some((k) => same(k, m)))
+      const outside = (m: unknown) => !kept.some((k) => same(k, m))
+      // A string B's enum leaves out, of A's own format, pattern and length.
+      const strings = !Array.isArray(A.enum) && admits(typesOf(A), 'string') ? stringsBetween({ enum: kept }, stringKeywords(A), stringsFor(A)) : []
+      const lost = Array.isArray(A.enum) ? A.enum.filter(outside) : [...samplesOf(a, this.readA).filter(outside), ...strings]
       if (lost.length > 0) add('enum', 'enum', lost)
       return
     }
@@ -159,23 +219,30 @@ export class Walk {
   }
 
   #numbers(A: SchemaObject, B: SchemaObject, add: Add): void {
+    if (!NUMBER_KEYWORDS.some((k) => k in B && !same(A[k], B[k]))) return
+    // Numbers A takes, on and beside every bound and step either side names; B's keywords pick theirs.
+    const numbers = numberProbes(A, B)
     for (const lower of [true, false]) {
       const la = bound(A, lower)
       const lb = bound(B, lower)
       if (!lb) continue
       const tighter = !la || (lower ? lb.value > la.value : lb.value < la.value) || (lb.value === la.value && lb.exclusive && !la.exclusive)
       if (!tighter) continue
+      const outside = (n: number) => (lower ? n < lb.value || (lb.exclusive && n === lb.value) : n > lb.value || (lb.exclusive && n === lb.value))
       const dir = lower ? -1 : 1
-      const probes = [lb.value, lb.value + dir, lb.value + dir * 0.5, lb.value + dir * 0.01, Math.floor(lb.value), Math.ceil(lb.value)]
-      if (la) probes.unshift(la.exclusive ? la.value - dir * 0.5 : la.value, la.value - dir)
-      else probes.push(lb.value + dir * 1e6)
-      add(lower ? 'minimum' : 'maximum', lb.keyword, probes)
+      // A's own bound first (the value it was written to allow), then the nearest to B's.
+      const own = la && !la.exclusive ? [la.value] : []
+      const near = numbers.filter(outside).sort((x, y) => Math.abs(x - lb.value) - Math.abs(y - lb.value))
+      add(lower ? 'minimum' : 'maximum', lb.keyword, [...own, ...near, ...(la ? [] : [lb.value + dir * 1e6])])
     }
     if (typeof B.multipleOf === 'number' && B.multipleOf > 0) {
       const mA = A.multipleOf
       if (typeof mA !== 'number' || !Number.isInteger(mA / B.multipleOf)) {
-        const base = typeof mA === 'number' ? [mA, mA * 2, mA * 3] : [1, 0.5, 3, 7, 1.5, 0.1, numberWithin(A, false) + 1]
-        add('multipleOf', 'multipleOf', base)
+        add(
+          'multipleOf',
+          'multipleOf',
+          numbers.filter((n) => !numberPasses({ multipleOf: B.multipleOf }, n)),
+        )
       }
     }
   }
@@ -201,7 +268,10 @@ export class Walk {
     }
     for (const keyword of ['pattern', 'format'] as const) {
       if (typeof B[keyword] !== 'string' || B[keyword] === A[keyword]) continue
+      const seeds = [...(Array.isArray(A.examples) ? A.examples : []), A.default, ...fromA].filter((x): x is string => typeof x === 'string')
       add(keyword, keyword, [
+        // Strings of A's own kind that B's pattern or format leaves out, then A's samples as they are.
+        ...stringsBetween({ [keyword]: B[keyword] }, stringKeywords(A), seeds),
         ...(Array.isArray(A.examples) ? A.examples : []),
         ...('default' in A ? [A.default] : []),
         ...fromA,
@@ -230,8 +300,13 @@ export class Walk {
       add('length', 'maxItems', size > MAX_SAMPLE_SIZE ? [] : [Array.from({ length: size }, item)], { tooLarge: size > MAX_SAMPLE_SIZE })
     }
     if (B.uniqueItems === true && A.uniqueItems !== true) {
-      const x = item()
-      add('uniqueItems', 'uniqueItems', [Array.from({ length: Math.max(2, minA) }, () => x)])
+      // A repeated item; where A asks that some item match "contains", the repeated one matches it.
+      const repeated = [item(), ...('contains' in A ? [fill(this.readA(A.contains, a.at.contains!), this.readA)] : [])]
+      add(
+        'uniqueItems',
+        'uniqueItems',
+        repeated.map((x) => Array.from({ length: Math.max(2, minA) }, () => x)),
+      )
     }
     const prefixA = Array.isArray(A.prefixItems) ? A.prefixItems : []
     const prefixB = Array.isArray(B.prefixItems) ? B.prefixItems : []
@@ -283,8 +358,8 @@ export class Walk {
     }
     for (const name of reqB) {
       if (reqA.has(name) || typeof name !== 'string') continue
-      const without = fill(a, this.readA)
-      if (isObject(without)) delete without[name]
+      const without = objectOf(a, this.readA)
+      delete without[name]
       // On the name in B's "required"; on A's side, on its "required" (or the property, or the schema).
       const index = (B.required as unknown[]).indexOf(name)
       this.candidates.push({
@@ -300,14 +375,14 @@ export class Walk {
       })
     }
     if (B.additionalProperties === false && A.additionalProperties !== false) {
-      const extra = freshName(propsA, propsB)
-      const base = fill(a, this.readA)
+      const extra = freshName(propsA, propsB, A.propertyNames)
+      const base = objectOf(a, this.readA)
       const probes = samplesOf(this.#otherProperty(a, extra, this.readA), this.readA)
         .slice(0, 6)
-        .map((value) => ({ ...(isObject(base) ? base : {}), [extra]: value }))
+        .map((value) => withMember(base, extra, value))
       add('closed', 'additionalProperties', probes)
     } else if (isObject(B.additionalProperties) || (isObject(A.additionalProperties) && B.additionalProperties !== false)) {
-      const extra = freshName(propsA, propsB)
+      const extra = freshName(propsA, propsB, A.propertyNames)
       this.compare(this.#otherProperty(a, extra, this.readA), this.#otherProperty(b, extra, this.readB), [...steps, { container: a, key: extra }], depth + 1)
     }
     const patternsB = isObject(B.patternProperties) ? B.patternProperties : {}
@@ -382,6 +457,22 @@ function bound(s: SchemaObject, lower: boolean): { value: number; exclusive: boo
   return undefined
 }
 
+const NUMBER_KEYWORDS = ['minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf']
+
+/** A value of the object schema in `v`, as an object even where its default is not one (pydantic v2's `null`). */
+export function objectOf(v: View, read: Reader): Record<string, unknown> {
+  const filled = fill(v, read)
+  if (isObject(filled)) return { ...filled }
+  const typedValue = typed(v, 'object', read)
+  return isObject(typedValue) ? typedValue : {}
+}
+
+function withMember(object: Record<string, unknown>, name: string, value: unknown): Record<string, unknown> {
+  const out = { ...object }
+  setMember(out, name, value)
+  return out
+}
+
 function onlyIntegers(s: SchemaObject): boolean {
   return Array.isArray(s.enum) && s.enum.every((m) => Number.isInteger(m))
 }
@@ -390,9 +481,12 @@ function sameTypes(a: SchemaObject, b: SchemaObject): boolean {
   return same(typesOf(a)?.slice().sort(), typesOf(b)?.slice().sort())
 }
 
-function freshName(...maps: Record<string, unknown>[]): string {
-  for (const name of ['extra', 'extra_property', 'unlisted']) if (maps.every((m) => !Object.hasOwn(m, name))) return name
-  return `extra_${maps.reduce((n, m) => n + Object.keys(m).length, 0)}`
+/** A property name neither side lists, that A's `propertyNames` (when it has one) accepts. */
+function freshName(a: Record<string, unknown>, b: Record<string, unknown>, names?: unknown): string {
+  const free = (name: string) => !Object.hasOwn(a, name) && !Object.hasOwn(b, name)
+  const fitting = isObject(names) ? stringsFor(stringKeywords(names)).filter(free) : []
+  for (const name of [...fitting, 'extra', 'extra_property', 'unlisted']) if (free(name)) return name
+  return `extra_${Object.keys(a).length + Object.keys(b).length}`
 }
 
 /** Whether a schema holds a reference anywhere: its meaning then depends on what it points at. */

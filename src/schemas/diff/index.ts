@@ -1,7 +1,8 @@
 import type { Schemas } from '../../wriftai/types.js'
 import { EXPANSION_BUDGET, Expansion } from '../expansion.js'
-import { isObject, listSubschemas, valueAt, type SchemaObject } from '../walk.js'
-import { Walk, type Candidate, type Step } from './compare.js'
+import { isObject, listSubschemas, setMember, valueAt, type SchemaObject } from '../walk.js'
+import { objectOf, Walk, type Candidate, type Step } from './compare.js'
+import { escapePointer } from '../document.js'
 import { describeChange, describeCounterexample, describePath } from './messages.js'
 import { makeRoot, same } from './normalize.js'
 import { fill } from './samples.js'
@@ -138,31 +139,52 @@ function compareSide(section: 'prediction' | 'training', side: 'input' | 'output
 /** Said of a change when a schema cannot be compiled here (a remote `$ref` in the live version): no value can be checked. */
 const UNCHECKABLE = Symbol('uncheckable')
 
-/** The first probe that, set into a whole value A accepts, is accepted by A and rejected by B. */
+/**
+ * The first probe that, set into a whole value A accepts, is accepted by A and rejected by B. The
+ * value around a probe is A's filled value; where A rejected that (a dependency, an if/then the
+ * probe triggers), it is tried again with every property of each enclosing object filled in.
+ */
 function findCounterexample(steps: Step[], probes: unknown[], walk: Walk, checkA: Checker, checkB: Checker): unknown {
-  for (const probe of probes) {
-    const value = build(steps, probe, walk)
-    const a = checkA.accepts(value)
-    const b = checkB.accepts(value)
-    if (a === undefined || b === undefined) return UNCHECKABLE
-    if (a && !b) return value
+  let refused = false
+  for (const complete of [false, true]) {
+    if (complete && (!refused || steps.length === 0)) break
+    for (const probe of probes) {
+      const value = build(steps, probe, walk, complete)
+      const a = checkA.accepts(value)
+      if (a === undefined) return UNCHECKABLE
+      if (!a) {
+        refused = true
+        continue
+      }
+      const b = checkB.accepts(value)
+      if (b === undefined) return UNCHECKABLE
+      if (!b) return value
+    }
   }
   return undefined
 }
 
-/** A whole value with `leaf` at the place `steps` lead to, the rest filled as A most likely accepts. */
-function build(steps: Step[], leaf: unknown, walk: Walk): unknown {
+/** A whole value with `leaf` at the place `steps` lead to, the rest filled as A most likely accepts (`complete`: every property filled). */
+function build(steps: Step[], leaf: unknown, walk: Walk, complete = false): unknown {
   let value = leaf
   for (let i = steps.length - 1; i >= 0; i--) {
     const { container, key } = steps[i]!
-    const filled = fill(container, walk.readA)
     if (typeof key === 'number') {
+      const filled = fill(container, walk.readA)
       const array = Array.isArray(filled) ? [...filled] : []
       while (array.length <= key) array.push(array.length > 0 ? array[array.length - 1] : value)
       array[key] = value
       value = array
     } else {
-      value = { ...(isObject(filled) ? filled : {}), [key]: value }
+      const object = objectOf(container, walk.readA)
+      const properties = container.schema.properties
+      if (complete && isObject(properties)) {
+        for (const name of Object.keys(properties)) {
+          if (!Object.hasOwn(object, name)) setMember(object, name, fill(walk.readA(properties[name], `${container.at.properties}/${escapePointer(name)}`), walk.readA))
+        }
+      }
+      setMember(object, key, value)
+      value = object
     }
   }
   return value

@@ -125,8 +125,9 @@ function merge(target: View, node: SchemaObject, pointer: string, root: Root, de
         const memberPointer = `${pointer}/allOf/${i}`
         const member_ = isObject(member) ? view(member, memberPointer, root, depth + 1) : undefined
         if (member === true || (member_ && Object.keys(member_.schema).length === 0 && !member_.never)) return
-        if (member_ && !member_.never && Object.keys(member_.schema).every((k) => (!(k in target.schema) && !(k in node)) || same(target.schema[k], member_.schema[k]))) {
-          for (const [k, v] of Object.entries(member_.schema)) put(target, k, v, member_.at[k]!)
+        if (member_ && !member_.never && foldable(member_.schema, target.schema, node)) {
+          // The wrapper's own annotations (pydantic's title and description beside the $ref) win over the target's.
+          for (const [k, v] of Object.entries(member_.schema)) if (!isAnnotation(k) || !(k in node || k in target.schema)) put(target, k, v, member_.at[k]!)
         } else kept.push(member)
       })
       if (kept.length > 0) put(target, 'allOf', kept, `${pointer}/allOf`)
@@ -142,6 +143,11 @@ function merge(target: View, node: SchemaObject, pointer: string, root: Root, de
   }
 }
 
+/** Whether a member's assertions can join the schema's: no keyword that both assert differs. Annotations never clash. */
+function foldable(member: SchemaObject, target: SchemaObject, node: SchemaObject): boolean {
+  return Object.keys(member).every((k) => isAnnotation(k) || (!(k in target) && !(k in node)) || same(target[k], member[k]))
+}
+
 /** Sets a keyword of the view and remembers the pointer of the place that wrote it. */
 function put(target: View, keyword: string, value: unknown, at: string): void {
   target.schema[keyword] = value
@@ -152,6 +158,16 @@ function fold(v: View, root: Root, depth: number): void {
   const s = v.schema
   for (const keyword of ['anyOf', 'oneOf'] as const) {
     const branches = s[keyword]
+    if (Array.isArray(branches) && branches.length === 1 && (isObject(branches[0]) || branches[0] === true)) {
+      // One branch is that branch: it reads as an allOf member would.
+      const inner = view(branches[0], `${v.at[keyword]}/0`, root, depth + 1)
+      const { [keyword]: _one, ...rest } = s
+      if (inner.never || !foldable(inner.schema, rest, {})) continue
+      delete s[keyword]
+      for (const [k, value] of Object.entries(inner.schema)) if (!isAnnotation(k) || !(k in s)) put(v, k, value, inner.at[k]!)
+      if (inner.nullAt) v.nullAt = inner.nullAt
+      continue
+    }
     if (!Array.isArray(branches) || 'type' in s || 'enum' in s || 'const' in s) continue
     const isNull = (b: unknown) =>
       isObject(b) && Object.keys(b).filter((k) => !isAnnotation(k)).length === 1 && (b.type === 'null' || (Array.isArray(b.type) && b.type.length === 1 && b.type[0] === 'null'))

@@ -1,6 +1,7 @@
 import RandExp from 'randexp'
 import { escapePointer } from '../document.js'
-import { isObject, setMember, type SchemaObject } from '../walk.js'
+import { checkFormat } from '../formats.js'
+import { isObject, setMember, testPattern, type SchemaObject } from '../walk.js'
 import { isAnnotation, JSON_TYPES, typesOf, view, type Root, type View } from './normalize.js'
 
 /** A valid value of each known format, for building values that a schema allows. */
@@ -189,6 +190,7 @@ export function samplesOf(v: View, read: Reader): unknown[] {
   for (const type of new Set(types)) {
     if (type === 'string') out.push(...stringsFor(s))
     else if (type === 'integer' || type === 'number') out.push(...numbersFor(s, type === 'integer'))
+    else if (type === 'boolean') out.push(true, false)
     else out.push(typed(v, type, read))
     if (type === 'number') out.push(...numbersFor(s, true))
   }
@@ -251,3 +253,110 @@ export function dedupe(values: unknown[]): unknown[] {
     return true
   })
 }
+
+/** Whether `text` passes the string keywords of `s`: lengths, pattern, format, enum and const. */
+export function stringPasses(s: SchemaObject, text: string): boolean {
+  if (typeof s.minLength === 'number' && length(text) < s.minLength) return false
+  if (typeof s.maxLength === 'number' && length(text) > s.maxLength) return false
+  if (typeof s.pattern === 'string' && !testPattern(s.pattern, text)) return false
+  if (typeof s.format === 'string' && checkFormat(s.format, text) === false) return false
+  if (Array.isArray(s.enum) && !s.enum.includes(text)) return false
+  if ('const' in s && s.const !== text) return false
+  return true
+}
+
+/** Characters an edit puts into a string: the classes patterns most often leave out. */
+const EDITS = ['<', ' ', 'A', 'z', '0', '-', '_', '.', '/', ':', 'é', '\n']
+
+/**
+ * Strings that `outside` rejects and `inside` accepts, drawn from the complement of `outside`'s
+ * string keywords by small edits of `seeds` (one character dropped, added or its case changed), a
+ * string one past each length bound, and every printable ASCII character alone.
+ */
+export function stringsBetween(outside: SchemaObject, inside: SchemaObject, seeds: readonly string[], count = 12): string[] {
+  const pool = new Set<string>()
+  const usable = [...new Set(seeds)].filter((s) => s.length <= 200).slice(0, 6)
+  for (const seed of usable) {
+    pool.add(seed)
+    pool.add(seed.toUpperCase())
+    pool.add(seed.toLowerCase())
+    for (const bound of [outside.maxLength, inside.maxLength])
+      if (typeof bound === 'number' && bound < MAX_SAMPLE_SIZE) pool.add(seed.padEnd(bound + 1, seed.at(-1) ?? 'a').slice(0, bound + 1))
+    for (const bound of [outside.minLength, inside.minLength]) if (typeof bound === 'number' && bound > 0) pool.add(seed.slice(0, bound - 1))
+    for (let i = 0; i <= Math.min(seed.length, 32); i++) {
+      pool.add(seed.slice(0, i) + seed.slice(i + 1))
+      for (const c of EDITS) pool.add(seed.slice(0, i) + c + seed.slice(i))
+    }
+  }
+  pool.add('')
+  for (let c = 0x20; c < 0x7f; c++) pool.add(String.fromCharCode(c))
+  const out: string[] = []
+  for (const text of pool) {
+    if (!stringPasses(outside, text) && stringPasses(inside, text)) out.push(text)
+    if (out.length >= count) break
+  }
+  return out
+}
+
+/** The string keywords of a schema, and no others. */
+export function stringKeywords(s: SchemaObject): SchemaObject {
+  const out: SchemaObject = {}
+  for (const k of ['minLength', 'maxLength', 'pattern', 'format', 'enum', 'const']) if (k in s) out[k] = s[k]
+  if (Array.isArray(out.enum) && !out.enum.every((m) => typeof m === 'string')) delete out.enum
+  return out
+}
+
+const NUMBER_KEYWORDS = ['minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf'] as const
+
+/** Whether `n` passes the numeric keywords of `s` (and `type: integer` where it asks for integers). */
+export function numberPasses(s: SchemaObject, n: number): boolean {
+  if (typeof s.minimum === 'number' && n < s.minimum) return false
+  if (typeof s.maximum === 'number' && n > s.maximum) return false
+  if (typeof s.exclusiveMinimum === 'number' && n <= s.exclusiveMinimum) return false
+  if (typeof s.exclusiveMaximum === 'number' && n >= s.exclusiveMaximum) return false
+  if (typeof s.multipleOf === 'number' && s.multipleOf > 0 && !isMultiple(n, s.multipleOf)) return false
+  const types = typesOf(s)
+  if (types && !types.includes('number') && types.includes('integer') && !Number.isInteger(n)) return false
+  return true
+}
+
+function isMultiple(n: number, step: number): boolean {
+  const q = n / step
+  return Number.isFinite(q) && Math.abs(q - Math.round(q)) < 1e-9
+}
+
+/** Every number a schema names in its numeric keywords, its enum, and its composition members (two levels down). */
+function marksOf(node: unknown, out: Set<number>, depth = 0): void {
+  if (!isObject(node) || depth > 2) return
+  for (const k of NUMBER_KEYWORDS) if (typeof node[k] === 'number' && Number.isFinite(node[k])) out.add(node[k])
+  for (const m of [...(Array.isArray(node.enum) ? node.enum : []), node.const]) if (typeof m === 'number' && Number.isFinite(m)) out.add(m)
+  for (const k of ['anyOf', 'oneOf', 'allOf']) if (Array.isArray(node[k])) for (const member of node[k]) marksOf(member, out, depth + 1)
+  if (isObject(node.not)) marksOf(node.not, out, depth + 1)
+}
+
+/**
+ * Numbers A's numeric keywords accept, chosen where B may differ: on and beside every bound either
+ * side names (its composition members' too), between consecutive bounds, and A's multiples near
+ * each and up from its lower bound; the ones B's own numeric keywords reject come first.
+ */
+export function numberProbes(A: SchemaObject, B: SchemaObject): number[] {
+  const marks = new Set<number>([0, 1, -1])
+  marksOf(A, marks)
+  marksOf(B, marks)
+  const sorted = [...marks].sort((x, y) => x - y)
+  const step = typeof A.multipleOf === 'number' && A.multipleOf > 0 ? A.multipleOf : undefined
+  const pool: number[] = []
+  for (const m of sorted) for (const d of [0, 1, -1, 0.5, -0.5, 0.25, -0.25, 0.01, -0.01]) pool.push(m + d)
+  for (let i = 1; i < sorted.length; i++) pool.push((sorted[i - 1]! + sorted[i]!) / 2)
+  if (step) {
+    for (const m of sorted) for (let j = -2; j <= 2; j++) pool.push((Math.floor(m / step) + j) * step)
+    const lo = typeof A.minimum === 'number' ? A.minimum : typeof A.exclusiveMinimum === 'number' ? A.exclusiveMinimum : 0
+    const first = Math.ceil(lo / step)
+    for (let j = 0; j < 64; j++) pool.push((first + j) * step)
+  }
+  const fits = pool.filter((n) => Number.isFinite(n) && numberPasses(A, n))
+  const outside = fits.filter((n) => !numberPasses(B, n))
+  return [...new Set([...outside, ...fits])].slice(0, MAX_NUMBER_PROBES)
+}
+
+const MAX_NUMBER_PROBES = 40
