@@ -102,7 +102,7 @@ export const OPERATORS: Record<string, Operator> = {
     node.enum = [...node.enum, 'zz_new']
     return { name: 'enum-add', direction: 'widen', hints: ['zz_new'] }
   },
-  'enum-added': ({ node }, r) => {
+  'enum-added': ({ node }) => {
     if (!isString(node)) return undefined
     const kept = typeof node.format === 'string' ? (node.format === 'uri' ? ['https://cdn.example.org/out/0.png'] : []) : ['x', 'Hello']
     if (kept.length === 0) return undefined
