@@ -2,8 +2,9 @@ import type { Severity } from '../findings.js'
 import { escapePointer } from './document.js'
 import { unchecked } from './regexp.js'
 import { closest, DRAFT_2020_12, FOREIGN_KEYWORDS, howToAllowNull, KNOWN_FORMATS, KNOWN_KEYWORDS, suggestKeyword, type SuggestionBudget } from './keywords.js'
+import { decode, DOCUMENT_URI, resolveReference, schemaResources, type Resources } from './references.js'
 import type { RuleId } from './rules.js'
-import { isObject, testPattern, valueAt, type SchemaObject, type Subschema } from './walk.js'
+import { isObject, testPattern, type SchemaObject, type Subschema } from './walk.js'
 
 export interface Problem {
   severity: Severity
@@ -141,74 +142,15 @@ function checkRequired(schema: SchemaObject, names: unknown[], at: string, paren
   return problems
 }
 
-/** The URI the document stands at when its root declares no `$id`: references are resolved against it as a browser would. */
-const DOCUMENT_URI = 'file:///schemas.json'
-
-interface Resources {
-  /** The base URI in effect in each subschema: its own `$id`, resolved against the one around it. */
-  baseOf: Map<SchemaObject, string>
-  /** The schema resources of the document by their absolute URI (no fragment). */
-  byUri: Map<string, SchemaObject>
-  /** `uri#anchor` for every `$anchor` and `$dynamicAnchor`, under the resource that declares it. */
-  anchors: Set<string>
-}
-
-/** Where each subschema's references resolve from, and which URIs the document itself answers for. */
-function schemaResources(subs: readonly Subschema[]): Resources {
-  const resources: Resources = { baseOf: new Map(), byUri: new Map(), anchors: new Set() }
-  // Subschemas come parents first, so each one's parent base is known when it is met.
-  for (const { schema, parent } of subs) {
-    const around = (parent && resources.baseOf.get(parent.schema)) ?? DOCUMENT_URI
-    const declared = typeof schema.$id === 'string' ? resolveUri(schema.$id, around) : undefined
-    const base = declared ?? around
-    resources.baseOf.set(schema, base)
-    if (declared || !parent) resources.byUri.set(withoutFragment(base), schema)
-    for (const keyword of ['$anchor', '$dynamicAnchor']) {
-      if (typeof schema[keyword] === 'string') resources.anchors.add(`${withoutFragment(base)}#${schema[keyword] as string}`)
-    }
-  }
-  return resources
-}
-
 /** A `$ref` must point inside the document: a JSON pointer or an `$anchor` in a resource the document declares. */
 function checkRef(ref: string, base: string, resources: Resources): { rule: RuleId; message: string } | undefined {
-  const resolved = resolveUri(ref, base)
-  const target = resolved === undefined ? undefined : resources.byUri.get(withoutFragment(resolved))
-  if (resolved === undefined || !target) {
+  const resolution = resolveReference(ref, base, resources)
+  if (resolution.found) return undefined
+  if (resolution.remote) {
     return { rule: 'remote-ref', message: `"$ref": "${ref}" points outside this file; remote references are never fetched, so copy the schema into "$defs"` }
   }
-  const hash = resolved.indexOf('#')
-  const fragment = hash === -1 ? '' : resolved.slice(hash + 1)
-  if (fragment === '' || (fragment.startsWith('/') ? pointsIn(target, fragment) : resources.anchors.has(`${withoutFragment(resolved)}#${decode(fragment)}`))) return undefined
   const component = /^#\/components\/schemas\/(.+)$/.exec(ref)
   // An OpenAPI reference: the schema it names lives in the document this one was taken from.
   const advice = component ? `; copy "${decode(component[1]!) ?? component[1]}" from the OpenAPI document into "$defs" and point at "#/$defs/${component[1]}"` : ''
   return { rule: 'unresolved-ref', message: `"$ref": "${ref}" does not resolve inside this schema${advice}` }
-}
-
-function resolveUri(reference: string, base: string): string | undefined {
-  try {
-    return new URL(reference, base).href
-  } catch {
-    return undefined
-  }
-}
-
-function withoutFragment(uri: string): string {
-  const hash = uri.indexOf('#')
-  return hash === -1 ? uri : uri.slice(0, hash)
-}
-
-function decode(fragment: string): string | undefined {
-  try {
-    return decodeURIComponent(fragment)
-  } catch {
-    return undefined
-  }
-}
-
-function pointsIn(resource: SchemaObject, fragment: string): boolean {
-  const pointer = decode(fragment)
-  const node = pointer === undefined ? undefined : valueAt(resource, pointer)
-  return isObject(node) || typeof node === 'boolean'
 }

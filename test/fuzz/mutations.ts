@@ -18,31 +18,57 @@ export interface Change {
 
 const isObject = (x: unknown): x is Schema => x !== null && typeof x === 'object' && !Array.isArray(x)
 
-function resolve(root: Schema, ref: string): Schema | undefined {
-  if (!ref.startsWith('#/')) return undefined
-  let node: unknown = root
-  for (const raw of ref.slice(2).split('/')) {
+/** The schema resource a `$ref` lands in and the schema it names: JSON pointers from the resource, or another resource by its `$id`. */
+function resolve(root: Schema, resource: Schema, ref: string): { resource: Schema; node: Schema } | undefined {
+  const hash = ref.indexOf('#')
+  const uri = hash < 0 ? ref : ref.slice(0, hash)
+  const fragment = hash < 0 ? '' : ref.slice(hash + 1)
+  let base = resource
+  if (uri !== '') {
+    const found = findId(root, uri)
+    if (!found) return undefined
+    base = found
+  }
+  let node: unknown = base
+  for (const raw of fragment === '' ? [] : fragment.slice(1).split('/')) {
     const key = decodeURIComponent(raw).replaceAll('~1', '/').replaceAll('~0', '~')
     if (!isObject(node) || !Object.hasOwn(node, key)) return undefined
     node = node[key]
   }
-  return isObject(node) ? node : undefined
+  return isObject(node) ? { resource: base, node } : undefined
 }
 
-/** The schema object that holds a property's assertions, through the wrappers generators write. */
-function core(root: Schema, node: Schema, depth = 0): Schema {
-  if (depth > 6) return node
+function findId(node: unknown, id: string): Schema | undefined {
+  if (Array.isArray(node)) {
+    for (const item of node) {
+      const found = findId(item, id)
+      if (found) return found
+    }
+  }
+  if (!isObject(node)) return undefined
+  if (node.$id === id) return node
+  for (const value of Object.values(node)) {
+    const found = findId(value, id)
+    if (found) return found
+  }
+  return undefined
+}
+
+/** The schema object that holds a property's assertions, through the wrappers generators write, and the resource it is in. */
+function core(root: Schema, node: Schema, resource: Schema = root, depth = 0): { node: Schema; resource: Schema } {
+  const here = typeof node.$id === 'string' ? node : resource
+  if (depth > 6) return { node, resource: here }
   if (typeof node.$ref === 'string') {
-    const target = resolve(root, node.$ref)
-    if (target) return core(root, target, depth + 1)
+    const target = resolve(root, here, node.$ref)
+    if (target) return core(root, target.node, target.resource, depth + 1)
   }
   for (const keyword of ['allOf', 'anyOf', 'oneOf']) {
     const list = node[keyword]
     if (!Array.isArray(list)) continue
     const real = list.filter((b) => !(isObject(b) && b.type === 'null' && Object.keys(b).length === 1))
-    if (real.length === 1 && isObject(real[0])) return core(root, real[0], depth + 1)
+    if (real.length === 1 && isObject(real[0])) return core(root, real[0], here, depth + 1)
   }
-  return node
+  return { node, resource: here }
 }
 
 export interface Site {
@@ -58,25 +84,26 @@ export interface Site {
 export function sites(root: Schema): Site[] {
   const out: Site[] = []
   const seen = new Set<Schema>()
-  const visit = (node: Schema, path: ValuePath, depth: number) => {
+  const visit = (node: Schema, path: ValuePath, depth: number, resource: Schema) => {
     if (depth > 5) return
-    const c = core(root, node)
-    if (seen.has(c)) return
-    seen.add(c)
-    if (isObject(c.properties)) {
-      for (const [name, sub] of Object.entries(c.properties)) {
+    const c = core(root, node, resource)
+    if (seen.has(c.node)) return
+    seen.add(c.node)
+    const here = typeof c.node.$id === 'string' ? c.node : c.resource
+    if (isObject(c.node.properties)) {
+      for (const [name, sub] of Object.entries(c.node.properties)) {
         if (!isObject(sub)) continue
-        out.push({ path: [...path, name], holder: c.properties, key: name, node: core(root, sub) })
-        visit(sub, [...path, name], depth + 1)
+        out.push({ path: [...path, name], holder: c.node.properties, key: name, node: core(root, sub, here).node })
+        visit(sub, [...path, name], depth + 1, here)
       }
     }
-    if (isObject(c.items)) {
-      out.push({ path: [...path, '*'], holder: c, key: 'items', node: core(root, c.items) })
-      visit(c.items, [...path, '*'], depth + 1)
+    if (isObject(c.node.items)) {
+      out.push({ path: [...path, '*'], holder: c.node, key: 'items', node: core(root, c.node.items, here).node })
+      visit(c.node.items, [...path, '*'], depth + 1, here)
     }
   }
   out.push({ path: [], holder: { root }, key: 'root', node: root })
-  visit(root, [], 0)
+  visit(root, [], 0, root)
   return out
 }
 
@@ -435,6 +462,28 @@ export const WRAPPERS: Record<string, (root: Schema, site: Site) => boolean> = {
       required: ['url'],
     }
     holder[key] = { title: `${key[0]!.toUpperCase()}${key.slice(1)}`, allOf: [{ $ref: '#/$defs/File' }] }
+    return true
+  },
+  // A definition that is a resource of its own: {"$id": …} holding its own "$defs", reached by that $id.
+  'nested-id': (root, { holder, key, node }) => {
+    if (key === 'root' || holder[key] !== node || !isObject(node.properties)) return false
+    const defs = (root.$defs ??= {}) as Schema
+    const name = `${key.replace(/[^A-Za-z0-9]/g, '')}Model`
+    if (Object.hasOwn(defs, name)) return false
+    const id = `https://example.org/schemas/${name}.json`
+    const inner: Schema = {}
+    const properties: Schema = {}
+    for (const [child, sub] of Object.entries(node.properties)) {
+      if (!isObject(sub) || typeof sub.$ref === 'string') {
+        properties[child] = sub
+        continue
+      }
+      // Each member's schema in the resource's own "$defs", referenced from inside it.
+      inner[child] = sub
+      properties[child] = { $ref: `#/$defs/${encodeURIComponent(child.replaceAll('~', '~0').replaceAll('/', '~1'))}` }
+    }
+    defs[name] = { ...node, $id: id, properties, $defs: inner }
+    holder[key] = { $ref: id, title: key }
     return true
   },
   // A list of models: {"type": "array", "items": {"$ref": …}}.

@@ -1,5 +1,6 @@
 import { escapePointer } from '../document.js'
-import { isObject, subschemas, valueAt, type SchemaObject } from '../walk.js'
+import { documentResources, DOCUMENT_URI, resolveReference, type Resources } from '../references.js'
+import { isObject, type SchemaObject } from '../walk.js'
 
 /**
  * A subschema as the comparison reads it: references followed, spelling differences that accept
@@ -17,25 +18,16 @@ export interface View {
   nullAt?: string
 }
 
-/** A schema document and the pointer of its root, against which `#…` references resolve. */
+/** A schema document and the pointer of its root, against which its references resolve. */
 export interface Root {
   schema: SchemaObject
   pointer: string
-  /** `$anchor` name → the pointer (relative to the root) of the schema that declares it; found when first needed. */
-  anchors?: Map<string, string>
+  /** Its `$id`s, anchors and base URIs, read as the lint reads them; found when first needed. */
+  resources?: Resources
 }
 
 export function makeRoot(schema: SchemaObject, pointer: string): Root {
   return { schema, pointer }
-}
-
-function anchorsOf(root: Root): Map<string, string> {
-  if (root.anchors) return root.anchors
-  const anchors = new Map<string, string>()
-  for (const { schema: sub, pointer: at } of subschemas(root.schema, '')) {
-    if (typeof sub.$anchor === 'string' && !anchors.has(sub.$anchor)) anchors.set(sub.$anchor, at)
-  }
-  return (root.anchors = anchors)
 }
 
 const NUMERIC_TYPES = new Set(['integer', 'number'])
@@ -49,22 +41,15 @@ export function typeOfValue(value: unknown): string {
   return typeof value
 }
 
-/** The object a `$ref` points at, with its pointer in the document; undefined when it does not resolve here. */
-export function follow(ref: string, root: Root): { node: unknown; pointer: string } | undefined {
-  const hash = ref.indexOf('#')
-  if (hash < 0 || hash > 0) {
-    // An absolute reference resolves here only when it names the root's own $id.
-    const base = hash < 0 ? ref : ref.slice(0, hash)
-    if (base !== root.schema.$id) return undefined
-    if (hash < 0) return { node: root.schema, pointer: root.pointer }
-  }
-  const fragment = decodeURIComponent(ref.slice(hash + 1))
-  if (fragment !== '' && !fragment.startsWith('/')) {
-    const anchor = anchorsOf(root).get(fragment)
-    return anchor === undefined ? undefined : { node: valueAt(root.schema, anchor), pointer: root.pointer + anchor }
-  }
-  const node = valueAt(root.schema, fragment)
-  return node === undefined ? undefined : { node, pointer: root.pointer + fragment }
+/**
+ * The schema a `$ref` written in `from` points at, with its pointer in the document; undefined
+ * when it does not resolve here. The base URI is `from`'s, through every `$id` around it.
+ */
+export function follow(ref: string, root: Root, from?: SchemaObject): { node: unknown; pointer: string } | undefined {
+  const resources = (root.resources ??= documentResources(root.schema, root.pointer))
+  const base = (from && resources.baseOf.get(from)) ?? resources.baseOf.get(root.schema) ?? DOCUMENT_URI
+  const resolution = resolveReference(ref, base, resources)
+  return resolution.found ? { node: resolution.node, pointer: resolution.pointer } : undefined
 }
 
 /** Keywords that say something about a value; the others are annotations. */
@@ -93,7 +78,7 @@ export function isAnnotation(keyword: string): boolean {
 
 /**
  * Reads `node` (at `pointer`) as the comparison sees it:
- * - `$ref` is followed (JSON pointers, `$anchor`s, the root's `$id`), its siblings applying too;
+ * - `$ref` is followed (JSON pointers and `$anchor`s, against the base URI its `$id`s set), its siblings applying too;
  * - `allOf` members whose keywords do not clash are folded into the schema (pydantic v1's
  *   `{"allOf": [{"$ref": …}]}` wrapper reads as the definition);
  * - an `anyOf`/`oneOf` of one schema and `{"type": "null"}` reads as that schema with "null" added
@@ -113,7 +98,7 @@ export function view(node: unknown, pointer: string, root: Root, depth = 0): Vie
 function merge(target: View, node: SchemaObject, pointer: string, root: Root, depth: number): void {
   for (const [keyword, value] of Object.entries(node)) {
     if (keyword === '$ref' && typeof value === 'string') {
-      const resolved = follow(value, root)
+      const resolved = follow(value, root, node)
       if (resolved && isObject(resolved.node) && depth < 32) merge(target, resolved.node, resolved.pointer, root, depth + 1)
       else if (resolved && resolved.node === false) target.never = true
       else put(target, keyword, value, `${pointer}/$ref`)
