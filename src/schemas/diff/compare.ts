@@ -147,7 +147,7 @@ export class Walk {
     // propertyNames, dependent*, unevaluated*, min/maxProperties…) is probed with values A accepts.
     const differing = Object.keys(B).filter((k) => !isAnnotation(k) && !CHILD_KEYWORDS.has(k) && !DIRECT_KEYWORDS.has(k) && !same(A[k], B[k]))
     if (differing.length > 0) {
-      const common = [...samplesOf(a, this.readA), ...objectProbes(a, this.readA), ...arrayProbes(a, this.readA), ...subschemaSamples(b, this.readB)]
+      const common = [...numbersOf(A, B), ...samplesOf(a, this.readA), ...objectProbes(a, this.readA), ...arrayProbes(a, this.readA), ...subschemaSamples(b, this.readB)]
       for (const keyword of differing) {
         const kind: Kind = keyword === 'minProperties' || keyword === 'maxProperties' ? 'length' : 'constraint'
         // Probes built from the keyword itself come first: the values it was written to exclude.
@@ -419,7 +419,8 @@ export class Walk {
       const branchesB = Array.isArray(B[keyword]) ? B[keyword] : Array.isArray(B[otherKeyword]) ? B[otherKeyword] : undefined
       const bAt = Array.isArray(B[keyword]) ? b.at[keyword] : b.at[otherKeyword]
       if (!branchesA) {
-        if (Array.isArray(B[keyword]) && !Array.isArray(A[otherKeyword])) add('constraint', keyword, [...samplesOf(a, this.readA), ...objectProbes(a, this.readA)])
+        if (Array.isArray(B[keyword]) && !Array.isArray(A[otherKeyword]))
+          add('constraint', keyword, [...numbersOf(A, B), ...samplesOf(a, this.readA), ...objectProbes(a, this.readA)])
         continue
       }
       const before = this.candidates.length
@@ -465,6 +466,12 @@ export function objectOf(v: View, read: Reader): Record<string, unknown> {
   if (isObject(filled)) return { ...filled }
   const typedValue = typed(v, 'object', read)
   return isObject(typedValue) ? typedValue : {}
+}
+
+/** Where A takes numbers: the ones on and beside the bounds either side names (a union of ranges, a `not`), B's misses first. */
+function numbersOf(A: SchemaObject, B: SchemaObject): number[] {
+  const types = typesOf(A)
+  return !types || types.includes('number') || types.includes('integer') ? numberProbes(A, B) : []
 }
 
 function withMember(object: Record<string, unknown>, name: string, value: unknown): Record<string, unknown> {
