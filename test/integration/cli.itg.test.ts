@@ -100,6 +100,16 @@ describe('wriftai-publish diff', () => {
     })
   })
 
+  it('finds the sdxl DDIM removal behind the allOf wrapper that import-cog writes for pydantic v1', async () => {
+    const [live, next] = pair('cog-sdxl-v1-ddim-removed')
+    const run = await cli(['diff', live!, next!])
+    expect(run).toEqual({
+      code: 1,
+      stdout: `${next}:79:11: breaking[enum-value-removed]: input "scheduler" no longer accepts "DDIM"; e.g. {"scheduler":"DDIM"} was accepted by ${live} and is now rejected\n1 breaking change\n`,
+      stderr: '',
+    })
+  })
+
   it('exits 0 on a rewrite that changes nothing callers see', async () => {
     const run = await cli(['diff', ...pair('cog-sdxl-v1-to-v2')])
     expect(run.code).toBe(0)

@@ -405,6 +405,19 @@ describe.skipIf(!available)('Cog images in a real registry', () => {
     expect(run.summary).toContain("| Schemas | `schemas.json`, checked against the image's Cog schema (Cog 0.9.6) |")
   })
 
+  it('finds an enum value the file removed behind the pydantic v1 allOf wrapper (sdxl DDIM)', async () => {
+    const file = await edited((s) => {
+      const defs = (s.prediction.input as unknown as { $defs: Record<string, { enum: string[] }> }).$defs
+      defs.scheduler!.enum = defs.scheduler!.enum.filter((v) => v !== 'DDIM')
+    })
+    const run = await publish({ image: `${registry.host}/acme/cog-sdxl:1.0` }, { 'schemas.json': file })
+    expect(run.code).toBe(1)
+    expect(sandbox.writes()).toEqual([])
+    expect(run.stdout.split('\n').filter((l) => l.includes('title=schema-drift'))).toEqual([
+      `::error title=schema-drift,file=schemas.json,line=${lineOf(file, '"DPMSolverMultistep"') - 1},col=11::input "scheduler" no longer accepts "DDIM" (the image → schemas.json); "enum" is ["DPMSolverMultistep","K_EULER","PNDM"] in schemas.json and ["DDIM","DPMSolverMultistep","K_EULER","PNDM"] in the image; e.g. {"scheduler":"DDIM"} is accepted by the image and rejected by schemas.json`,
+    ])
+  })
+
   it('publishes a file that differs from the image only in descriptions', async () => {
     const file = await edited((s) => {
       s.prediction.input.properties.prompt!.description = 'What to draw'

@@ -189,6 +189,20 @@ describe('the breaking-change gate', () => {
     )
   })
 
+  it('on a pull request, fails on the sdxl DDIM removal behind the wrapper import-cog writes, annotated on the enum', async () => {
+    const dir = path.join(ROOT, 'test/fixtures/diff/cog-sdxl-v1-ddim-removed')
+    schemas = JSON.parse(await readFile(path.join(dir, 'live.json'), 'utf8'))
+    sandbox.addModel('acme', 'hello-world', { versions: [liveVersion()] })
+    const next = await readFile(path.join(dir, 'new.json'), 'utf8')
+    const result = await run({ 'fail-on-breaking': 'true' }, PR, { 'schemas.json': next })
+    expect(result.code).toBe(1)
+    expect(sandbox.writes()).toEqual([])
+    expect(errors(result)).toEqual([
+      '::error title=enum-value-removed,file=schemas.json,line=79,col=11::input "scheduler" no longer accepts "DDIM"; e.g. {"scheduler":"DDIM"} was accepted by acme/hello-world:1 and is now rejected',
+      '::error::1 breaking change against the live version',
+    ])
+  })
+
   it('sees through composition: an enum value removed behind a pydantic v1 allOf wrapper fails the gate', async () => {
     const scheduler = { title: 'scheduler', type: 'string', enum: ['DDIM', 'K_EULER'] }
     schemas.prediction.input.$defs = { scheduler }
