@@ -399,7 +399,7 @@ describe.skipIf(!available)('Cog images in a real registry', () => {
     expect(sandbox.writes()).toEqual([])
     const drift = run.stdout.split('\n').filter((l) => l.includes('title=schema-drift'))
     expect(drift).toEqual([
-      `::error title=schema-drift,file=schemas.json,line=${lineOf(file, '"properties"')},col=7::input "seed" was removed; callers that send it will fail (the image → schemas.json)`,
+      `::error title=schema-drift,file=schemas.json,line=${lineOf(file, '"properties"')},col=7::input "seed" was removed; callers that send it are not refused, but what they send is now ignored (the image → schemas.json)`,
       `::error title=schema-drift,file=schemas.json,line=${lineOf(file, '"maximum": 8')},col=11::input "num_outputs": "maximum" 8 → 4 (schemas.json → the image); "maximum" is 8 in schemas.json and 4 in the image; e.g. {"num_outputs":8} is accepted by schemas.json and rejected by the image`,
     ])
     expect(run.summary).toContain("| Schemas | `schemas.json`, checked against the image's Cog schema (Cog 0.9.6) |")

@@ -75,21 +75,19 @@ export function diffSchemas(live: Schemas, local: Schemas, labels: DiffLabels = 
 function compareSide(section: 'prediction' | 'training', side: 'input' | 'output', live: SchemaObject, local: SchemaObject, labels: DiffLabels): SchemaChange[] {
   const base = `/${section}/${side}`
   // References expand as often as they are written: a side that costs more than a run can pay per value is not compared.
+  const notCompared = (schema: SchemaObject, why: string): SchemaChange[] => [
+    {
+      rule: 'compatibility-not-proven',
+      breaking: false,
+      section,
+      side,
+      pointer: base,
+      livePointer: base,
+      message: `the ${side} schema of ${schema === live ? labels.live : 'the local schemas'} was not compared: ${why}`,
+    },
+  ]
   const complex = [live, local].find((schema) => new Expansion(schema, listSubschemas(schema, '').length).exceeds(schema))
-  if (complex) {
-    const which = complex === live ? labels.live : 'the local schemas'
-    return [
-      {
-        rule: 'compatibility-not-proven',
-        breaking: false,
-        section,
-        side,
-        pointer: base,
-        livePointer: base,
-        message: `the ${side} schema of ${which} was not compared: through its references, checking one value would visit more than ${EXPANSION_BUDGET.toLocaleString('en-US')} subschemas beyond its own`,
-      },
-    ]
-  }
+  if (complex) return notCompared(complex, `through its references, checking one value would visit more than ${EXPANSION_BUDGET.toLocaleString('en-US')} subschemas beyond its own`)
   const liveRoot = makeRoot(live, base)
   const localRoot = makeRoot(local, base)
   // Inputs: what the live schema accepted must still pass. Outputs: what the local schema allows must have been allowed.
@@ -109,7 +107,8 @@ function compareSide(section: 'prediction' | 'training', side: 'input' | 'output
     const rule = ruleOf(side, candidate)
     if (side === 'input' && rule === 'input-added' && requiredNames.has(`${candidate.name}\u0000${candidate.steps.length - 1}\u0000${candidate.steps.at(-1)?.container.pointer}`))
       continue
-    if (side === 'output' && rule === 'output-removed' && candidate.kind === 'required') continue
+    // A required output the live version declares is reported once, as the property removed; one it only named in "required" is reported here.
+    if (side === 'output' && rule === 'output-removed' && candidate.kind === 'required' && declares(candidate.b, candidate.name)) continue
     const local = side === 'input' ? candidate.bAt : candidate.aAt
     const livePointer = side === 'input' ? candidate.aAt : candidate.bAt
     const change: SchemaChange = { rule, breaking: false, section, side, message: '', pointer: local, livePointer }
@@ -121,6 +120,14 @@ function compareSide(section: 'prediction' | 'training', side: 'input' | 'output
     if (!INFO_RULES.has(rule)) {
       const probes = candidate.kind === 'property-added' ? [withoutProperty(candidate, walk)] : candidate.probes
       const found = findCounterexample(candidate.steps, probes, walk, checkA, checkB)
+      const unknown = found === UNCHECKABLE ? [candidate.a, candidate.b].map((v) => v.schema.$ref).find((ref) => typeof ref === 'string') : undefined
+      if (typeof unknown === 'string') {
+        // Where the change sits on a reference to another file, what that version accepts there is not known: nothing is fetched.
+        change.rule = 'compatibility-not-proven'
+        change.message = `${describePath(side, candidate.steps)}: not compared, as "$ref": ${JSON.stringify(unknown)} points outside the schema and references are never fetched`
+        changes.push(change)
+        continue
+      }
       if (found === UNCHECKABLE) Object.assign(change, { breaking: true, basis: 'convention' })
       else if (found !== undefined) Object.assign(change, { breaking: true, basis: 'counterexample', counterexample: found })
       else if (rule === 'input-removed' || rule === 'output-removed') Object.assign(change, { breaking: true, basis: 'convention' })
@@ -134,6 +141,10 @@ function compareSide(section: 'prediction' | 'training', side: 'input' | 'output
   }
   changes.push(...annotationChanges(walk, side, section))
   return dedupeChanges(changes)
+}
+
+function declares(v: { schema: SchemaObject }, name: string | undefined): boolean {
+  return name !== undefined && isObject(v.schema.properties) && Object.hasOwn(v.schema.properties, name)
 }
 
 /** Said of a change when a schema cannot be compiled here (a remote `$ref` in the live version): no value can be checked. */

@@ -1,5 +1,6 @@
 import { isObject } from '../walk.js'
 import type { Candidate, Step } from './compare.js'
+import { isAnnotation } from './normalize.js'
 import type { ChangeRule } from './rules.js'
 import { gainedTypes } from './rules.js'
 import { MAX_SAMPLE_SIZE } from './samples.js'
@@ -36,8 +37,12 @@ export function describeChange(side: 'input' | 'output', rule: ChangeRule, c: Ca
   const [live, local] = side === 'input' ? [c.a.schema, c.b.schema] : [c.b.schema, c.a.schema]
   const change = (k: string) => (k in live ? `"${k}" ${showValue(live[k])} → ${k in local ? showValue(local[k]) : 'removed'}` : `"${k}" added (${showValue(local[k])})`)
   switch (rule) {
-    case 'input-removed':
-      return `${where} was removed${renamedTo ? ` (renamed to "${renamedTo}"?)` : ''}; callers that send it will fail`
+    case 'input-removed': {
+      // Where the object still takes any value under that name, a caller that sends it is not refused: what it sends is ignored.
+      const open = !c.b.never && Object.keys(c.b.schema).every(isAnnotation)
+      const effect = open ? 'callers that send it are not refused, but what they send is now ignored' : 'callers that send it will fail'
+      return `${where} was removed${renamedTo ? ` (renamed to "${renamedTo}"?)` : ''}; ${effect}`
+    }
     case 'input-now-required':
       return `${describePath(side, [...c.steps, { container: c.a, key: c.name! }])} is now required`
     case 'input-new-required': {
