@@ -175,3 +175,17 @@ describe('diffSchemas: messages', () => {
     expect(change!.was).toBe(4)
   })
 })
+
+describe('diffSchemas: counterexamples', () => {
+  beforeAll(loadLinearEngine)
+
+  it('shows each change alone: a field another change made invalid gets the new version’s own value', () => {
+    const live = schemas(input({ mode: { type: 'string', enum: ['fast', 'slow'] }, steps: { type: 'integer', default: 40 } }, { required: ['steps'] }))
+    const local = schemas(input({ mode: { type: 'string', enum: ['fast'] }, steps: { type: 'integer', default: 20, maximum: 25 } }, { required: ['steps'] }))
+    const changes = diffSchemas(live, local).filter((c) => c.breaking)
+    expect(changes.map((c) => [c.rule, c.counterexample])).toEqual([
+      ['enum-value-removed', { steps: 20, mode: 'slow' }],
+      ['maximum-lowered', { steps: 40 }],
+    ])
+  })
+})

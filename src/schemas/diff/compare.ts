@@ -2,6 +2,7 @@ import { escapePointer } from '../document.js'
 import { isObject, setMember, testPattern, type SchemaObject } from '../walk.js'
 import { admits, isAnnotation, same, typeOfValue, typesOf, type Root, type View } from './normalize.js'
 import {
+  arrayOf,
   arrayProbes,
   dedupe,
   fill,
@@ -230,8 +231,8 @@ export class Walk {
       if (!tighter) continue
       const outside = (n: number) => (lower ? n < lb.value || (lb.exclusive && n === lb.value) : n > lb.value || (lb.exclusive && n === lb.value))
       const dir = lower ? -1 : 1
-      // A's own bound first (the value it was written to allow), then the nearest to B's.
-      const own = la && !la.exclusive ? [la.value] : []
+      // A's own bound and default first (the values it was written to allow), then the nearest to B's.
+      const own = [...(la && !la.exclusive ? [la.value] : []), ...(typeof A.default === 'number' ? [A.default] : [])].filter(outside)
       const near = numbers.filter(outside).sort((x, y) => Math.abs(x - lb.value) - Math.abs(y - lb.value))
       add(lower ? 'minimum' : 'maximum', lb.keyword, [...own, ...near, ...(la ? [] : [lb.value + dir * 1e6])])
     }
@@ -290,14 +291,14 @@ export class Walk {
       add(
         'length',
         'minItems',
-        sizes.map((n) => Array.from({ length: n }, item)),
+        sizes.flatMap((n) => [Array.from({ length: n }, item), arrayOf(a, this.readA, n)]),
         { tooLarge: sizes.length === 0 },
       )
     }
     const maxA = typeof A.maxItems === 'number' ? A.maxItems : Infinity
     if (typeof B.maxItems === 'number' && B.maxItems < maxA) {
       const size = B.maxItems + 1
-      add('length', 'maxItems', size > MAX_SAMPLE_SIZE ? [] : [Array.from({ length: size }, item)], { tooLarge: size > MAX_SAMPLE_SIZE })
+      add('length', 'maxItems', size > MAX_SAMPLE_SIZE ? [] : [Array.from({ length: size }, item), arrayOf(a, this.readA, size)], { tooLarge: size > MAX_SAMPLE_SIZE })
     }
     if (B.uniqueItems === true && A.uniqueItems !== true) {
       // A repeated item; where A asks that some item match "contains", the repeated one matches it.

@@ -5,7 +5,7 @@ import { objectOf, Walk, type Candidate, type Step } from './compare.js'
 import { escapePointer } from '../document.js'
 import { describeChange, describeCounterexample, describePath } from './messages.js'
 import { makeRoot, same } from './normalize.js'
-import { fill } from './samples.js'
+import { arrayOf, fill } from './samples.js'
 import { INFO_RULES, ruleOf, type ChangeRule } from './rules.js'
 import { Checker } from './verify.js'
 
@@ -119,7 +119,7 @@ function compareSide(section: 'prediction' | 'training', side: 'input' | 'output
     }
     if (!INFO_RULES.has(rule)) {
       const probes = candidate.kind === 'property-added' ? [withoutProperty(candidate, walk)] : candidate.probes
-      const found = findCounterexample(candidate.steps, probes, walk, checkA, checkB)
+      const found = findCounterexample(candidate, probes, walk, checkA, checkB)
       const unknown = found === UNCHECKABLE ? [candidate.a, candidate.b].map((v) => v.schema.$ref).find((ref) => typeof ref === 'string') : undefined
       if (typeof unknown === 'string') {
         // Where the change sits on a reference to another file, what that version accepts there is not known: nothing is fetched.
@@ -151,14 +151,20 @@ function declares(v: { schema: SchemaObject }, name: string | undefined): boolea
 const UNCHECKABLE = Symbol('uncheckable')
 
 /**
- * The first probe that, set into a whole value A accepts, is accepted by A and rejected by B. The
- * value around a probe is A's filled value; where A rejected that (a dependency, an if/then the
- * probe triggers), it is tried again with every property of each enclosing object filled in.
+ * A probe that, set into a whole value A accepts, is accepted by A and rejected by B. The value
+ * around a probe is A's filled value; where A rejected that (a dependency, an if/then the probe
+ * triggers), it is tried again with every property of each enclosing object filled in. The one
+ * shown isolates its change: with A's own value in the probe's place, B accepts the rest (another
+ * change elsewhere in the filled value would otherwise be what B rejects); failing that, the first.
  */
-function findCounterexample(steps: Step[], probes: unknown[], walk: Walk, checkA: Checker, checkB: Checker): unknown {
+function findCounterexample(candidate: Candidate, probes: unknown[], walk: Walk, checkA: Checker, checkB: Checker): unknown {
+  const { steps } = candidate
   let refused = false
+  let first: unknown
   for (const complete of [false, true]) {
     if (complete && (!refused || steps.length === 0)) break
+    // B's verdict on the same surroundings with A's own value in the probe's place.
+    let control: boolean | undefined
     for (const probe of probes) {
       const value = build(steps, probe, walk, complete)
       const a = checkA.accepts(value)
@@ -169,10 +175,41 @@ function findCounterexample(steps: Step[], probes: unknown[], walk: Walk, checkA
       }
       const b = checkB.accepts(value)
       if (b === undefined) return UNCHECKABLE
-      if (!b) return value
+      if (b) continue
+      if (steps.length === 0) return value
+      control ??= checkB.accepts(build(steps, fill(candidate.a, walk.readA), walk, complete)) === true
+      if (control) return value
+      first ??= value
     }
   }
-  return undefined
+  return first === undefined ? undefined : isolated(first, candidate, walk, checkA, checkB)
+}
+
+/**
+ * A counterexample whose other top-level fields B also rejects (another change made A's filled
+ * value for them invalid) with each such field given B's own value where that keeps the
+ * counterexample: so that it shows this change alone.
+ */
+function isolated(value: unknown, candidate: Candidate, walk: Walk, checkA: Checker, checkB: Checker): unknown {
+  const key = candidate.steps[0]?.key
+  if (!isObject(value) || typeof key !== 'string') return value
+  const rootB = walk.readB(walk.rootB.schema, walk.rootB.pointer)
+  const propsB = isObject(rootB.schema.properties) ? rootB.schema.properties : {}
+  const control = build(candidate.steps, fill(candidate.a, walk.readA), walk) as Record<string, unknown>
+  let best: Record<string, unknown> = value
+  for (const name of Object.keys(value)) {
+    if (name === key || !Object.hasOwn(propsB, name)) continue
+    const theirs = fill(walk.readB(propsB[name], `${rootB.at.properties}/${escapePointer(name)}`), walk.readB)
+    const tried = { ...best }
+    setMember(tried, name, theirs)
+    const tryControl = isObject(control) ? { ...control } : {}
+    setMember(tryControl, name, theirs)
+    if (checkA.accepts(tried) && checkB.accepts(tried) === false) {
+      best = tried
+      if (checkB.accepts(tryControl)) return best
+    }
+  }
+  return best
 }
 
 /** A whole value with `leaf` at the place `steps` lead to, the rest filled as A most likely accepts (`complete`: every property filled). */
@@ -182,10 +219,7 @@ function build(steps: Step[], leaf: unknown, walk: Walk, complete = false): unkn
     const { container, key } = steps[i]!
     if (typeof key === 'number') {
       const filled = fill(container, walk.readA)
-      const array = Array.isArray(filled) ? [...filled] : []
-      while (array.length <= key) array.push(array.length > 0 ? array[array.length - 1] : value)
-      array[key] = value
-      value = array
+      value = arrayOf(container, walk.readA, Math.max(key + 1, Array.isArray(filled) ? filled.length : 0), { index: key, value })
     } else {
       const object = objectOf(container, walk.readA)
       const properties = container.schema.properties

@@ -360,3 +360,50 @@ export function numberProbes(A: SchemaObject, B: SchemaObject): number[] {
 }
 
 const MAX_NUMBER_PROBES = 40
+
+/**
+ * An array of `size` items that the array schema in `v` most likely accepts: its prefixItems and
+ * items filled, all different where it asks for uniqueItems, one of them matching its `contains`;
+ * `at` places a given value at one index.
+ */
+export function arrayOf(v: View, read: Reader, size: number, at?: { index: number; value: unknown }): unknown[] {
+  const s = v.schema
+  const prefix = Array.isArray(s.prefixItems) ? s.prefixItems : []
+  const itemView = read(s.items ?? {}, v.at.items ?? `${v.pointer}/items`)
+  const pool = dedupe([fill(itemView, read), ...samplesOf(itemView, read)])
+  const out: unknown[] = []
+  const taken = new Set<string>(at ? [JSON.stringify(at.value)] : [])
+  const distinct = s.uniqueItems === true
+  for (let i = 0; i < Math.min(size, MAX_SAMPLE_SIZE); i++) {
+    if (at && i === at.index) {
+      out.push(at.value)
+      continue
+    }
+    if (i < prefix.length) {
+      out.push(fill(read(prefix[i], `${v.at.prefixItems}/${i}`), read))
+      continue
+    }
+    let item = pool[0]
+    if (distinct) {
+      item = pool.find((p) => !taken.has(JSON.stringify(p))) ?? variant(pool[0], i)
+      taken.add(JSON.stringify(item))
+    }
+    out.push(item)
+  }
+  // An array that must contain a match gets one, in the last place the caller did not choose.
+  if ('contains' in s && out.length > 0) {
+    const last = at && at.index === out.length - 1 ? out.length - 2 : out.length - 1
+    const match = fill(read(s.contains, v.at.contains!), read)
+    if (last >= prefix.length) out[last] = match
+    else out.push(match)
+  } else if ('contains' in s) out.push(fill(read(s.contains, v.at.contains!), read))
+  return out
+}
+
+/** A value like `value`, told apart by `i`. */
+function variant(value: unknown, i: number): unknown {
+  if (typeof value === 'string') return `${value}${i}`
+  if (typeof value === 'number') return value + i
+  if (isObject(value)) return { ...value, [`item_${i}`]: i }
+  return [value, i]
+}
