@@ -188,6 +188,16 @@ export class Walk {
         }
         return out
       }
+      case 'if':
+      case 'then':
+      case 'else':
+      case 'not': {
+        // A condition reads the members' values: each member of A with each of its sample values, alone.
+        if (!isObject(A.properties)) return []
+        return Object.keys(propsA)
+          .slice(0, 16)
+          .flatMap((name) => samplesFor(name).map((value) => withMember(base, name, value)))
+      }
       default:
         return []
     }
@@ -303,11 +313,9 @@ export class Walk {
     if (B.uniqueItems === true && A.uniqueItems !== true) {
       // A repeated item; where A asks that some item match "contains", the repeated one matches it.
       const repeated = [item(), ...('contains' in A ? [fill(this.readA(A.contains, a.at.contains!), this.readA)] : [])]
-      add(
-        'uniqueItems',
-        'uniqueItems',
-        repeated.map((x) => Array.from({ length: Math.max(2, minA) }, () => x)),
-      )
+      // Past prefixItems: A's own array with its first or last item repeated at the end.
+      const own = arrayOf(a, this.readA, Math.max(1, minA, Array.isArray(A.prefixItems) ? A.prefixItems.length : 0))
+      add('uniqueItems', 'uniqueItems', [...repeated.map((x) => Array.from({ length: Math.max(2, minA) }, () => x)), [...own, own[0]], [...own, own.at(-1)]])
     }
     const prefixA = Array.isArray(A.prefixItems) ? A.prefixItems : []
     const prefixB = Array.isArray(B.prefixItems) ? B.prefixItems : []
