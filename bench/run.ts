@@ -1,7 +1,7 @@
 // npm run bench: measures the bundle on this machine against the floor and its peers, in one run.
 // Every figure is the median of RUNS runs; every comparison is a ratio of medians taken in the same
 // run, the two commands in turns. Prints a table and writes bench/results.json.
-import { spawn } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -194,6 +194,28 @@ async function comparison(workspace: string): Promise<void> {
     rows.push({ name: `CLI diff (reads and validates both files too): ${label}`, value: ms(cli), budget: '', ok: undefined })
   }
   results.comparison = measured
+}
+
+/** The differential fuzz at length, once (its figures are counts, not times): pairs, proven breaks, caught, missed, false alarms. */
+function fuzz(): void {
+  const pairs = 5_000
+  // The test exits 1 when it finds a miss: its summary line is read either way.
+  const { stdout } = spawnSync('npx', ['vitest', 'run', '--project', 'unit', 'test/unit/fuzz.test.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, FUZZ_PAIRS: String(pairs) },
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  })
+  const line = /differential fuzz \(seed (\d+)\): (\d+) pairs \((\d+) left out[^;]*; (\d+) breaks proven[^,]*, (\d+) caught, (\d+) missed; (\d+) false alarms/.exec(stdout.replace(/\u001b\[[0-9;]*m/g, ''))
+  if (!line) throw new Error(`the fuzz printed no summary:\n${stdout}`)
+  const [, seed, total, invalid, proven, caught, missed, falseAlarms] = line.map(Number)
+  results.fuzz = { seed, pairs: total, invalid, proven, caught, missed, falseAlarms }
+  rows.push({
+    name: `Differential fuzz (seed ${seed}): ${total!.toLocaleString('en')} pairs, ${proven} breaks proven by the ajv oracle`,
+    value: `${caught} caught, ${missed} missed, ${falseAlarms} false alarms`,
+    budget: '0 missed, 0 false alarms',
+    ok: missed === 0 && falseAlarms === 0,
+  })
 }
 
 /** Files a pull request could hold to slow validation down, each written to stress one check. */
@@ -522,7 +544,7 @@ async function bundleSize(): Promise<void> {
 }
 
 // `node bench/run.ts cold-start publish` runs only those sections and leaves results.json alone.
-const SECTIONS = ['cold-start', 'validation', 'hostile', 'comparison', 'digest', 'publish', 'bundle'] as const
+const SECTIONS = ['cold-start', 'validation', 'hostile', 'comparison', 'fuzz', 'digest', 'publish', 'bundle'] as const
 const chosen = process.argv.slice(2)
 for (const name of chosen) if (!(SECTIONS as readonly string[]).includes(name)) throw new Error(`unknown section "${name}"; sections: ${SECTIONS.join(', ')}`)
 const runs = (name: (typeof SECTIONS)[number]) => chosen.length === 0 || chosen.includes(name)
@@ -533,6 +555,7 @@ try {
   if (runs('validation')) await validation(workspace)
   if (runs('hostile')) await hostile(workspace)
   if (runs('comparison')) await comparison(workspace)
+  if (runs('fuzz')) fuzz()
   if (runs('digest') || runs('publish')) {
     if (registryAvailable()) {
       const root = await mkdtemp(path.join(workspace, 'registry-'))
