@@ -206,7 +206,9 @@ function fuzz(): void {
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
   })
-  const line = /differential fuzz \(seed (\d+)\): (\d+) pairs \((\d+) left out[^;]*; (\d+) breaks proven[^,]*, (\d+) caught, (\d+) missed; (\d+) false alarms/.exec(stdout.replace(/\u001b\[[0-9;]*m/g, ''))
+  const line = /differential fuzz \(seed (\d+)\): (\d+) pairs \((\d+) left out[^;]*; (\d+) breaks proven[^,]*, (\d+) caught, (\d+) missed; (\d+) false alarms/.exec(
+    stdout.replace(/\u001b\[[0-9;]*m/g, ''),
+  )
   if (!line) throw new Error(`the fuzz printed no summary:\n${stdout}`)
   const [, seed, total, invalid, proven, caught, missed, falseAlarms] = line.map(Number)
   results.fuzz = { seed, pairs: total, invalid, proven, caught, missed, falseAlarms }
