@@ -1,7 +1,8 @@
 import * as core from '@actions/core'
 import { errorMessage, UserError } from './errors.js'
 import { readRunContext } from './github/context.js'
-import { readInputs } from './github/inputs.js'
+import { readInputs } from './pipeline/inputs.js'
+import { githubReleaseSources } from './github/release-sources.js'
 import { reportToGitHub } from './github/report.js'
 import { runPipeline, type PipelineDeps } from './pipeline/run.js'
 
@@ -20,7 +21,8 @@ export async function run(deps: PipelineDeps = {}): Promise<void> {
     core.info(`Mode: ${inputs.mode}`)
     // Retries are always shown; every request too when the run has debug logging on (ACTIONS_STEP_DEBUG).
     const log = { info: (line: string) => core.info(line), mask: (secret: string) => core.setSecret(secret), ...(core.isDebug() && { debug: (line: string) => core.debug(line) }) }
-    const outcome = await runPipeline(inputs, context, { log, ...deps })
+    const releaseSources = (warn: (message: string) => void) => githubReleaseSources(context, inputs.githubToken, warn)
+    const outcome = await runPipeline(inputs, context, { log, releaseSources, ...deps })
     reportToGitHub(outcome, context, { summary: inputs.summary })
     if (outcome.failure) core.setFailed(outcome.failure)
   } catch (error: unknown) {

@@ -4,7 +4,7 @@ import { errorMessage, UserError } from '../errors.js'
 import { readInputFile } from '../files.js'
 import { countErrors, formatFinding, oneLine, type Finding } from '../findings.js'
 import { readRunContext } from '../github/context.js'
-import { readInputs, type Inputs } from '../github/inputs.js'
+import { readInputs, type Inputs } from '../pipeline/inputs.js'
 import { defaultPolicy, type HttpLog } from '../http/request.js'
 import type { CogConversion } from '../cog/convert.js'
 import type { Outcome } from '../pipeline/run.js'
@@ -145,7 +145,9 @@ export async function runCli(argv: string[], io: CliIo = processIo): Promise<num
     if (command === 'import-cog') return await importCog(inputs, positionals[1], values.out, io)
     // Loaded here so that the digest command starts without the schema checker.
     const { runPipeline } = await import('../pipeline/run.js')
-    const outcome = await runPipeline(inputs, context, { log: cliLog(io) })
+    const { githubReleaseSources } = await import('../github/release-sources.js')
+    const releaseSources = (warn: (message: string) => void) => githubReleaseSources(context, inputs.githubToken, warn)
+    const outcome = await runPipeline(inputs, context, { log: cliLog(io), releaseSources })
     // In a workflow's run step, --summary true writes the job summary as the action does.
     if (values.summary === 'true' && process.env.GITHUB_STEP_SUMMARY) {
       const { renderSummary } = await import('../github/summary.js')

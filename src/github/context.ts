@@ -1,14 +1,6 @@
-/** The parts of the workflow run the product reads, taken from the runner's environment. */
-export interface RunContext {
-  ref?: string
-  sha?: string
-  eventName?: string
-  repository?: string
-  serverUrl?: string
-  apiUrl?: string
-  workspace?: string
-}
+import type { RunContext } from '../pipeline/context.js'
 
+/** The run context from the runner's environment. */
 export function readRunContext(env: NodeJS.ProcessEnv = process.env): RunContext {
   const value = (name: string): string | undefined => env[name] || undefined
   return {
@@ -20,12 +12,4 @@ export function readRunContext(env: NodeJS.ProcessEnv = process.env): RunContext
     apiUrl: value('GITHUB_API_URL'),
     workspace: value('GITHUB_WORKSPACE'),
   }
-}
-
-export function tagName(context: RunContext): string | undefined {
-  return context.ref?.startsWith('refs/tags/') ? context.ref.slice('refs/tags/'.length) : undefined
-}
-
-export function repositoryUrl(context: RunContext): string | undefined {
-  return context.repository ? `${context.serverUrl ?? 'https://github.com'}/${context.repository}` : undefined
 }

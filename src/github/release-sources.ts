@@ -1,6 +1,6 @@
 import { errorMessage } from '../errors.js'
-import type { RunContext } from './context.js'
-import type { ReleaseSources } from './release-notes.js'
+import type { RunContext } from '../pipeline/context.js'
+import type { ReleaseSources } from '../pipeline/release-notes.js'
 
 /**
  * Release notes from GitHub: the Release published for the tag (through the REST API, with

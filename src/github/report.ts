@@ -5,7 +5,7 @@ import * as core from '@actions/core'
 import { countErrors, formatFinding, type Finding } from '../findings.js'
 import { formatModelId } from '../wriftai/identifier.js'
 import type { Outcome } from '../pipeline/run.js'
-import type { RunContext } from './context.js'
+import type { RunContext } from '../pipeline/context.js'
 import { renderSummary } from './summary.js'
 
 /** Turns an outcome into workflow annotations, step outputs and the job summary. */

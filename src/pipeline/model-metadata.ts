@@ -1,6 +1,6 @@
 import { UserError } from '../errors.js'
 import { MAX_OVERVIEW_BYTES, readInputFile } from '../files.js'
-import type { Inputs } from '../github/inputs.js'
+import type { Inputs } from './inputs.js'
 import type { WriftaiClient } from '../wriftai/client.js'
 import { formatModelId, type ModelId } from '../wriftai/identifier.js'
 import type { CreateModel, ModelWithDetails, UpdateModel } from '../wriftai/types.js'

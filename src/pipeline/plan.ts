@@ -1,10 +1,9 @@
 import path from 'node:path'
 import { errorMessage, UserError } from '../errors.js'
 import { countErrors, type Finding } from '../findings.js'
-import type { RunContext } from '../github/context.js'
-import type { Inputs } from '../github/inputs.js'
-import { chooseReleaseNotes, type ReleaseNotes } from '../github/release-notes.js'
-import { githubReleaseSources } from '../github/release-sources.js'
+import type { RunContext } from './context.js'
+import type { Inputs } from './inputs.js'
+import { chooseReleaseNotes, type ReleaseNotes, type ReleaseSources } from './release-notes.js'
 import { NetworkError, type HttpPolicy } from '../http/request.js'
 import type { ImageResolution } from '../registry/resolve.js'
 import { checkGeneratedSchemas, checkSchemasFile, type SchemasCheck } from '../schemas/check.js'
@@ -72,6 +71,8 @@ export interface PlanDeps {
   /** The HTTP policy for registries (the WriftAI rate limit does not apply to them). */
   registryPolicy: HttpPolicy
   env?: NodeJS.ProcessEnv
+  /** Where release notes come from besides the inputs (the front's: GitHub's Release and tag); none by default. */
+  releaseSources?: (warn: (message: string) => void) => ReleaseSources
 }
 
 export async function makePlan(inputs: Inputs, context: RunContext, deps: PlanDeps): Promise<Plan> {
@@ -90,7 +91,7 @@ export async function makePlan(inputs: Inputs, context: RunContext, deps: PlanDe
     chooseReleaseNotes(
       inputs,
       context,
-      githubReleaseSources(context, inputs.githubToken, (w) => warnings.push(w)),
+      deps.releaseSources?.((w) => warnings.push(w)),
     ),
   ])
   const plan: Plan = {

@@ -1,12 +1,12 @@
 import { countErrors } from '../findings.js'
-import type { RunContext } from '../github/context.js'
-import type { Inputs } from '../github/inputs.js'
-import { MAX_RELEASE_NOTES } from '../github/release-notes.js'
+import type { RunContext } from './context.js'
+import type { Inputs } from './inputs.js'
+import { MAX_RELEASE_NOTES } from './release-notes.js'
 import { TokenBucket } from '../http/rate-limit.js'
 import { defaultPolicy, type HttpLog, type HttpPolicy } from '../http/request.js'
 import { WriftaiClient } from '../wriftai/client.js'
 import { applyPlan, type PublishResult } from './effects.js'
-import { makePlan, type Plan } from './plan.js'
+import { makePlan, type Plan, type PlanDeps } from './plan.js'
 import { versionPageUrl } from './web.js'
 
 export const API_REQUESTS_PER_SECOND = 3
@@ -30,6 +30,8 @@ export interface PipelineDeps {
   env?: NodeJS.ProcessEnv
   /** Where retries (and, in debug mode, every request) are logged. */
   log?: HttpLog
+  /** Where release notes come from besides the inputs. */
+  releaseSources?: PlanDeps['releaseSources']
 }
 
 /** inputs → plan → effects; reporting is left to the front (action or CLI). */
@@ -46,7 +48,7 @@ export async function runPipeline(inputs: Inputs, context: RunContext, deps: Pip
   // Validate mode reads the live model only with a token, and never writes.
   const client = inputs.mode === 'publish' || inputs.token ? new WriftaiClient({ baseUrl: inputs.apiUrl.href, token: inputs.token, policy }) : undefined
   try {
-    const plan = await makePlan(inputs, context, { client, registryPolicy: { ...policy, limiter: undefined }, env: deps.env })
+    const plan = await makePlan(inputs, context, { client, registryPolicy: { ...policy, limiter: undefined }, env: deps.env, releaseSources: deps.releaseSources })
     const warnings = [...plan.warnings]
     const notes = plan.releaseNotes
     if (notes?.cutFrom !== undefined) {

@@ -1,4 +1,3 @@
-import type { Inputs } from '../github/inputs.js'
 import type { HttpPolicy } from '../http/request.js'
 import { RegistryClient, RegistryError } from './client.js'
 import { findCredentials } from './credentials.js'
@@ -33,8 +32,15 @@ export interface ResolveImageOptions {
   labels?: boolean
 }
 
-/** The image inputs, as the action and the CLI read them. */
-export type ImageInputs = Pick<Inputs, 'image' | 'imageDigest' | 'platform' | 'registryUsername' | 'registryPassword' | 'insecureRegistry'>
+/** The image inputs, as the action and the CLI read them (the pipeline's Inputs hold them under these names). */
+export interface ImageInputs {
+  image?: ImageReference
+  imageDigest?: string
+  platform?: Platform
+  registryUsername?: string
+  registryPassword?: string
+  insecureRegistry: boolean
+}
 
 /** `resolveImage` for the image inputs (image must be set), as both the pipeline and the CLI's commands call it. */
 export function resolveImageInputs(inputs: ImageInputs, options: { policy: HttpPolicy; env?: NodeJS.ProcessEnv; labels: boolean }): Promise<ImageResolution> {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { InputError } from '../../src/errors.js'
-import { readInputs, type ReadInputsOptions } from '../../src/github/inputs.js'
+import { readInputs, type ReadInputsOptions } from '../../src/pipeline/inputs.js'
 
 const DIGEST = `sha256:${'ab'.repeat(32)}`
 const TAG_PUSH: ReadInputsOptions = { context: { ref: 'refs/tags/v1.0.0', repository: 'acme/hello', serverUrl: 'https://github.com' }, env: {} }

@@ -2,7 +2,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { readInputs } from '../../src/github/inputs.js'
+import { readInputs } from '../../src/pipeline/inputs.js'
 import { runPipeline } from '../../src/pipeline/run.js'
 import { startSandbox, type Sandbox } from '../sandbox/server.js'
 

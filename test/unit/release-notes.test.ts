@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { UserError } from '../../src/errors.js'
-import { chooseReleaseNotes, cutAtWord, MAX_RELEASE_NOTES } from '../../src/github/release-notes.js'
+import { chooseReleaseNotes, cutAtWord, MAX_RELEASE_NOTES } from '../../src/pipeline/release-notes.js'
 
 const TAG = { ref: 'refs/tags/v2.1.0', sha: 'abcdef0123456789' }
 
