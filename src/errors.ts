@@ -17,10 +17,15 @@ export class InputError extends UserError {
   }
 }
 
+/** A file an input names that is not read: missing, not a file, too large, outside the workspace. */
+export class FileError extends UserError {
+  override name = 'FileError'
+}
+
 /** A file named by an input that cannot be read, as one line naming the input and the file. */
-export function unreadableFile(input: string, file: string, error: unknown): UserError {
+export function unreadableFile(input: string, file: string, error: unknown): FileError {
   const code = (error as { code?: string } | null)?.code
-  return new UserError(`${input}: cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : String(code ?? error)}`)
+  return new FileError(`${input}: cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : String(code ?? error)}`)
 }
 
 export function errorMessage(error: unknown): string {

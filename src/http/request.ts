@@ -81,10 +81,13 @@ export class NetworkError extends Error {
   override name = 'NetworkError'
   /** What happened, without the request it happened to: "timed out after 30s", "failed: ECONNRESET". */
   readonly reason: string
+  /** A failure no retry heals: a host name that does not resolve, a certificate that is not trusted. */
+  readonly permanent: boolean
 
-  constructor(operation: string, reason: string) {
+  constructor(operation: string, reason: string, permanent = false) {
     super(`${operation} ${reason}`)
     this.reason = reason
+    this.permanent = permanent
   }
 }
 
@@ -156,7 +159,7 @@ export async function send(req: HttpRequest, policy: HttpPolicy): Promise<HttpRe
     try {
       response = await sendOnce(req, policy)
     } catch (error: unknown) {
-      if (error instanceof NetworkError && (await retries.next(operation, { error: error.reason }))) continue
+      if (error instanceof NetworkError && !error.permanent && (await retries.next(operation, { error: error.reason }))) continue
       throw error
     }
     if (isTransientStatus(response.status) && (await retries.next(operation, { response }))) continue
@@ -185,7 +188,8 @@ async function sendOnce(req: HttpRequest, policy: HttpPolicy): Promise<HttpRespo
     return response
   } catch (error: unknown) {
     if (error instanceof BodyTooLargeError) throw error
-    const failure = new NetworkError(operationOf(req), networkFailure(error, policy.timeoutMs))
+    const { reason, permanent } = networkFailure(error, policy.timeoutMs, req.url)
+    const failure = new NetworkError(operationOf(req), reason, permanent)
     trace?.(`${failure.message} after ${Math.round(performance.now() - started)} ms`)
     throw failure
   }
@@ -212,16 +216,39 @@ async function readCapped(body: AsyncIterable<Buffer> & { destroy(): unknown }, 
   return Buffer.concat(chunks)
 }
 
-/** Why a request got no answer, as the end of a message that starts with the request. */
-function networkFailure(error: unknown, timeoutMs: number): string {
+/** TLS verification failures: the certificate chain does not lead to a CA this system trusts, or names another host. */
+const UNTRUSTED_CERTIFICATE = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_UNTRUSTED',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+])
+
+/** Why a request got no answer, in words, as the end of a message that starts with the request; and whether a retry could help. */
+function networkFailure(error: unknown, timeoutMs: number, url: URL): { reason: string; permanent: boolean } {
   const name = error instanceof Error ? error.name : ''
   const code = (error as { code?: unknown } | null)?.code
   if (name === 'TimeoutError' || name === 'AbortError' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
-    return `timed out after ${timeoutMs / 1000}s`
+    return { reason: `timed out after ${timeoutMs / 1000}s`, permanent: false }
   }
   const cause = (error as { cause?: { code?: unknown } } | null)?.cause
   const detail = typeof code === 'string' ? code : typeof cause?.code === 'string' ? cause.code : error instanceof Error ? error.message : String(error)
-  return `failed: ${detail}`
+  const host = url.hostname
+  const port = url.port || (url.protocol === 'https:' ? '443' : '80')
+  if (detail === 'ENOTFOUND') return { reason: `failed: cannot resolve host ${host} (ENOTFOUND)`, permanent: true }
+  if (detail === 'ECONNREFUSED') return { reason: `failed: connection refused by ${host}:${port} (ECONNREFUSED)`, permanent: false }
+  if (UNTRUSTED_CERTIFICATE.has(detail)) {
+    return {
+      reason: `failed: the TLS certificate of ${host} is not trusted here (${detail}); a private CA is added with NODE_EXTRA_CA_CERTS=/path/to/ca.pem`,
+      permanent: true,
+    }
+  }
+  return { reason: `failed: ${detail}`, permanent: false }
 }
 
 /** Exponential backoff with jitter: about 0.5 s, 1 s, 2 s … */

@@ -262,6 +262,8 @@ async function resolveImageInput(inputs: Inputs, deps: PlanDeps, labels: boolean
 
 /** Workspace-relative with forward slashes, as GitHub wants annotation paths. */
 export function displayPath(file: string, workspace: string | undefined): string {
+  // Standard input, as the CLI reads it with `-`.
+  if (file === '-') return '<stdin>'
   const absolute = path.resolve(file)
   const base = workspace ? path.resolve(workspace) : process.cwd()
   const relative = path.relative(base, absolute)

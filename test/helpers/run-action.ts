@@ -95,18 +95,19 @@ export interface ProcessRun {
 }
 
 /** Runs a script on this Node (the tests' Node 24) and collects what it prints. */
-export function runNode(args: string[], options: { cwd?: string; env: Record<string, string> }): Promise<ProcessRun> {
-  const child = spawn(process.execPath, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] })
+export function runNode(args: string[], options: { cwd?: string; env: Record<string, string>; input?: string }): Promise<ProcessRun> {
+  const child = spawn(process.execPath, args, { cwd: options.cwd, env: options.env, stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] })
+  if (options.input !== undefined) child.stdin!.end(options.input)
   let stdout = ''
   let stderr = ''
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+  child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
   return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })))
 }
 
 /** Runs the committed CLI bundle as a user would, with only PATH (and `env`) in its environment. */
-export function runCliBundle(args: string[], env: Record<string, string> = {}, cwd = ROOT): Promise<ProcessRun> {
-  return runNode([path.join(ROOT, 'dist/cli.js'), ...args], { cwd, env: { PATH: process.env.PATH ?? '', ...env } })
+export function runCliBundle(args: string[], env: Record<string, string> = {}, cwd = ROOT, input?: string): Promise<ProcessRun> {
+  return runNode([path.join(ROOT, 'dist/cli.js'), ...args], { cwd, env: { PATH: process.env.PATH ?? '', ...env }, ...(input !== undefined && { input }) })
 }
 
 /** Reads the `name<<delimiter … delimiter` records that @actions/core writes. */

@@ -52,10 +52,26 @@ describe('wriftai-publish', () => {
     expect(JSON.parse(run.stdout)).toMatchObject({ ok: true, mode: 'validate', errors: 0, findings: [] })
   })
 
-  it.each([[[]], [['deploy']], [['validate', '--nope']], [['validate', 'extra']]])('exits 2 on usage errors: %j', async (args) => {
+  it.each([
+    [['deploy'], `wriftai-publish: unknown command "deploy"; run 'wriftai-publish help' for the commands`],
+    [['valdate'], `wriftai-publish: unknown command "valdate"; did you mean "validate"? run 'wriftai-publish help' for the commands`],
+    [['validate', '--nope'], `wriftai-publish: unknown flag --nope (run 'wriftai-publish validate --help')`],
+    [['validate', '--schema', 'f'], `wriftai-publish: unknown flag --schema; did you mean --schemas? (run 'wriftai-publish validate --help')`],
+    [['validate', 'a.json', 'b.json'], `wriftai-publish: "validate" takes at most one argument, not 2 (run 'wriftai-publish validate --help')`],
+    [['validate', '--schemas', 'a.json', '--schemas', 'b.json'], `wriftai-publish: --schemas is given twice; it takes one value (run 'wriftai-publish validate --help')`],
+    [
+      ['validate', 'a.json', '--schemas', 'b.json'],
+      `wriftai-publish: validate takes the schemas file once: as FILE or as --schemas, not both (run 'wriftai-publish validate --help')`,
+    ],
+    [['diff', 'a.json', 'b.json', '--model', 'x/y'], `wriftai-publish: diff does not take --model (run 'wriftai-publish diff --help')`],
+    [['diff', 'a.json', 'b.json', '--fail-on-breaking', 'yes'], `wriftai-publish: diff does not take --fail-on-breaking (run 'wriftai-publish diff --help')`],
+    [['validate', '--json=yes'], `wriftai-publish: --json takes no value (run 'wriftai-publish validate --help')`],
+    [['digest'], `wriftai-publish: "digest" takes one argument, not 0 (run 'wriftai-publish digest --help')`],
+    [['import-cog', '--out'], `wriftai-publish: --out needs a value (run 'wriftai-publish import-cog --help')`],
+    [['help', 'deploy'], `wriftai-publish: unknown command "deploy"; run 'wriftai-publish help' for the commands`],
+  ])('exits 2 on a usage error with one line: %j', async (args, line) => {
     const run = await cli(args)
-    expect(run.code).toBe(2)
-    expect(run.stderr).toContain('Usage:')
+    expect(run).toEqual({ code: 2, stdout: '', stderr: `${line}\n` })
   })
 
   it('publishes with the token from WRIFTAI_ACCESS_TOKEN', async () => {
@@ -81,7 +97,7 @@ describe('wriftai-publish', () => {
 
   it('fails publish without a token, naming it, and sends nothing', async () => {
     const run = await cli(['publish', '--model', 'acme/x', '--image-digest', DIGEST, '--api-url', sandbox.url, '--schemas', EXAMPLE])
-    expect(run.code).toBe(1)
+    expect(run.code).toBe(2)
     expect(run.stderr).toBe('wriftai-publish: token: required to publish; set the token input or WRIFTAI_ACCESS_TOKEN\n')
     expect(sandbox.requests).toEqual([])
   })
@@ -143,11 +159,12 @@ describe('wriftai-publish diff', () => {
 
   it('names a file it cannot read, and refuses an invalid one with its findings', async () => {
     const missing = await cli(['diff', 'nope.json', pair('input-max-length-lowered')[1]!])
-    expect(missing).toEqual({ code: 1, stdout: '', stderr: 'wriftai-publish: LIVE_SCHEMAS: cannot read nope.json: no such file\n' })
+    expect(missing).toEqual({ code: 2, stdout: '', stderr: 'wriftai-publish: LIVE_SCHEMAS: cannot read nope.json: no such file\n' })
     const dir = await mkdtemp(path.join(tmpdir(), 'cli-'))
     await writeFile(path.join(dir, 'bad.json'), '{"prediction": {"input": {"type": "object", "properties": {}}}}\n')
     const invalid = await cli(['diff', EXAMPLE, path.join(dir, 'bad.json')])
-    expect(invalid.code).toBe(1)
+    // Nothing was compared: 2, which a script cannot mistake for "something breaks".
+    expect(invalid.code).toBe(2)
     expect(invalid.stdout).toBe(`${path.join(dir, 'bad.json')}:1:2: error[envelope]: "prediction" is missing its "output" schema\n`)
     expect(invalid.stderr).toBe(`wriftai-publish: ${path.join(dir, 'bad.json')} is not a valid schemas file\n`)
   })
@@ -155,7 +172,7 @@ describe('wriftai-publish diff', () => {
   it.each([[['diff']], [['diff', 'a.json']], [['diff', 'a.json', 'b.json', 'c.json']]])('exits 2 on usage errors: %j', async (args) => {
     const run = await cli(args)
     expect(run.code).toBe(2)
-    expect(run.stderr).toContain('"diff" takes two arguments')
+    expect(run.stderr).toBe(`wriftai-publish: "diff" takes two arguments, not ${args.length - 1} (run 'wriftai-publish diff --help')\n`)
   })
 
   it('validate --json includes the changes against the live version', async () => {
@@ -229,13 +246,13 @@ describe('every action input is a flag of the same name', () => {
     expect(Object.keys(values).sort()).toEqual([...inputs].sort())
     const args = ['validate', ...inputs.flatMap((name) => [`--${name}`, values[name]!]), '--json']
     const run = await cli(args, { GITHUB_STEP_SUMMARY: path.join(dir, 'summary.md') }, dir)
-    expect(run.stderr).not.toContain('Unknown option')
+    expect(run.stderr).not.toContain('unknown flag')
     expect(run.code, run.stderr).toBe(0)
     const result = JSON.parse(run.stdout)
     expect(result).toMatchObject({ ok: true, mode: 'validate', schemasFile: 'schemas.json', errors: 0 })
     // The image input was used (and could not be read: a warning in validate mode); the summary was written.
-    expect(result.warnings).toEqual([
-      `the image digest could not be resolved, nor the schemas file compared with it: GET http://127.0.0.1:9/v2/acme/x/manifests/${DIGEST} failed: ECONNREFUSED`,
+    expect(result.notices).toEqual([
+      `the image digest could not be resolved, nor the schemas file compared with it: GET http://127.0.0.1:9/v2/acme/x/manifests/${DIGEST} failed: connection refused by 127.0.0.1:9 (ECONNREFUSED)`,
     ])
     expect(await readFile(path.join(dir, 'summary.md'), 'utf8')).toContain('Plan: schemas.json for acme/cli-flags')
     // The token flag was used: the live model was looked up.

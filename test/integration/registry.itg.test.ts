@@ -347,7 +347,7 @@ describe.skipIf(!available)('Cog images in a real registry', () => {
     })
     expect(child.status).toBe(0)
     expect(child.stdout).toBe('')
-    expect(child.stderr).toBe('note: components.schemas.TranscriptionResult.discriminator was dropped: OpenAPI\'s "discriminator" has no JSON Schema 2020-12 form\n')
+    expect(child.stderr).toBe(`note: components.schemas.TranscriptionResult.discriminator was dropped: OpenAPI's "discriminator" has no JSON Schema 2020-12 form\nwrote ${out}\n`)
     expect(await readFile(out, 'utf8')).toBe(await converted('go-generator'))
     const arm = await cli(['import-cog', '--image', `${registry.host}/acme/cog-llm:1.0`, '--platform', 'linux/arm64', '--registry-username', USER], registryEnv())
     expect(arm.code, arm.stderr).toBe(0)

@@ -1,0 +1,143 @@
+import { constants, openSync, writeSync, closeSync } from 'node:fs'
+import { errorMessage, FileError, UserError } from '../errors.js'
+import { readInputFile } from '../files.js'
+import { formatFinding, oneLine, type Finding } from '../findings.js'
+import { defaultPolicy, type HttpLog } from '../http/request.js'
+import type { CogConversion } from '../cog/convert.js'
+import type { Inputs } from '../pipeline/inputs.js'
+import type { ImageResolution } from '../registry/resolve.js'
+
+export interface CliIo {
+  stdout: (text: string) => void
+  stderr: (text: string) => void
+}
+
+/** Retries on standard error; with RUNNER_DEBUG=1 (a workflow's debug logging) every request too. */
+export function cliLog(io: CliIo): HttpLog {
+  const line = (text: string) => io.stderr(`${oneLine(text)}\n`)
+  return { info: line, ...(process.env.RUNNER_DEBUG === '1' && { debug: line }) }
+}
+
+/** The image input resolved as the pipeline resolves it, with the config's labels when asked for. */
+async function resolveImageInputs(inputs: Inputs, labels: boolean, io: CliIo): Promise<ImageResolution> {
+  const { resolveImageInputs: resolve } = await import('../registry/resolve.js')
+  const policy = defaultPolicy({ timeoutMs: inputs.timeoutSeconds * 1000, maxAttempts: inputs.maxAttempts, log: cliLog(io) })
+  try {
+    return await resolve(inputs, { policy, labels })
+  } finally {
+    await policy.pool.close()
+  }
+}
+
+/** The digest command: the pipeline's image step alone. */
+export async function printDigest(inputs: Inputs, json: boolean, io: CliIo): Promise<number> {
+  const image = await resolveImageInputs(inputs, false, io)
+  io.stdout(json ? `${JSON.stringify({ ok: true, ...image }, null, 2)}\n` : `${image.digest}\n`)
+  return 0
+}
+
+/**
+ * The import-cog command: a Cog OpenAPI document (a file, standard input, or the label of an image
+ * in a registry) converted to a schemas file, written to --out (never over a file, unless --force)
+ * or standard output.
+ */
+export async function importCog(inputs: Inputs, file: string | undefined, out: { path?: string; force: boolean }, io: CliIo): Promise<number> {
+  const { convertCogDocument, convertCogLabel, COG_SCHEMA_LABEL } = await import('../cog/convert.js')
+  let conversion: CogConversion
+  if (file === undefined) {
+    const image = await resolveImageInputs(inputs, true, io)
+    if (image.labelsError !== undefined) throw new UserError(`the config of ${image.reference} could not be read: ${image.labelsError}`)
+    const cog = convertCogLabel(image.labels ?? {}, image.reference)
+    if (!cog) throw new UserError(`${image.reference} has no "${COG_SCHEMA_LABEL}" label, so it is not an image Cog built`)
+    conversion = cog.conversion
+  } else {
+    const source = file === '-' ? 'standard input' : file
+    const { MAX_SCHEMAS_BYTES } = await import('../schemas/document.js')
+    const text = readInputFile(file, source, { input: 'OPENAPI_FILE', limit: MAX_SCHEMAS_BYTES, over: 'refuse' })
+    let document: unknown
+    try {
+      document = JSON.parse(text)
+    } catch (error: unknown) {
+      throw new UserError(`${source} is not JSON: ${errorMessage(error)}`)
+    }
+    conversion = convertCogDocument(document, source)
+  }
+  for (const note of conversion.notes) io.stderr(`note: ${oneLine(note)}\n`)
+  if (out.path === undefined) {
+    io.stdout(conversion.text)
+    return 0
+  }
+  writeOut(out.path, conversion.text, out.force)
+  io.stderr(`wrote ${out.path}\n`)
+  return 0
+}
+
+/** Writes the converted file: created new unless `force`, so that a hand-edited file is never lost without a word. */
+function writeOut(path: string, text: string, force: boolean): void {
+  let fd: number
+  try {
+    fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | (force ? constants.O_TRUNC : constants.O_EXCL), 0o644)
+  } catch (error: unknown) {
+    const code = (error as { code?: string }).code
+    if (code === 'EEXIST') throw new FileError(`--out: ${path} exists; give --force to replace it`)
+    throw new FileError(`--out: cannot write ${path}: ${code ?? errorMessage(error)}`)
+  }
+  try {
+    writeSync(fd, text)
+  } finally {
+    closeSync(fd)
+  }
+}
+
+/** The diff command: two local schemas files compared as the gate compares them, with no API. */
+export async function runDiff(livePath: string, localPath: string, json: boolean, io: CliIo): Promise<number> {
+  if (livePath === '-' && localPath === '-') throw new FileError('LIVE_SCHEMAS and NEW_SCHEMAS cannot both be standard input')
+  const { checkSchemasFile } = await import('../schemas/check.js')
+  const { compareSchemas } = await import('../pipeline/plan.js')
+  const shown = (p: string) => (p === '-' ? '<stdin>' : p)
+  const [live, local] = await Promise.all([checkSchemasFile(livePath, shown(livePath), 'LIVE_SCHEMAS'), checkSchemasFile(localPath, shown(localPath), 'NEW_SCHEMAS')])
+  const invalid = [live, local].flatMap((c) => c.findings.filter((f) => f.severity === 'error'))
+  if (!live.schemas || !local.schemas || !local.document) {
+    const files = [...new Set(invalid.map((f) => f.file))]
+    const why = `${files.join(' and ')} ${files.length > 1 ? 'are' : 'is'} not a valid schemas file`
+    if (json) io.stdout(`${JSON.stringify({ ok: false, error: why, findings: invalid }, null, 2)}\n`)
+    else for (const finding of invalid) io.stdout(`${formatFinding(finding)}\n`)
+    // Nothing was compared: a script must not read this as "something breaks".
+    throw new FileError(why)
+  }
+  const changes = await compareSchemas(live.schemas, local.schemas, local.document, shown(livePath), true)
+  const breaking = changes.filter((c) => c.change?.breaking).length
+  if (json) {
+    io.stdout(`${JSON.stringify({ breaking, changes: changes.map(changeJson) }, null, 2)}\n`)
+  } else {
+    for (const change of changes) io.stdout(`${formatChange(change)}\n`)
+    io.stdout(
+      `${breaking === 0 ? 'no breaking changes' : `${breaking} breaking change${breaking === 1 ? '' : 's'}`}${changes.length > breaking ? `, ${changes.length - breaking} other` : ''}\n`,
+    )
+  }
+  return breaking > 0 ? 1 : 0
+}
+
+/** `file:line:col: breaking[rule]: message` (or `info[…]`). */
+export function formatChange(f: Finding): string {
+  return `${f.file}:${f.line}:${f.column}: ${f.change?.breaking ? 'breaking' : 'info'}[${f.rule}]: ${oneLine(f.message)}`
+}
+
+/** A change as the JSON output gives it. */
+export function changeJson(f: Finding): Record<string, unknown> {
+  const { change } = f
+  return {
+    rule: f.rule,
+    breaking: change?.breaking ?? false,
+    section: change?.section,
+    side: change?.side,
+    pointer: f.pointer,
+    livePointer: change?.livePointer,
+    line: f.line,
+    column: f.column,
+    message: f.message,
+    ...(change && 'was' in change && { was: change.was }),
+    ...(change && 'counterexample' in change && { counterexample: change.counterexample }),
+    ...(change?.basis && { basis: change.basis }),
+  }
+}
