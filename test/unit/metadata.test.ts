@@ -40,7 +40,7 @@ describe('the README documents every rule', () => {
   it('lists each rule id of the schemas check once', async () => {
     const { RULES } = await import('../../src/schemas/rules.js')
     const readme = await read('README.md')
-    const section = (readme.split('### What is checked\n')[1] ?? '').split('\n## ')[0] ?? ''
+    const section = (readme.split('## What is checked\n')[1] ?? '').split('\n## ')[0] ?? ''
     const listed = [...section.matchAll(/^\| `([a-z-]+)` \|/gm)].map((m) => m[1])
     expect(listed.sort()).toEqual(Object.keys(RULES).sort())
   })
