@@ -1,26 +1,9 @@
 import { escapePointer } from '../document.js'
-import { isObject, setMember, testPattern, type SchemaObject } from '../walk.js'
-import { admits, isAnnotation, same, typeOfValue, typesOf, type Root, type View } from './normalize.js'
-import {
-  arrayOf,
-  arrayProbes,
-  dedupe,
-  fill,
-  length,
-  MAX_SAMPLE_SIZE,
-  numberPasses,
-  numberProbes,
-  numberWithin,
-  objectProbes,
-  reader,
-  samplesOf,
-  stringKeywords,
-  stringsBetween,
-  stringsFor,
-  subschemaSamples,
-  typed,
-  type Reader,
-} from './samples.js'
+import { isObject, testPattern, type SchemaObject } from '../walk.js'
+import { isAnnotation, same, typesOf, type Root, type View } from './normalize.js'
+import { checkNumbers, checkStrings, checkValues, derivedProbes } from './leaf-checks.js'
+import { arrayOf, numbersOf, objectOf, stringKeywords, withMember } from './probes.js'
+import { arrayProbes, dedupe, fill, MAX_SAMPLE_SIZE, objectProbes, reader, samplesOf, stringsFor, subschemaSamples, type Reader } from './samples.js'
 
 /**
  * What may have been lost from one schema (A) to another (B): a value that A accepts and B rejects.
@@ -92,7 +75,14 @@ const DIRECT_KEYWORDS = new Set([
 ])
 const MAX_PROBES = 48
 
-export class Walk {
+/** What the keyword checks read of a walk: each side's reader, and the schema a property name gets. */
+export interface Sides {
+  readA: Reader
+  readB: Reader
+  otherProperty(v: View, name: string, read: Reader): View
+}
+
+export class Walk implements Sides {
   readonly candidates: Candidate[] = []
   /** Properties present on both sides, for the annotations that changed. */
   readonly matched: Array<{ a: View; b: View; steps: Step[] }> = []
@@ -138,9 +128,9 @@ export class Walk {
     }
     const A = a.schema
     const B = b.schema
-    this.#values(a, b, add)
-    this.#numbers(A, B, add)
-    this.#strings(a, b, add)
+    checkValues(this, a, b, add)
+    checkNumbers(A, B, add)
+    checkStrings(a, b, add)
     this.#arrays(a, b, steps, depth, add)
     this.#objects(a, b, steps, depth, add)
     this.#composition(a, b, steps, depth, add)
@@ -152,142 +142,8 @@ export class Walk {
       for (const keyword of differing) {
         const kind: Kind = keyword === 'minProperties' || keyword === 'maxProperties' ? 'length' : 'constraint'
         // Probes built from the keyword itself come first: the values it was written to exclude.
-        add(kind, keyword, [...this.#derived(keyword, a, b), ...common])
+        add(kind, keyword, [...derivedProbes(this, keyword, a, b), ...common])
       }
-    }
-  }
-
-  /** Values A accepts that B's `keyword` was written to exclude, built from that keyword. */
-  #derived(keyword: string, a: View, b: View): unknown[] {
-    const A = a.schema
-    const B = b.schema
-    const base = objectOf(a, this.readA)
-    const propsA = isObject(A.properties) ? A.properties : {}
-    const valueFor = (name: string) =>
-      fill(Object.hasOwn(propsA, name) ? this.readA(propsA[name], `${a.at.properties}/${escapePointer(name)}`) : this.#otherProperty(a, name, this.readA), this.readA)
-    const samplesFor = (name: string) =>
-      Object.hasOwn(propsA, name) ? samplesOf(this.readA(propsA[name], `${a.at.properties}/${escapePointer(name)}`), this.readA).slice(0, 6) : [valueFor(name)]
-    switch (keyword) {
-      case 'propertyNames': {
-        if (!isObject(B.propertyNames)) return []
-        const outside = stringKeywords(this.readB(B.propertyNames, b.at.propertyNames!).schema)
-        const inside = isObject(A.propertyNames) ? stringKeywords(this.readA(A.propertyNames, a.at.propertyNames!).schema) : {}
-        const seeds = [...Object.keys(propsA), 'extra', ...stringsFor(inside)]
-        return stringsBetween(outside, inside, seeds).map((name) => withMember(base, name, valueFor(name)))
-      }
-      case 'dependentRequired':
-      case 'dependentSchemas': {
-        if (!isObject(B[keyword])) return []
-        const out: unknown[] = []
-        for (const [name, dependency] of Object.entries(B[keyword])) {
-          if (isObject(A[keyword]) && same(A[keyword][name], dependency)) continue
-          const dropped = keyword === 'dependentRequired' ? dependency : isObject(dependency) ? dependency.required : undefined
-          const without = { ...base }
-          if (Array.isArray(dropped)) for (const d of dropped) if (typeof d === 'string') delete without[d]
-          for (const value of samplesFor(name)) out.push(withMember(without, name, value), withMember(base, name, value))
-        }
-        return out
-      }
-      case 'if':
-      case 'then':
-      case 'else':
-      case 'not': {
-        // A condition reads the members' values: each member of A with each of its sample values, alone.
-        if (!isObject(A.properties)) return []
-        return Object.keys(propsA)
-          .slice(0, 16)
-          .flatMap((name) => samplesFor(name).map((value) => withMember(base, name, value)))
-      }
-      default:
-        return []
-    }
-  }
-
-  #values(a: View, b: View, add: Add): void {
-    const A = a.schema
-    const B = b.schema
-    if (Array.isArray(B.enum)) {
-      const kept = B.enum
-      const outside = (m: unknown) => !kept.some((k) => same(k, m))
-      // A string B's enum leaves out, of A's own format, pattern and length.
-      const strings = !Array.isArray(A.enum) && admits(typesOf(A), 'string') ? stringsBetween({ enum: kept }, stringKeywords(A), stringsFor(A)) : []
-      const lost = Array.isArray(A.enum) ? A.enum.filter(outside) : [...samplesOf(a, this.readA).filter(outside), ...strings]
-      if (lost.length > 0) add('enum', 'enum', lost)
-      return
-    }
-    const tA = typesOf(A)
-    const tB = typesOf(B)
-    if (!tB) return
-    const lost = (tA ?? ['null', 'boolean', 'object', 'array', 'number', 'string']).filter((t) => !admits(tB, t) && !(t === 'number' && tB.includes('integer') && onlyIntegers(A)))
-    if (lost.length === 0) return
-    const probes = lost.flatMap((t) => {
-      if (t === 'number' && admits(tB, 'integer')) return [numberWithin(A, false) + 0.5, 0.5, 1.5, -0.5]
-      if (Array.isArray(A.enum)) return A.enum.filter((m) => typeOfValue(m) === t || (t === 'number' && typeOfValue(m) === 'integer'))
-      return [typed(a, t, this.readA), ...(t === 'string' ? stringsFor(A) : [])]
-    })
-    // Null allowed through a new {"type": "null"} branch is placed on that branch.
-    add('type', 'type', probes, lost.every((t) => t === 'null') && a.nullAt ? { aAt: a.nullAt } : {})
-  }
-
-  #numbers(A: SchemaObject, B: SchemaObject, add: Add): void {
-    if (!NUMBER_KEYWORDS.some((k) => k in B && !same(A[k], B[k]))) return
-    // Numbers A takes, on and beside every bound and step either side names; B's keywords pick theirs.
-    const numbers = numberProbes(A, B)
-    for (const lower of [true, false]) {
-      const la = bound(A, lower)
-      const lb = bound(B, lower)
-      if (!lb) continue
-      const tighter = !la || (lower ? lb.value > la.value : lb.value < la.value) || (lb.value === la.value && lb.exclusive && !la.exclusive)
-      if (!tighter) continue
-      const outside = (n: number) => (lower ? n < lb.value || (lb.exclusive && n === lb.value) : n > lb.value || (lb.exclusive && n === lb.value))
-      const dir = lower ? -1 : 1
-      // A's own bound and default first (the values it was written to allow), then the nearest to B's.
-      const own = [...(la && !la.exclusive ? [la.value] : []), ...(typeof A.default === 'number' ? [A.default] : [])].filter(outside)
-      const near = numbers.filter(outside).sort((x, y) => Math.abs(x - lb.value) - Math.abs(y - lb.value))
-      add(lower ? 'minimum' : 'maximum', lb.keyword, [...own, ...near, ...(la ? [] : [lb.value + dir * 1e6])])
-    }
-    if (typeof B.multipleOf === 'number' && B.multipleOf > 0) {
-      const mA = A.multipleOf
-      if (typeof mA !== 'number' || !Number.isInteger(mA / B.multipleOf)) {
-        add(
-          'multipleOf',
-          'multipleOf',
-          numbers.filter((n) => !numberPasses({ multipleOf: B.multipleOf }, n)),
-        )
-      }
-    }
-  }
-
-  #strings(a: View, b: View, add: Add): void {
-    const A = a.schema
-    const B = b.schema
-    if (!['minLength', 'maxLength', 'pattern', 'format'].some((k) => k in B)) return
-    const fromA = stringsFor(A)
-    const seed = typeof A.default === 'string' ? A.default : (fromA[0] ?? 'a')
-    const minA = typeof A.minLength === 'number' ? A.minLength : 0
-    const minB = B.minLength
-    if (typeof minB === 'number' && minB > minA) {
-      // The shortest string A takes and the longest B refuses, each only when it can be built.
-      const sizes = [minA, minB - 1].filter((n) => n <= MAX_SAMPLE_SIZE)
-      add('length', 'minLength', [...sizes.map((n) => 'a'.repeat(n)), seed.slice(0, minB - 1), ...fromA.filter((s) => length(s) < minB)], { tooLarge: sizes.length === 0 })
-    }
-    const maxA = typeof A.maxLength === 'number' ? A.maxLength : Infinity
-    const maxB = B.maxLength
-    if (typeof maxB === 'number' && maxB < maxA) {
-      if (maxB + 1 > MAX_SAMPLE_SIZE) add('length', 'maxLength', [], { tooLarge: true })
-      else add('length', 'maxLength', ['a'.repeat(maxB + 1), seed.padEnd(maxB + 1, seed.at(-1) ?? 'a'), ...fromA.filter((s) => length(s) > maxB)])
-    }
-    for (const keyword of ['pattern', 'format'] as const) {
-      if (typeof B[keyword] !== 'string' || B[keyword] === A[keyword]) continue
-      const seeds = [...(Array.isArray(A.examples) ? A.examples : []), A.default, ...fromA].filter((x): x is string => typeof x === 'string')
-      add(keyword, keyword, [
-        // Strings of A's own kind that B's pattern or format leaves out, then A's samples as they are.
-        ...stringsBetween({ [keyword]: B[keyword] }, stringKeywords(A), seeds),
-        ...(Array.isArray(A.examples) ? A.examples : []),
-        ...('default' in A ? [A.default] : []),
-        ...fromA,
-        ...stringsFor({ ...A, format: undefined, pattern: undefined }),
-      ])
     }
   }
 
@@ -350,7 +206,7 @@ export class Walk {
         continue
       }
       // The property is gone from B: what B says about it now is what its other keywords say.
-      const other = this.#otherProperty(b, name, this.readB)
+      const other = this.otherProperty(b, name, this.readB)
       // Where B still takes any value under that name, no value can show the removal: it breaks by convention.
       const open = !other.never && Object.keys(other.schema).every(isAnnotation)
       const probes = open ? [] : dedupe(samplesOf(na, this.readA)).slice(0, MAX_PROBES)
@@ -359,7 +215,7 @@ export class Walk {
     for (const name of Object.keys(propsB)) {
       if (Object.hasOwn(propsA, name)) continue
       const nb = this.readB(propsB[name], at(b, name))
-      const other = this.#otherProperty(a, name, this.readA)
+      const other = this.otherProperty(a, name, this.readA)
       const inner = [...steps, { container: a, key: name }]
       this.candidates.push({ kind: 'property-added', name, aAt: a.at.properties ?? a.pointer, bAt: at(b, name), a: other, b: nb, steps: inner, probes: [] })
       // A value A allowed under that name through additionalProperties or patternProperties may not fit the new declaration.
@@ -386,13 +242,13 @@ export class Walk {
     if (B.additionalProperties === false && A.additionalProperties !== false) {
       const extra = freshName(propsA, propsB, A.propertyNames)
       const base = objectOf(a, this.readA)
-      const probes = samplesOf(this.#otherProperty(a, extra, this.readA), this.readA)
+      const probes = samplesOf(this.otherProperty(a, extra, this.readA), this.readA)
         .slice(0, 6)
         .map((value) => withMember(base, extra, value))
       add('closed', 'additionalProperties', probes)
     } else if (isObject(B.additionalProperties) || (isObject(A.additionalProperties) && B.additionalProperties !== false)) {
       const extra = freshName(propsA, propsB, A.propertyNames)
-      this.compare(this.#otherProperty(a, extra, this.readA), this.#otherProperty(b, extra, this.readB), [...steps, { container: a, key: extra }], depth + 1)
+      this.compare(this.otherProperty(a, extra, this.readA), this.otherProperty(b, extra, this.readB), [...steps, { container: a, key: extra }], depth + 1)
     }
     const patternsB = isObject(B.patternProperties) ? B.patternProperties : {}
     const patternsA = isObject(A.patternProperties) ? A.patternProperties : {}
@@ -400,12 +256,12 @@ export class Walk {
       if (same(patternsA[pattern], patternsB[pattern])) continue
       const name = stringsFor({ pattern }).find((n) => !Object.hasOwn(propsA, n) && !Object.hasOwn(propsB, n))
       if (name === undefined) continue
-      this.compare(this.#otherProperty(a, name, this.readA), this.#otherProperty(b, name, this.readB), [...steps, { container: a, key: name }], depth + 1)
+      this.compare(this.otherProperty(a, name, this.readA), this.otherProperty(b, name, this.readB), [...steps, { container: a, key: name }], depth + 1)
     }
   }
 
   /** The schema that applies to a property `name` that `v` does not list: a matching pattern, else additionalProperties. */
-  #otherProperty(v: View, name: string, read: Reader): View {
+  otherProperty(v: View, name: string, read: Reader): View {
     const s = v.schema
     if (isObject(s.patternProperties)) {
       for (const [pattern, sub] of Object.entries(s.patternProperties)) {
@@ -458,40 +314,7 @@ export class Walk {
   }
 }
 
-type Add = (kind: Kind, keyword: string | undefined, probes: unknown[], extra?: Partial<Candidate>) => void
-
-function bound(s: SchemaObject, lower: boolean): { value: number; exclusive: boolean; keyword: string } | undefined {
-  const [inclusive, exclusive] = lower ? ['minimum', 'exclusiveMinimum'] : ['maximum', 'exclusiveMaximum']
-  if (typeof s[exclusive] === 'number') return { value: s[exclusive], exclusive: true, keyword: exclusive }
-  if (typeof s[inclusive] === 'number') return { value: s[inclusive], exclusive: false, keyword: inclusive }
-  return undefined
-}
-
-const NUMBER_KEYWORDS = ['minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf']
-
-/** A value of the object schema in `v`, as an object even where its default is not one (pydantic v2's `null`). */
-export function objectOf(v: View, read: Reader): Record<string, unknown> {
-  const filled = fill(v, read)
-  if (isObject(filled)) return { ...filled }
-  const typedValue = typed(v, 'object', read)
-  return isObject(typedValue) ? typedValue : {}
-}
-
-/** Where A takes numbers: the ones on and beside the bounds either side names (a union of ranges, a `not`), B's misses first. */
-function numbersOf(A: SchemaObject, B: SchemaObject): number[] {
-  const types = typesOf(A)
-  return !types || types.includes('number') || types.includes('integer') ? numberProbes(A, B) : []
-}
-
-function withMember(object: Record<string, unknown>, name: string, value: unknown): Record<string, unknown> {
-  const out = { ...object }
-  setMember(out, name, value)
-  return out
-}
-
-function onlyIntegers(s: SchemaObject): boolean {
-  return Array.isArray(s.enum) && s.enum.every((m) => Number.isInteger(m))
-}
+export type Add = (kind: Kind, keyword: string | undefined, probes: unknown[], extra?: Partial<Candidate>) => void
 
 function sameTypes(a: SchemaObject, b: SchemaObject): boolean {
   return same(typesOf(a)?.slice().sort(), typesOf(b)?.slice().sort())
