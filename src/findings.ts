@@ -28,6 +28,10 @@ export interface ChangeDetail {
   /** A whole value that shows the break, checked against both versions. */
   counterexample?: unknown
   basis?: 'counterexample' | 'convention'
+  /** Names the change across runs, whatever the file's lines: how an accepted change is recorded. */
+  fingerprint: string
+  /** A breaking change accepted on the record: by the pull request's label, or by an entry with a reason. */
+  accepted?: { by: 'label'; label: string } | { by: 'file'; reason: string }
 }
 
 export function countErrors(findings: readonly Finding[]): number {

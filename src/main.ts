@@ -2,6 +2,7 @@ import * as core from '@actions/core'
 import { errorMessage, UserError } from './errors.js'
 import { readRunContext } from './github/context.js'
 import { readInputs } from './pipeline/inputs.js'
+import { gitBaselineSource } from './github/git-baseline.js'
 import { githubReleaseSources } from './github/release-sources.js'
 import { reportToGitHub } from './github/report.js'
 import { runPipeline, type PipelineDeps } from './pipeline/run.js'
@@ -22,7 +23,8 @@ export async function run(deps: PipelineDeps = {}): Promise<void> {
     // Retries are always shown; every request too when the run has debug logging on (ACTIONS_STEP_DEBUG).
     const log = { info: (line: string) => core.info(line), mask: (secret: string) => core.setSecret(secret), ...(core.isDebug() && { debug: (line: string) => core.debug(line) }) }
     const releaseSources = (warn: (message: string) => void) => githubReleaseSources(context, inputs.githubToken, warn)
-    const outcome = await runPipeline(inputs, context, { log, releaseSources, ...deps })
+    const baselineSource = gitBaselineSource(context, inputs.githubToken)
+    const outcome = await runPipeline(inputs, context, { log, releaseSources, baselineSource, ...deps })
     reportToGitHub(outcome, context, { summary: inputs.summary })
     if (outcome.failure) core.setFailed(outcome.failure)
   } catch (error: unknown) {

@@ -84,7 +84,8 @@ async function runWithInputs({ command, operands, flags }: CommandLine, io: CliI
   const { runPipeline } = await import('../pipeline/run.js')
   const { githubReleaseSources } = await import('../github/release-sources.js')
   const releaseSources = (warn: (message: string) => void) => githubReleaseSources(context, inputs.githubToken, warn)
-  const outcome = await runPipeline(inputs, context, { log: cliLog(io), releaseSources })
+  const { gitBaselineSource } = await import('../github/git-baseline.js')
+  const outcome = await runPipeline(inputs, context, { log: cliLog(io), releaseSources, baselineSource: gitBaselineSource(context, inputs.githubToken) })
   // In a workflow's run step, --summary true writes the job summary as the action does.
   if (values.get('summary') === 'true' && process.env.GITHUB_STEP_SUMMARY) {
     const { renderSummary } = await import('../github/summary.js')

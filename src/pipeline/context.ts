@@ -7,6 +7,25 @@ export interface RunContext {
   serverUrl?: string
   apiUrl?: string
   workspace?: string
+  /** The pull request the run is for (from the event payload), when it is one. */
+  pullRequest?: PullRequest
+  /** The base commit of a merge queue's group (merge_group events). */
+  mergeGroupBase?: string
+}
+
+export interface PullRequest {
+  number: number
+  /** The commit the pull request is compared with: its base branch's head when the event fired. */
+  baseSha: string
+  /** The repository the pull request comes from, and the one it targets: they differ for a fork. */
+  headRepository?: string
+  baseRepository?: string
+  labels: string[]
+}
+
+/** Whether the pull request comes from a fork (its token is read-only, and it gets no secrets). */
+export function fromFork(pr: PullRequest): boolean {
+  return pr.headRepository !== undefined && pr.baseRepository !== undefined && pr.headRepository !== pr.baseRepository
 }
 
 export function tagName(context: RunContext): string | undefined {

@@ -45,6 +45,14 @@ export interface Inputs {
   summary: boolean
   githubToken?: string
   failOnBreaking: boolean
+  /** What the schemas are compared with for breaking changes. */
+  baseline: { kind: 'auto' | 'live' | 'none' } | { kind: 'git'; ref: string }
+  /** A pull request carrying this label passes the breaking-change check. */
+  acceptLabel: string
+  /** The accepted-changes file, read when it exists. */
+  acceptedChanges: string
+  /** Whether to keep one pull-request comment. */
+  comment: 'auto' | 'always' | 'off'
   syncMetadata: boolean
   /** Category slugs; undefined when the input is not set. */
   categories?: string[]
@@ -191,6 +199,10 @@ export function readInputs(source: InputSource, options: ReadInputsOptions): Inp
     summary: booleanInput('summary', text('summary'), true, problem),
     githubToken: text('github-token'),
     failOnBreaking: booleanInput('fail-on-breaking', text('fail-on-breaking'), false, problem),
+    baseline: baselineInput(text('baseline') ?? 'auto', problem),
+    acceptLabel: text('accept-label') ?? 'breaking-change-accepted',
+    acceptedChanges: text('accepted-changes') ?? '.github/accepted-changes.json',
+    comment: oneOf(text('comment') ?? 'auto', ['auto', 'always', 'off'] as const) ?? problem('comment', `"${text('comment')}" is not one of auto, always, off`) ?? 'off',
     syncMetadata: booleanInput('sync-metadata', text('sync-metadata'), false, problem),
     categories: text('categories') === undefined ? undefined : parseList(source('categories')),
     overviewFile: text('overview-file'),
@@ -198,6 +210,15 @@ export function readInputs(source: InputSource, options: ReadInputsOptions): Inp
   }
   if (problems.length > 0) throw new InputError(problems)
   return inputs
+}
+
+/** `auto`, `live`, `none` or `git:<ref>` (a ref git can name: no spaces, no leading dash). */
+function baselineInput(value: string, problem: (n: string, m: string) => undefined): Inputs['baseline'] {
+  if (value === 'auto' || value === 'live' || value === 'none') return { kind: value }
+  const ref = value.startsWith('git:') ? value.slice(4) : undefined
+  if (ref && /^[^\s-][^\s~^:?*[\\]*(?:[~^]\d*)*$/.test(ref) && !ref.includes('..')) return { kind: 'git', ref }
+  problem('baseline', `"${value}" is not auto, live, none or git:<ref>`)
+  return { kind: 'auto' }
 }
 
 /** A list input: one item per line or comma, blanks dropped. */

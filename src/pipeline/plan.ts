@@ -6,11 +6,13 @@ import type { Inputs } from './inputs.js'
 import { chooseReleaseNotes, type ReleaseNotes, type ReleaseSources } from './release-notes.js'
 import { NetworkError, type HttpPolicy } from '../http/request.js'
 import type { ImageResolution } from '../registry/resolve.js'
-import { checkGeneratedSchemas, checkSchemasFile, type SchemasCheck } from '../schemas/check.js'
+import { checkGeneratedSchemas, checkSchemasFile, checkSchemasText, type SchemasCheck } from '../schemas/check.js'
 import type { SourceDocument } from '../schemas/document.js'
 import { ApiError, type WriftaiClient } from '../wriftai/client.js'
-import type { ModelId } from '../wriftai/identifier.js'
+import { formatModelId as formatModel, type ModelId } from '../wriftai/identifier.js'
 import type { CreateModel, ModelVersionWithDetails, ModelWithDetails, Schemas, UpdateModel } from '../wriftai/types.js'
+import { applyAcceptance, readAcceptance } from './acceptance.js'
+import { decideBaseline, type Baseline, type BaselineSource } from './baseline.js'
 import { planMetadataSync, planModelCreation } from './model-metadata.js'
 import { findVersionByDigest, sameSchemas } from './published.js'
 
@@ -23,10 +25,18 @@ export interface Plan {
   findings: Finding[]
   /** Changes against the live version, on the local file's lines (breaking ones first). */
   changes: Finding[]
-  /** How many of the changes break callers. */
+  /** How many of the changes break callers and are not accepted. */
   breaking: number
-  /** The live version the schemas were compared with, e.g. "acme/sdxl:3". */
+  /** How many breaking changes the label or the accepted-changes file accepted. */
+  accepted: number
+  /** What the schemas were compared with: "git:1a2b3c4 (base of #7)", "acme/sdxl:3". */
   comparedWith?: string
+  /** Why a comparison that was asked for could not be made (with fail-on-breaking, the run fails). */
+  notCompared?: string
+  /** Why there was nothing to compare with (a new model, a file new at the base): no failure. */
+  nothingToCompare?: string
+  /** With a git baseline, the changes since the live version too: information, for the reviewer. */
+  liveChanges?: { version: string; changes: Finding[] }
   schemas?: Schemas
   releaseNotes?: ReleaseNotes
   digest?: string
@@ -73,6 +83,10 @@ export interface PlanDeps {
   env?: NodeJS.ProcessEnv
   /** Where release notes come from besides the inputs (the front's: GitHub's Release and tag); none by default. */
   releaseSources?: (warn: (message: string) => void) => ReleaseSources
+  /** Reads the schemas file at a git ref, for a git baseline (the front's). */
+  baselineSource?: BaselineSource
+  /** Today, YYYY-MM-DD (UTC): what an accepted change's `expires` is compared with. */
+  today?: string
 }
 
 export async function makePlan(inputs: Inputs, context: RunContext, deps: PlanDeps): Promise<Plan> {
@@ -102,6 +116,7 @@ export async function makePlan(inputs: Inputs, context: RunContext, deps: PlanDe
     findings,
     changes: [],
     breaking: 0,
+    accepted: 0,
     schemas,
     releaseNotes,
     digest: inputs.imageDigest ?? inputs.image?.digest,
@@ -116,7 +131,7 @@ export async function makePlan(inputs: Inputs, context: RunContext, deps: PlanDe
   const model = inputs.model
 
   // The registry and the model are looked up at the same time.
-  const modelTask = client && model ? readModel(client, model, publishing, warnings) : undefined
+  const modelTask = client && model ? readModel(client, model, publishing) : undefined
   const [image, existing] = await Promise.all([
     // Planning only, a digest that cannot be resolved (no registry credentials on a pull request) is a warning.
     publishing
@@ -137,8 +152,12 @@ export async function makePlan(inputs: Inputs, context: RunContext, deps: PlanDe
       await checkDrift(plan, labels ?? {}, schemas, document, inputs.driftCheck === 'error' ? 'error' : 'warning')
     }
   }
-  if (modelTask) Object.assign(plan, { existingModel: existing ?? undefined, modelChecked: existing !== null })
-  if (plan.existingModel && schemas && document) await compareWithLive(plan, plan.existingModel, schemas, document, inputs.failOnBreaking)
+  const liveError = typeof existing === 'string' ? existing : undefined
+  if (modelTask && liveError === undefined) {
+    // Read without a token, a private model looks missing: its existence is then not known.
+    Object.assign(plan, { existingModel: existing ?? undefined, modelChecked: Boolean(inputs.token) || existing !== undefined || publishing })
+  }
+  if (schemas && document) await compareWithBaseline(plan, decideBaseline(inputs, context), inputs, context, deps, { schemas, document, liveError })
   if (!publishing) return plan
   if (!client || !model) throw new Error('publishing needs a WriftAI client and a model')
 
@@ -203,26 +222,81 @@ async function checkDrift(plan: Plan, labels: Record<string, string>, schemas: S
   plan.source.drift = 'checked'
 }
 
-/** The live model; undefined when missing; null when it could not be read in validate mode (which only warns). */
-async function readModel(client: WriftaiClient, model: ModelId, publishing: boolean, warnings: string[]): Promise<ModelWithDetails | undefined | null> {
+/** The live model; undefined when missing; in validate mode, why it could not be read instead of a failure. */
+async function readModel(client: WriftaiClient, model: ModelId, publishing: boolean): Promise<ModelWithDetails | undefined | string> {
   if (publishing) return client.getModel(model)
   try {
     return await client.getModel(model)
   } catch (error: unknown) {
     if (!(error instanceof ApiError) && !(error instanceof NetworkError)) throw error
-    warnings.push(`the live model could not be read, so breaking changes were not checked: ${error.message}`)
-    return null
+    return error.message
   }
 }
 
-/** Annotates what the local schemas change against the live version, breaking changes first. */
-async function compareWithLive(plan: Plan, live: ModelWithDetails, schemas: Schemas, document: SourceDocument, failOnBreaking: boolean): Promise<void> {
-  const liveSchemas = live.latest_version?.schemas
-  if (!liveSchemas) return
-  const version = `${live.owner.username}/${live.name}:${live.latest_version!.number}`
-  plan.changes = await compareSchemas(liveSchemas, schemas, document, version, failOnBreaking)
-  plan.breaking = plan.changes.filter((c) => c.change?.breaking).length
-  plan.comparedWith = version
+/**
+ * Compares the schemas with the baseline (and, with a git baseline, the live version too, as
+ * information), applies what accepts breaking changes, and records why no comparison was made when
+ * one was asked for.
+ */
+async function compareWithBaseline(
+  plan: Plan,
+  baseline: Baseline,
+  inputs: Inputs,
+  context: RunContext,
+  deps: PlanDeps,
+  local: { schemas: Schemas; document: SourceDocument; liveError?: string },
+): Promise<void> {
+  const { schemas, document, liveError } = local
+  const latest = plan.existingModel?.latest_version
+  const live = latest?.schemas ? { schemas: latest.schemas, version: `${plan.existingModel!.owner.username}/${plan.existingModel!.name}:${latest.number}` } : undefined
+  if (baseline.kind === 'live') {
+    if (live) {
+      plan.changes = await compareSchemas(live.schemas, schemas, document, live.version, inputs.failOnBreaking)
+      plan.comparedWith = live.version
+    } else if (liveError !== undefined) plan.notCompared = `the live version could not be read: ${liveError}`
+    else if (inputs.model && plan.modelChecked) plan.nothingToCompare = `${formatModel(inputs.model)} has no version yet: nothing to compare`
+    else if (inputs.model && inputs.mode === 'validate' && !plan.existingModel)
+      plan.nothingToCompare = `${formatModel(inputs.model)} was not found (without a token only public models are read): nothing to compare`
+  } else if (baseline.kind === 'git') {
+    const text = await readBaseline(plan, baseline, inputs, deps)
+    if (text !== undefined) {
+      const base = checkSchemasText(text, `${plan.schemasFile} at ${baseline.label}`)
+      const errors = countErrors(base.findings)
+      if (!base.schemas) plan.notCompared = `the schemas file at ${baseline.label} is not valid (${errors} error${errors === 1 ? '' : 's'})`
+      else {
+        plan.changes = await compareSchemas(base.schemas, schemas, document, baseline.label, inputs.failOnBreaking)
+        plan.comparedWith = baseline.label
+      }
+    }
+    if (live) {
+      const changes = await compareSchemas(live.schemas, schemas, document, live.version, false)
+      plan.liveChanges = { version: live.version, changes: changes.map((c) => ({ ...c, severity: 'notice' as const })) }
+    }
+  }
+  if (plan.notCompared) plan.warnings.push(`breaking changes were not checked: ${plan.notCompared}`)
+  const acceptance = readAcceptance(inputs, context, deps.today ?? new Date().toISOString().slice(0, 10))
+  plan.accepted = plan.comparedWith ? applyAcceptance(plan.changes, acceptance) : 0
+  if (acceptance.findings.length > 0) {
+    plan.findings.push(...acceptance.findings)
+    plan.findings.sort((a, b) => (a.file === b.file ? a.line - b.line || a.column - b.column : a.file === plan.schemasFile ? -1 : 1))
+  }
+  plan.breaking = plan.changes.filter((c) => c.change?.breaking && !c.change.accepted).length
+}
+
+/** The schemas file's text at a git ref; undefined (and why, on the plan) when there is none. */
+async function readBaseline(plan: Plan, baseline: { ref: string; label: string }, inputs: Inputs, deps: PlanDeps): Promise<string | undefined> {
+  if (!deps.baselineSource) {
+    plan.notCompared = `${baseline.label} cannot be read here (no git repository)`
+    return undefined
+  }
+  try {
+    const text = await deps.baselineSource.readAt(baseline.ref, inputs.schemasFile)
+    if (text === undefined) plan.nothingToCompare = `${plan.schemasFile} does not exist at ${baseline.label}: nothing to compare`
+    return text
+  } catch (error: unknown) {
+    plan.notCompared = `${baseline.label} could not be read: ${errorMessage(error)}`
+    return undefined
+  }
 }
 
 /**
@@ -237,7 +311,7 @@ export async function compareSchemas(live: Schemas, local: Schemas, document: So
   const changes = diffSchemas(live, local, { live: liveName })
   const findings = changes.map((change): Finding => {
     const at = document.locate(change.pointer)
-    const { rule, breaking, message, pointer, section, side, livePointer, was, counterexample, basis } = change
+    const { rule, breaking, message, pointer, section, side, livePointer, was, counterexample, basis, fingerprint } = change
     return {
       severity: breaking ? (failOnBreaking ? 'error' : 'warning') : 'notice',
       rule,
@@ -247,7 +321,16 @@ export async function compareSchemas(live: Schemas, local: Schemas, document: So
       file: document.file,
       line: at.line,
       column: at.column,
-      change: { section, side, breaking, livePointer, ...('was' in change && { was }), ...(basis && { basis }), ...('counterexample' in change && { counterexample }) },
+      change: {
+        section,
+        side,
+        breaking,
+        livePointer,
+        fingerprint,
+        ...('was' in change && { was }),
+        ...(basis && { basis }),
+        ...('counterexample' in change && { counterexample }),
+      },
     }
   })
   const rank = (f: Finding) => (f.severity === 'notice' ? 1 : 0)

@@ -6,12 +6,15 @@ import { TokenBucket } from '../http/rate-limit.js'
 import { defaultPolicy, type HttpLog, type HttpPolicy } from '../http/request.js'
 import { WriftaiClient } from '../wriftai/client.js'
 import { applyPlan, type PublishResult } from './effects.js'
+import { entriesToAdd } from './acceptance.js'
 import { makePlan, type Plan, type PlanDeps } from './plan.js'
 import { versionPageUrl } from './web.js'
 
 export const API_REQUESTS_PER_SECOND = 3
 // One token below the server's own burst allowance, as headroom for arrival jitter.
 export const API_BURST = 5
+/** Without a token the API allows one request a second. */
+export const ANONYMOUS_REQUESTS_PER_SECOND = 1
 
 export interface Outcome {
   plan: Plan
@@ -21,6 +24,8 @@ export interface Outcome {
   warnings: string[]
   /** Why the run failed, when it did without an exception (error findings). */
   failure?: string
+  /** When it failed on breaking changes: the accepted-changes entries that would accept them. */
+  toAccept?: string
 }
 
 export interface PipelineDeps {
@@ -32,6 +37,10 @@ export interface PipelineDeps {
   log?: HttpLog
   /** Where release notes come from besides the inputs. */
   releaseSources?: PlanDeps['releaseSources']
+  /** Reads the schemas file at a git ref, for a git baseline. */
+  baselineSource?: PlanDeps['baselineSource']
+  /** Today (YYYY-MM-DD), for accepted changes that expire. */
+  today?: string
 }
 
 /** inputs → plan → effects; reporting is left to the front (action or CLI). */
@@ -45,24 +54,43 @@ export async function runPipeline(inputs: Inputs, context: RunContext, deps: Pip
     ...(deps.log && { log: deps.log }),
     ...deps.policy,
   })
-  // Validate mode reads the live model only with a token, and never writes.
-  const client = inputs.mode === 'publish' || inputs.token ? new WriftaiClient({ baseUrl: inputs.apiUrl.href, token: inputs.token, policy }) : undefined
+  // Validate mode never writes; without a token it reads the live model anonymously (a public model answers), at the anonymous rate.
+  const anonymous = inputs.mode === 'validate' && !inputs.token
+  if (anonymous) policy.limiter = new TokenBucket({ perSecond: ANONYMOUS_REQUESTS_PER_SECOND, burst: 1 })
+  const client = (inputs.model && inputs.baseline.kind !== 'none') || !anonymous ? new WriftaiClient({ baseUrl: inputs.apiUrl.href, token: inputs.token, policy }) : undefined
   try {
-    const plan = await makePlan(inputs, context, { client, registryPolicy: { ...policy, limiter: undefined }, env: deps.env, releaseSources: deps.releaseSources })
+    const plan = await makePlan(inputs, context, {
+      client,
+      registryPolicy: { ...policy, limiter: undefined },
+      env: deps.env,
+      releaseSources: deps.releaseSources,
+      baselineSource: deps.baselineSource,
+      today: deps.today,
+    })
     const warnings = [...plan.warnings]
     const notes = plan.releaseNotes
     if (notes?.cutFrom !== undefined) {
       warnings.push(`release notes (from ${notes.source}) were cut from ${notes.cutFrom} to ${MAX_RELEASE_NOTES} characters, the API's limit`)
     }
+    const nothing = plan.mode === 'publish' ? '; nothing was published' : ''
     const errors = countErrors(plan.findings)
     if (errors > 0) {
-      return { plan, warnings, failure: `${plan.schemasFile} has ${errors} error${errors === 1 ? '' : 's'}${plan.mode === 'publish' ? '; nothing was published' : ''}` }
+      // Named by file: the schemas file, or the accepted-changes file.
+      const files = [...new Set(plan.findings.filter((f) => f.severity === 'error').map((f) => f.file))]
+      const counts = files.map((file) => {
+        const n = plan.findings.filter((f) => f.severity === 'error' && f.file === file).length
+        return `${file} has ${n} error${n === 1 ? '' : 's'}`
+      })
+      return { plan, warnings, failure: `${counts.join(' and ')}${nothing}` }
     }
+    // Fail closed: a comparison asked for and not made is no pass.
+    if (inputs.failOnBreaking && plan.notCompared) return { plan, warnings, failure: `breaking changes could not be checked: ${plan.notCompared}${nothing}` }
     if (inputs.failOnBreaking && plan.breaking > 0) {
       return {
         plan,
         warnings,
-        failure: `${plan.breaking} breaking change${plan.breaking === 1 ? '' : 's'} against the live version${plan.mode === 'publish' ? '; nothing was published' : ''}`,
+        failure: `${plan.breaking} breaking change${plan.breaking === 1 ? '' : 's'} against ${plan.comparedWith ?? 'the baseline'}${nothing}`,
+        toAccept: entriesToAdd(plan.changes),
       }
     }
     if (plan.mode !== 'publish' || !client) return { plan, warnings }

@@ -72,6 +72,7 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
     GITHUB_OUTPUT: outputFile,
     GITHUB_STEP_SUMMARY: summaryFile,
     RUNNER_TEMP: workspace,
+    ...NO_INTERNET,
     ...options.env,
   }
   // As the runner does: every input with a default in action.yml arrives set, unless the step sets it.
@@ -87,6 +88,13 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
     workspace,
   }
 }
+
+/**
+ * Tests reach loopback only: a run that would talk to another host (the default api-url, a
+ * registry on the internet) goes to a proxy on a closed local port instead, and fails there. A
+ * test that needs another proxy, or none, sets its own.
+ */
+export const NO_INTERNET: Record<string, string> = { HTTPS_PROXY: 'http://127.0.0.1:9', HTTP_PROXY: 'http://127.0.0.1:9' }
 
 export interface ProcessRun {
   code: number | null
@@ -107,7 +115,7 @@ export function runNode(args: string[], options: { cwd?: string; env: Record<str
 
 /** Runs the committed CLI bundle as a user would, with only PATH (and `env`) in its environment. */
 export function runCliBundle(args: string[], env: Record<string, string> = {}, cwd = ROOT, input?: string): Promise<ProcessRun> {
-  return runNode([path.join(ROOT, 'dist/cli.js'), ...args], { cwd, env: { PATH: process.env.PATH ?? '', ...env }, ...(input !== undefined && { input }) })
+  return runNode([path.join(ROOT, 'dist/cli.js'), ...args], { cwd, env: { PATH: process.env.PATH ?? '', ...NO_INTERNET, ...env }, ...(input !== undefined && { input }) })
 }
 
 /** Reads the `name<<delimiter … delimiter` records that @actions/core writes. */

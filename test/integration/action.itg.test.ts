@@ -281,6 +281,7 @@ describe('the bundle in validate mode', () => {
     expect(run.stdout).toContain('Mode: validate')
     expect(run.outputs).toEqual({ findings: '0', 'breaking-changes': '0', 'image-digest': DIGEST, model: 'acme/hello-world' })
     expect(run.summary).toContain('## ✅ Plan: schemas.json for acme/hello-world')
-    expect(sandbox.requests).toEqual([])
+    // Without a token, only an anonymous read of the model (a public one answers), nothing written.
+    expect(sandbox.requests.map((r) => [r.method, r.path, r.headers.authorization])).toEqual([['GET', '/models/acme/hello-world', undefined]])
   })
 })

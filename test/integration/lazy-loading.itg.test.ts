@@ -53,14 +53,15 @@ const files = () => ({ 'schemas.json': schemasText })
 
 describe('on-demand chunks', () => {
   it('a validate run loads none of the heavy code', async () => {
-    expect(await heavyChunksLoaded({ inputs: { mode: 'validate', model: 'acme/hello-world' }, files: files() })).toEqual([])
+    // Compared with nothing: no model to read, so no HTTP client either.
+    expect(await heavyChunksLoaded({ inputs: { mode: 'validate', model: 'acme/hello-world', baseline: 'none' }, files: files() })).toEqual([])
   })
 
   it('a validate run loads RE2 only for a file with patterns', async () => {
     const withPattern = JSON.parse(schemasText)
     withPattern.prediction.input.properties.prompt.pattern = '^(\\w+ ?)+$'
     const files = { 'schemas.json': JSON.stringify(withPattern) }
-    expect(await heavyChunksLoaded({ inputs: { mode: 'validate', model: 'acme/hello-world' }, files })).toEqual(['re2'])
+    expect(await heavyChunksLoaded({ inputs: { mode: 'validate', model: 'acme/hello-world', baseline: 'none' }, files })).toEqual(['re2'])
   })
 
   it('a publish with a given digest and notes loads undici only', async () => {

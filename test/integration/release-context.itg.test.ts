@@ -120,8 +120,9 @@ describe('the pull-request experience', () => {
   it('says the model would be created when it does not exist, and needs no token', async () => {
     const result = await run({ token: '' }, PR)
     expect(result.code).toBe(0)
+    // Read anonymously, a missing model and a private one look alike: its existence is not known.
     expect(result.summary).toContain('| Model | not checked (no token) |')
-    expect(sandbox.requests).toEqual([])
+    expect(sandbox.requests.map((r) => [r.method, r.path, r.headers.authorization])).toEqual([['GET', '/models/acme/hello-world', undefined]])
     const withToken = await run({}, PR)
     expect(withToken.summary).toContain('| Model | does not exist; it would be created |')
     expect(sandbox.writes()).toEqual([])
@@ -141,7 +142,7 @@ describe('the breaking-change gate', () => {
     expect(result.code).toBe(1)
     expect(sandbox.writes()).toEqual([])
     const lines = errors(result)
-    expect(lines.at(-1)).toBe('::error::2 breaking changes against the live version; nothing was published')
+    expect(lines.at(-1)).toBe('::error::2 breaking changes against acme/hello-world:1; nothing was published')
     expect(lines.slice(0, -1).map((l) => l.split('::')[1])).toEqual([
       'error title=input-removed,file=schemas.json,line=7,col=7',
       'error title=maximum-lowered,file=schemas.json,line=21,col=11',
@@ -181,7 +182,7 @@ describe('the breaking-change gate', () => {
     const line = text.findIndex((l) => l.includes('"type": "null"'))
     expect(errors(result)).toEqual([
       `::error title=output-nullable,file=schemas.json,line=${line},col=9::the output can now be null; e.g. null can now be produced, which acme/hello-world:1 did not allow`,
-      '::error::1 breaking change against the live version',
+      '::error::1 breaking change against acme/hello-world:1',
     ])
     expect(result.outputs['breaking-changes']).toBe('1')
     expect(result.summary).toContain(
@@ -199,7 +200,7 @@ describe('the breaking-change gate', () => {
     expect(sandbox.writes()).toEqual([])
     expect(errors(result)).toEqual([
       '::error title=enum-value-removed,file=schemas.json,line=79,col=11::input "scheduler" no longer accepts "DDIM"; e.g. {"scheduler":"DDIM"} was accepted by acme/hello-world:1 and is now rejected',
-      '::error::1 breaking change against the live version',
+      '::error::1 breaking change against acme/hello-world:1',
     ])
   })
 
@@ -220,7 +221,7 @@ describe('the breaking-change gate', () => {
     const line = text.findIndex((l) => l.includes('"enum"')) + 1
     expect(errors(result)).toEqual([
       `::error title=enum-value-removed,file=schemas.json,line=${line},col=11::input "scheduler" no longer accepts "DDIM"; e.g. {"prompt":"a","scheduler":"DDIM"} was accepted by acme/hello-world:1 and is now rejected`,
-      '::error::1 breaking change against the live version; nothing was published',
+      '::error::1 breaking change against acme/hello-world:1; nothing was published',
     ])
     expect(result.outputs['breaking-changes']).toBe('1')
   })

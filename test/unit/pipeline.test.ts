@@ -34,12 +34,20 @@ function inputs(values: Record<string, string>) {
 }
 
 describe('runPipeline', () => {
-  it('plans without any request in validate mode', async () => {
+  it('plans in validate mode without a token with one anonymous read of the model, and writes nothing', async () => {
     const outcome = await runPipeline(inputs({ mode: 'validate', token: '' }), CONTEXT)
     expect(outcome.failure).toBeUndefined()
     expect(outcome.result).toBeUndefined()
     expect(outcome.plan.schemas).toEqual(SCHEMAS)
     expect(outcome.plan.releaseNotes).toEqual({ text: 'Release v0.1.0', source: 'tag' })
+    // A public model answers without a token; this one does not exist, so there is nothing to compare.
+    expect(sandbox.requests.map((r) => [r.method, r.path, r.headers.authorization])).toEqual([['GET', expect.stringMatching(/^\/models\//), undefined]])
+    expect(outcome.plan.modelChecked).toBe(false)
+  })
+
+  it('plans without any request in validate mode with baseline: none', async () => {
+    const outcome = await runPipeline(inputs({ mode: 'validate', token: '', baseline: 'none' }), CONTEXT)
+    expect(outcome.failure).toBeUndefined()
     expect(sandbox.requests).toEqual([])
   })
 

@@ -27,6 +27,7 @@ describe('renderSummary', () => {
     findings: [],
     changes: [],
     breaking: 0,
+    accepted: 0,
     schemas,
     modelChecked: false,
     scanVersions: 50,

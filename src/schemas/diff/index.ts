@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto'
 import type { Schemas } from '../../wriftai/types.js'
+import { canonicalJson } from '../canonical.js'
 import { EXPANSION_BUDGET, Expansion } from '../expansion.js'
 import { isObject, listSubschemas, setMember, valueAt, type SchemaObject } from '../walk.js'
 import { Walk, type Candidate, type Step } from './compare.js'
@@ -34,6 +36,12 @@ export interface SchemaChange {
   counterexample?: unknown
   /** Why a breaking change breaks callers: a checked counterexample, or a convention without one. */
   basis?: 'counterexample' | 'convention'
+  /**
+   * 12 hex characters that name the change whatever the file's lines, key order or messages: of
+   * the rule, section, side, live pointer and the change's own arguments (the property's name, the
+   * keyword's live and local values). An accepted change is recorded by it.
+   */
+  fingerprint: string
 }
 
 export interface DiffLabels {
@@ -62,6 +70,7 @@ export function diffSchemas(live: Schemas, local: Schemas, labels: DiffLabels = 
         pointer: '',
         livePointer: `/${section}`,
         message: `"${section}" was removed; callers that use it will fail`,
+        fingerprint: fingerprintOf('section-removed', section, 'input', `/${section}`, []),
       })
       continue
     }
@@ -85,6 +94,7 @@ function compareSide(section: 'prediction' | 'training', side: 'input' | 'output
       pointer: base,
       livePointer: base,
       message: `the ${side} schema of ${schema === live ? labels.live : 'the local schemas'} was not compared: ${why}`,
+      fingerprint: fingerprintOf('compatibility-not-proven', section, side, base, [schema === live ? 'live' : 'local']),
     },
   ]
   const complex = [live, local].find((schema) => new Expansion(schema, listSubschemas(schema, '').length).exceeds(schema))
@@ -104,6 +114,7 @@ function compareSide(section: 'prediction' | 'training', side: 'input' | 'output
   const changes: SchemaChange[] = []
   const requiredNames = new Set(walk.candidates.filter((c) => c.kind === 'required').map((c) => `${c.name}\u0000${c.steps.length}\u0000${c.a.pointer}`))
   const renames = renameGuesses(walk.candidates)
+  const candidates = new Map<SchemaChange, Candidate>()
   for (const candidate of walk.candidates) {
     const rule = ruleOf(side, candidate)
     if (side === 'input' && rule === 'input-added' && requiredNames.has(`${candidate.name}\u0000${candidate.steps.length - 1}\u0000${candidate.steps.at(-1)?.container.pointer}`))
@@ -112,7 +123,8 @@ function compareSide(section: 'prediction' | 'training', side: 'input' | 'output
     if (side === 'output' && rule === 'output-removed' && candidate.kind === 'required' && declares(candidate.b, candidate.name)) continue
     const local = side === 'input' ? candidate.bAt : candidate.aAt
     const livePointer = side === 'input' ? candidate.aAt : candidate.bAt
-    const change: SchemaChange = { rule, breaking: false, section, side, message: '', pointer: local, livePointer }
+    const change: SchemaChange = { rule, breaking: false, section, side, message: '', pointer: local, livePointer, fingerprint: '' }
+    candidates.set(change, candidate)
     // The live value as written there (not as the comparison reads it), when the change sits on a keyword.
     if (candidate.keyword && livePointer.endsWith(`/${candidate.keyword}`) && livePointer.startsWith(liveRoot.pointer)) {
       const was = valueAt(liveRoot.schema, livePointer.slice(liveRoot.pointer.length))
@@ -140,12 +152,26 @@ function compareSide(section: 'prediction' | 'training', side: 'input' | 'output
     if (change.counterexample !== undefined) change.message += describeCounterexample(side, change.counterexample, labels.live)
     changes.push(change)
   }
+  for (const change of changes) {
+    const candidate = candidates.get(change)
+    // The keyword's local value, when the change sits on one.
+    const now = candidate?.keyword && change.pointer.endsWith(`/${candidate.keyword}`) ? valueAt(localRoot.schema, change.pointer.slice(base.length)) : undefined
+    change.fingerprint = fingerprintOf(change.rule, section, side, change.livePointer, [candidate?.name ?? null, change.was ?? null, now ?? null])
+  }
   changes.push(...annotationChanges(walk, side, section))
   return dedupeChanges(changes)
 }
 
 function declares(v: { schema: SchemaObject }, name: string | undefined): boolean {
   return name !== undefined && isObject(v.schema.properties) && Object.hasOwn(v.schema.properties, name)
+}
+
+/** The change's fingerprint: SHA-256 of its canonical JSON description, 12 hex characters. */
+function fingerprintOf(rule: string, section: string, side: string, livePointer: string, args: unknown[]): string {
+  return createHash('sha256')
+    .update(canonicalJson([rule, section, side, livePointer, args]))
+    .digest('hex')
+    .slice(0, 12)
 }
 
 /** Said of a change when a schema cannot be compiled here (a remote `$ref` in the live version): no value can be checked. */
@@ -276,11 +302,31 @@ function annotationChanges(walk: Walk, side: 'input' | 'output', section: 'predi
     const N = local.schema
     const on = { section, side, breaking: false, pointer: local.pointer, livePointer: live.pointer }
     if ('default' in L && 'default' in N && !same(L.default, N.default)) {
-      changes.push({ ...on, rule: 'default-changed', was: L.default, message: `${where}: default ${JSON.stringify(L.default)} → ${JSON.stringify(N.default)}` })
+      changes.push({
+        ...on,
+        rule: 'default-changed',
+        was: L.default,
+        message: `${where}: default ${JSON.stringify(L.default)} → ${JSON.stringify(N.default)}`,
+        fingerprint: fingerprintOf('default-changed', section, side, live.pointer, [L.default, N.default]),
+      })
     }
     const keys = new Set([...Object.keys(L), ...Object.keys(N)].filter((k) => k === 'title' || k === 'description' || k.startsWith('x-')))
     const changed = [...keys].filter((k) => !same(L[k], N[k]))
-    if (changed.length > 0) changes.push({ ...on, rule: 'annotation-changed', message: `${where}: ${changed.map((k) => `"${k}"`).join(', ')} changed` })
+    if (changed.length > 0) {
+      const message = `${where}: ${changed.map((k) => `"${k}"`).join(', ')} changed`
+      changes.push({
+        ...on,
+        rule: 'annotation-changed',
+        message,
+        fingerprint: fingerprintOf(
+          'annotation-changed',
+          section,
+          side,
+          live.pointer,
+          changed.map((k) => [k, N[k] ?? null]),
+        ),
+      })
+    }
   }
   return changes
 }
