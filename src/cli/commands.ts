@@ -139,5 +139,7 @@ export function changeJson(f: Finding): Record<string, unknown> {
     ...(change && 'was' in change && { was: change.was }),
     ...(change && 'counterexample' in change && { counterexample: change.counterexample }),
     ...(change?.basis && { basis: change.basis }),
+    ...(change && { fingerprint: change.fingerprint }),
+    ...(change?.accepted && { accepted: change.accepted }),
   }
 }

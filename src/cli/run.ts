@@ -101,6 +101,7 @@ function printHuman(outcome: Outcome, io: CliIo): void {
   for (const change of outcome.plan.changes) io.stdout(`${formatChange(change)}\n`)
   for (const warning of outcome.warnings) io.stderr(`warning: ${oneLine(warning)}\n`)
   if (outcome.failure) {
+    if (outcome.toAccept) io.stderr(`To accept these breaking changes on the record, add to the accepted-changes file, each with its reason:\n${outcome.toAccept}\n`)
     io.stderr(`wriftai-publish: ${oneLine(outcome.failure)}\n`)
   } else if (outcome.result) {
     const { result } = outcome
@@ -122,7 +123,15 @@ function toJson(outcome: Outcome): Record<string, unknown> {
     schemasFile: outcome.plan.schemasFile,
     errors: countErrors(outcome.plan.findings),
     findings: outcome.plan.findings,
-    ...(outcome.plan.comparedWith && { comparedWith: outcome.plan.comparedWith, breaking: outcome.plan.breaking, changes: outcome.plan.changes.map(changeJson) }),
+    ...(outcome.plan.comparedWith && {
+      comparedWith: outcome.plan.comparedWith,
+      breaking: outcome.plan.breaking,
+      accepted: outcome.plan.accepted,
+      changes: outcome.plan.changes.map(changeJson),
+    }),
+    ...(outcome.plan.notCompared && { notCompared: { reason: outcome.plan.notCompared } }),
+    ...(outcome.plan.nothingToCompare && { nothingToCompare: outcome.plan.nothingToCompare }),
+    ...(outcome.toAccept && { toAccept: outcome.toAccept }),
     // About the run itself (an image that could not be read, notes cut short), apart from the findings' warning severity.
     notices: outcome.warnings,
     ...(outcome.failure && { error: outcome.failure }),

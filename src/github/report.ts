@@ -16,6 +16,12 @@ export function reportToGitHub(outcome: Outcome, context: RunContext, options: {
 
   setOutput('findings', String(countErrors(outcome.plan.findings)))
   setOutput('breaking-changes', String(outcome.plan.breaking))
+  setOutput('accepted-changes', String(outcome.plan.accepted))
+  setOutput('compared-with', outcome.plan.comparedWith ?? '')
+  if (outcome.toAccept) {
+    core.info(`To accept these breaking changes on the record, add the entries to the accepted-changes file, each with its reason (or label the pull request):`)
+    for (const line of outcome.toAccept.split('\n')) core.info(line)
+  }
   if (outcome.plan.digest) setOutput('image-digest', outcome.plan.digest)
   const { result } = outcome
   if (result) {
@@ -94,5 +100,14 @@ function annotate(finding: Finding, context: RunContext): void {
     ...(file !== undefined && { file, startLine: finding.line, startColumn: finding.column }),
   }
   const log = finding.severity === 'error' ? core.error : finding.severity === 'warning' ? core.warning : core.notice
-  log(file === undefined ? `${finding.file}:${finding.line}:${finding.column}: ${finding.message}` : finding.message, properties)
+  const message = `${finding.message}${describeChange(finding)}`
+  log(file === undefined ? `${finding.file}:${finding.line}:${finding.column}: ${message}` : message, properties)
+}
+
+/** A change's fingerprint, and who accepted it, after its message. */
+function describeChange(finding: Finding): string {
+  const change = finding.change
+  if (!change) return ''
+  const accepted = change.accepted ? (change.accepted.by === 'label' ? `; accepted by the label "${change.accepted.label}"` : `; accepted: ${change.accepted.reason}`) : ''
+  return ` [${change.fingerprint}${accepted}]`
 }

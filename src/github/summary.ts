@@ -15,7 +15,14 @@ export function renderSummary(outcome: Outcome): string {
   const lines = outcome.result ? resultSection(outcome) : planSection(outcome)
   const { findings, changes } = outcome.plan
   if (findings.length > 0) lines.push('', ...table('Findings', findings.length, findingsTable(findings)))
-  if (changes.length > 0) lines.push('', ...table(`Changes against the live version (${outcome.plan.breaking} breaking)`, changes.length, changesTable(changes)))
+  const { plan } = outcome
+  const accepted = plan.accepted > 0 ? `, ${plan.accepted} accepted` : ''
+  if (changes.length > 0)
+    lines.push('', ...table(`Changes against ${escapeText(plan.comparedWith ?? 'the baseline')} (${plan.breaking} breaking${accepted})`, changes.length, changesTable(changes)))
+  if (plan.liveChanges && plan.liveChanges.changes.length > 0) {
+    const { version, changes: since } = plan.liveChanges
+    lines.push('', ...table(`Since ${escapeText(version)}: what the next release changes in total (information)`, since.length, changesTable(since)))
+  }
   if (outcome.warnings.length > 0) lines.push('', ...outcome.warnings.map((w) => `> [!WARNING]\n> ${escapeText(w)}\n`))
   return `${lines.join('\n')}\n`
 }
@@ -47,10 +54,11 @@ function planSection(outcome: Outcome): string[] {
   if (failed) lines.push(escapeText(outcome.failure ?? ''), '')
   else if (plan.breaking > 0)
     lines.push(
-      `${plan.breaking} breaking change${plan.breaking === 1 ? '' : 's'} against ${escapeText(plan.comparedWith ?? 'the live version')}: callers of the live version may fail once this is published.`,
+      `${plan.breaking} breaking change${plan.breaking === 1 ? '' : 's'} against ${escapeText(plan.comparedWith ?? 'the baseline')}: callers may fail once this is published.`,
       '',
     )
   lines.push('| | |', '| --- | --- |')
+  lines.push(`| Compared with | ${describeComparison(plan)} |`)
   if (model) lines.push(`| Model | ${describeModel(outcome)} |`)
   if (plan.releaseNotes) lines.push(`| Release notes | ${describeNotes(plan)} |`)
   lines.push(`| Image digest | ${plan.digest ? codeSpan(plan.digest) : 'not known yet'} |`)
@@ -63,6 +71,14 @@ function planSection(outcome: Outcome): string[] {
     lines.push('', ...table('Inputs', inputs.length, [...header, ...inputs]))
   }
   return lines
+}
+
+/** What the schemas were compared with, or why not. */
+function describeComparison(plan: Outcome['plan']): string {
+  if (plan.comparedWith) return escapeText(plan.comparedWith)
+  if (plan.notCompared) return `not compared: ${escapeText(plan.notCompared)}`
+  if (plan.nothingToCompare) return escapeText(plan.nothingToCompare)
+  return 'nothing'
 }
 
 /** The notes a publish would record; without a tag (a pull request) they are not known yet, so say where they will come from. */
@@ -143,13 +159,25 @@ function findingsTable(findings: readonly Finding[]): string[] {
 
 function changesTable(changes: readonly Finding[]): string[] {
   return [
-    '| | Rule | Location | Was | Change |',
-    '| --- | --- | --- | --- | --- |',
+    '| | Rule | Location | Was | Change | Fingerprint |',
+    '| --- | --- | --- | --- | --- | --- |',
     ...changes.map(
       (c) =>
-        `| ${c.severity === 'notice' ? 'info' : 'breaking'} | ${codeSpan(c.rule)} | ${escapeText(`${c.file}:${c.line}:${c.column}`)} | ${describeWas(c)} | ${escapeText(c.message)} |`,
+        `| ${kindOf(c)} | ${codeSpan(c.rule)} | ${escapeText(`${c.file}:${c.line}:${c.column}`)} | ${describeWas(c)} | ${escapeText(c.message)}${describeAccepted(c)} | ${c.change ? codeSpan(c.change.fingerprint) : ''} |`,
     ),
   ]
+}
+
+/** breaking, accepted (a breaking change on the record) or info. */
+function kindOf(c: Finding): string {
+  if (c.change?.accepted) return 'accepted'
+  return c.change?.breaking && c.severity !== 'notice' ? 'breaking' : 'info'
+}
+
+function describeAccepted(c: Finding): string {
+  const accepted = c.change?.accepted
+  if (!accepted) return ''
+  return accepted.by === 'label' ? ` (accepted by the label ${codeSpan(accepted.label)})` : ` (accepted: ${escapeText(accepted.reason)})`
 }
 
 /** The live value of what changed, as code; empty when the keyword is new. */

@@ -45,6 +45,8 @@ describe('the bundle on a tag push', () => {
     expect(run.outputs).toEqual({
       findings: '0',
       'breaking-changes': '0',
+      'accepted-changes': '0',
+      'compared-with': '',
       'image-digest': DIGEST,
       model: 'acme/hello-world',
       version: '1',
@@ -279,7 +281,7 @@ describe('the bundle in validate mode', () => {
     const run = await publish({ token: '' }, {}, { GITHUB_REF: 'refs/pull/12/merge', GITHUB_EVENT_NAME: 'pull_request' })
     expect(run.code).toBe(0)
     expect(run.stdout).toContain('Mode: validate')
-    expect(run.outputs).toEqual({ findings: '0', 'breaking-changes': '0', 'image-digest': DIGEST, model: 'acme/hello-world' })
+    expect(run.outputs).toEqual({ findings: '0', 'breaking-changes': '0', 'accepted-changes': '0', 'compared-with': '', 'image-digest': DIGEST, model: 'acme/hello-world' })
     expect(run.summary).toContain('## ✅ Plan: schemas.json for acme/hello-world')
     // Without a token, only an anonymous read of the model (a public one answers), nothing written.
     expect(sandbox.requests.map((r) => [r.method, r.path, r.headers.authorization])).toEqual([['GET', '/models/acme/hello-world', undefined]])

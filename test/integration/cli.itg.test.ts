@@ -152,6 +152,7 @@ describe('wriftai-publish diff', () => {
           was: 100,
           counterexample: { x: 'aaaaaaaaaaa' },
           basis: 'counterexample',
+          fingerprint: 'f94e3daa5388',
         },
       ],
     })

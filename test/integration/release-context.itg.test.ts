@@ -160,13 +160,13 @@ describe('the breaking-change gate', () => {
     const warnings = result.stdout.split('\n').filter((l) => l.startsWith('::warning'))
     // The example closes its input (additionalProperties: false), so the removal has a counterexample too.
     expect(warnings).toEqual([
-      '::warning title=input-removed,file=schemas.json,line=7,col=7::input "system_prompt" was removed; callers that send it will fail; e.g. {"prompt":"a","system_prompt":"You are a helpful assistant."} was accepted by acme/hello-world:1 and is now rejected',
-      '::warning title=maximum-lowered,file=schemas.json,line=21,col=11::input "max_new_tokens": "maximum" 4096 → 1024; e.g. {"prompt":"a","max_new_tokens":4096} was accepted by acme/hello-world:1 and is now rejected',
+      '::warning title=input-removed,file=schemas.json,line=7,col=7::input "system_prompt" was removed; callers that send it will fail; e.g. {"prompt":"a","system_prompt":"You are a helpful assistant."} was accepted by acme/hello-world:1 and is now rejected [53ce12062dce]',
+      '::warning title=maximum-lowered,file=schemas.json,line=21,col=11::input "max_new_tokens": "maximum" 4096 → 1024; e.g. {"prompt":"a","max_new_tokens":4096} was accepted by acme/hello-world:1 and is now rejected [799b6143cb56]',
     ])
-    expect(result.summary).toContain('### Changes against the live version (2 breaking)')
+    expect(result.summary).toContain('### Changes against acme/hello-world:1 (2 breaking)')
     // The "Was" column shows the live value of the changed keyword.
     expect(result.summary).toContain(
-      '| breaking | `maximum-lowered` | schemas.json:21:11 | `4096` | input "max_new_tokens": "maximum" 4096 → 1024; e.g. {"prompt":"a","max_new_tokens":4096} was accepted by acme/hello-world:1 and is now rejected |',
+      '| breaking | `maximum-lowered` | schemas.json:21:11 | `4096` | input "max_new_tokens": "maximum" 4096 → 1024; e.g. {"prompt":"a","max_new_tokens":4096} was accepted by acme/hello-world:1 and is now rejected | `799b6143cb56` |',
     )
   })
 
@@ -181,7 +181,7 @@ describe('the breaking-change gate', () => {
     // On the new {"type": "null"} branch: the line before its "type", where the object opens.
     const line = text.findIndex((l) => l.includes('"type": "null"'))
     expect(errors(result)).toEqual([
-      `::error title=output-nullable,file=schemas.json,line=${line},col=9::the output can now be null; e.g. null can now be produced, which acme/hello-world:1 did not allow`,
+      `::error title=output-nullable,file=schemas.json,line=${line},col=9::the output can now be null; e.g. null can now be produced, which acme/hello-world:1 did not allow [11c9a927c718]`,
       '::error::1 breaking change against acme/hello-world:1',
     ])
     expect(result.outputs['breaking-changes']).toBe('1')
@@ -199,7 +199,7 @@ describe('the breaking-change gate', () => {
     expect(result.code).toBe(1)
     expect(sandbox.writes()).toEqual([])
     expect(errors(result)).toEqual([
-      '::error title=enum-value-removed,file=schemas.json,line=79,col=11::input "scheduler" no longer accepts "DDIM"; e.g. {"scheduler":"DDIM"} was accepted by acme/hello-world:1 and is now rejected',
+      '::error title=enum-value-removed,file=schemas.json,line=79,col=11::input "scheduler" no longer accepts "DDIM"; e.g. {"scheduler":"DDIM"} was accepted by acme/hello-world:1 and is now rejected [fc2b780864a8]',
       '::error::1 breaking change against acme/hello-world:1',
     ])
   })
@@ -220,7 +220,7 @@ describe('the breaking-change gate', () => {
     expect(text.filter((l) => l.includes('"enum"'))).toEqual(['          "enum": ['])
     const line = text.findIndex((l) => l.includes('"enum"')) + 1
     expect(errors(result)).toEqual([
-      `::error title=enum-value-removed,file=schemas.json,line=${line},col=11::input "scheduler" no longer accepts "DDIM"; e.g. {"prompt":"a","scheduler":"DDIM"} was accepted by acme/hello-world:1 and is now rejected`,
+      `::error title=enum-value-removed,file=schemas.json,line=${line},col=11::input "scheduler" no longer accepts "DDIM"; e.g. {"prompt":"a","scheduler":"DDIM"} was accepted by acme/hello-world:1 and is now rejected [ee68d1051259]`,
       '::error::1 breaking change against acme/hello-world:1; nothing was published',
     ])
     expect(result.outputs['breaking-changes']).toBe('1')

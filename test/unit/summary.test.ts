@@ -47,7 +47,7 @@ describe('renderSummary', () => {
   it('heads a plan with breaking changes apart from a clean one', () => {
     expect(renderSummary({ plan: plan(), warnings: [] })).toMatch(/^## ✅ Plan: schemas.json\n/)
     const breaking = renderSummary({ plan: plan({ breaking: 2, comparedWith: 'acme/llm:3' }), warnings: [] })
-    expect(breaking).toMatch(/^## ⚠️ Plan: schemas.json\n\n2 breaking changes against acme\/llm:3: callers of the live version may fail once this is published.\n/)
+    expect(breaking).toMatch(/^## ⚠️ Plan: schemas.json\n\n2 breaking changes against acme\/llm:3: callers may fail once this is published.\n/)
   })
 
   it('on a pull request, says where the release notes will come from instead of a commit', () => {
