@@ -75,7 +75,7 @@ describe('an input named "__proto__"', () => {
     const r = await publish(schemas({ type: 'integer' }), { 'fail-on-breaking': 'true' })
     expect(r.code).toBe(1)
     expect(commands(r)).toContainEqual(
-      '::error title=type-narrowed,file=schemas.json,line=1,col=74::input "__proto__" no longer accepts string (now integer); e.g. {"__proto__":"a"} was accepted by acme/hello-world:1 and is now rejected',
+      '::error title=type-narrowed,file=schemas.json,line=1,col=74::input "__proto__" no longer accepts string (now integer); e.g. {"__proto__":"a"} was accepted by acme/hello-world:1 and is now rejected [f71bbf4c9d03]',
     )
     expect(sandbox.writes()).toEqual([])
   })
