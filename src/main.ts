@@ -26,6 +26,14 @@ export async function run(deps: PipelineDeps = {}): Promise<void> {
     const baselineSource = gitBaselineSource(context, inputs.githubToken)
     const outcome = await runPipeline(inputs, context, { log, releaseSources, baselineSource, ...deps })
     reportToGitHub(outcome, context, { summary: inputs.summary })
+    const runUrl =
+      process.env.GITHUB_RUN_ID && context.repository ? `${context.serverUrl ?? 'https://github.com'}/${context.repository}/actions/runs/${process.env.GITHUB_RUN_ID}` : undefined
+    if (context.pullRequest && inputs.comment !== 'off') {
+      // Loaded only on a pull request: the comment needs Octokit.
+      const { keepComment } = await import('./github/comment.js')
+      const said = await keepComment(outcome, context, { mode: inputs.comment, githubToken: inputs.githubToken, job: process.env.GITHUB_JOB, runUrl }, (w) => core.warning(w))
+      if (said) core.info(said)
+    }
     if (outcome.failure) core.setFailed(outcome.failure)
   } catch (error: unknown) {
     if (!(error instanceof UserError) && error instanceof Error && error.stack) core.debug(error.stack)

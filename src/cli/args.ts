@@ -94,11 +94,14 @@ export const COMMANDS: Record<string, Command> = {
     details: ['Registry credentials come from --registry-username and WRIFTAI_REGISTRY_PASSWORD, else from the Docker config.'],
   },
   diff: {
-    synopsis: ['diff LIVE_SCHEMAS NEW_SCHEMAS [--json]'],
-    summary: 'Compares two schemas files as the gate does: each breaking change with a value that shows it.',
+    synopsis: ['diff BEFORE AFTER [--json] [--api-url URL]'],
+    summary: 'Compares two schemas as the gate does: each breaking change with a value that shows it.',
     operands: [2, 2],
-    flags: ['json'],
-    details: ['Either file may be - (standard input) or a pipe: wriftai-publish diff <(git show v1.0.0:schemas.json) schemas.json'],
+    flags: ['json', 'api-url', 'token', 'timeout-seconds', 'max-attempts'],
+    details: [
+      'Each side is a file, - (standard input), git:REF or git:REF:PATH (the schemas file at a ref of the repository here), or OWNER/NAME[:N] (a live version, the latest without :N; with WRIFTAI_ACCESS_TOKEN, or anonymously for a public model).',
+      'wriftai-publish diff git:v1.0.0 schemas.json; wriftai-publish diff acme/sdxl:3 schemas.json',
+    ],
   },
   'import-cog': {
     synopsis: ['import-cog (OPENAPI_FILE | - | --image IMAGE [--platform P]) [--out FILE [--force]]'],

@@ -1,4 +1,4 @@
-import { constants, openSync, writeSync, closeSync } from 'node:fs'
+import { closeSync, constants, existsSync, openSync, writeSync } from 'node:fs'
 import { errorMessage, FileError, UserError } from '../errors.js'
 import { readInputFile } from '../files.js'
 import { formatFinding, oneLine, type Finding } from '../findings.js'
@@ -6,6 +6,7 @@ import { defaultPolicy, type HttpLog } from '../http/request.js'
 import type { CogConversion } from '../cog/convert.js'
 import type { Inputs } from '../pipeline/inputs.js'
 import type { ImageResolution } from '../registry/resolve.js'
+import { MAX_SCHEMAS_BYTES } from '../schemas/document.js'
 
 export interface CliIo {
   stdout: (text: string) => void
@@ -89,25 +90,41 @@ function writeOut(path: string, text: string, force: boolean): void {
   }
 }
 
-/** The diff command: two local schemas files compared as the gate compares them, with no API. */
-export async function runDiff(livePath: string, localPath: string, json: boolean, io: CliIo): Promise<number> {
-  if (livePath === '-' && localPath === '-') throw new FileError('LIVE_SCHEMAS and NEW_SCHEMAS cannot both be standard input')
-  const { checkSchemasFile } = await import('../schemas/check.js')
+/** Where the diff command reads a side from: a file (or -), a git ref, or a live version. */
+export interface DiffOptions {
+  json: boolean
+  apiUrl?: string
+  token?: string
+  timeoutSeconds: number
+  maxAttempts: number
+}
+
+/**
+ * The diff command: two schemas compared as the gate compares them. Each side is a file, `-`,
+ * `git:REF` or `git:REF:PATH` (the schemas file at a ref of the repository here), or
+ * `OWNER/NAME[:N]` (a live version; the latest without `:N`).
+ */
+export async function runDiff(before: string, after: string, options: DiffOptions, io: CliIo): Promise<number> {
+  if (before === '-' && after === '-') throw new FileError('LIVE_SCHEMAS and NEW_SCHEMAS cannot both be standard input')
+  const { checkSchemasText } = await import('../schemas/check.js')
   const { compareSchemas } = await import('../pipeline/plan.js')
-  const shown = (p: string) => (p === '-' ? '<stdin>' : p)
-  const [live, local] = await Promise.all([checkSchemasFile(livePath, shown(livePath), 'LIVE_SCHEMAS'), checkSchemasFile(localPath, shown(localPath), 'NEW_SCHEMAS')])
+  const { loadLinearEngine } = await import('../schemas/regexp.js')
+  await loadLinearEngine()
+  const defaultPath = [after, before].find((side) => !side.startsWith('git:') && !isLiveSide(side) && side !== '-') ?? 'schemas.json'
+  const [liveSide, localSide] = await Promise.all([readSide(before, 'LIVE_SCHEMAS', defaultPath, options, io), readSide(after, 'NEW_SCHEMAS', defaultPath, options, io)])
+  const [live, local] = [checkSchemasText(liveSide.text, liveSide.name), checkSchemasText(localSide.text, localSide.name)]
   const invalid = [live, local].flatMap((c) => c.findings.filter((f) => f.severity === 'error'))
   if (!live.schemas || !local.schemas || !local.document) {
     const files = [...new Set(invalid.map((f) => f.file))]
     const why = `${files.join(' and ')} ${files.length > 1 ? 'are' : 'is'} not a valid schemas file`
-    if (json) io.stdout(`${JSON.stringify({ ok: false, error: why, findings: invalid }, null, 2)}\n`)
+    if (options.json) io.stdout(`${JSON.stringify({ ok: false, error: why, findings: invalid }, null, 2)}\n`)
     else for (const finding of invalid) io.stdout(`${formatFinding(finding)}\n`)
     // Nothing was compared: a script must not read this as "something breaks".
     throw new FileError(why)
   }
-  const changes = await compareSchemas(live.schemas, local.schemas, local.document, shown(livePath), true)
+  const changes = await compareSchemas(live.schemas, local.schemas, local.document, liveSide.name, true)
   const breaking = changes.filter((c) => c.change?.breaking).length
-  if (json) {
+  if (options.json) {
     io.stdout(`${JSON.stringify({ breaking, changes: changes.map(changeJson) }, null, 2)}\n`)
   } else {
     for (const change of changes) io.stdout(`${formatChange(change)}\n`)
@@ -116,6 +133,59 @@ export async function runDiff(livePath: string, localPath: string, json: boolean
     )
   }
   return breaking > 0 ? 1 : 0
+}
+
+const LIVE_SIDE = /^([A-Za-z0-9][A-Za-z0-9_.-]*\/[A-Za-z0-9][A-Za-z0-9_.-]*)(?::(\d+))?$/
+
+/** OWNER/NAME or OWNER/NAME:N, and no file of that name here. */
+function isLiveSide(side: string): boolean {
+  return LIVE_SIDE.test(side) && !existsSync(side)
+}
+
+/** One side's text and the name it is shown by. */
+async function readSide(side: string, input: string, defaultPath: string, options: DiffOptions, io: CliIo): Promise<{ text: string; name: string }> {
+  if (side.startsWith('git:')) {
+    const [ref, file] = splitGitSide(side.slice(4), defaultPath)
+    const { gitBaselineSource } = await import('../github/git-baseline.js')
+    let text: string | undefined
+    try {
+      text = await gitBaselineSource({}, undefined).readAt(ref, file)
+    } catch (error: unknown) {
+      throw new FileError(`${input}: ${side} cannot be read: ${errorMessage(error)}`)
+    }
+    if (text === undefined) throw new FileError(`${input}: ${file} does not exist at ${ref}`)
+    return { text, name: side }
+  }
+  const live = isLiveSide(side) ? LIVE_SIDE.exec(side) : null
+  if (live) return { text: await readLiveSide(live[1]!, live[2], input, options, io), name: side }
+  const name = side === '-' ? '<stdin>' : side
+  return { text: readInputFile(side, name, { input, limit: MAX_SCHEMAS_BYTES, over: 'refuse' }), name }
+}
+
+/** `REF` or `REF:PATH` (a ref has no colon; the path is the other side's file, else schemas.json). */
+function splitGitSide(rest: string, defaultPath: string): [string, string] {
+  const colon = rest.indexOf(':')
+  return colon < 0 ? [rest, defaultPath] : [rest.slice(0, colon), rest.slice(colon + 1)]
+}
+
+/** A live version's schemas as text: with WRIFTAI_ACCESS_TOKEN, or anonymously for a public model. */
+async function readLiveSide(id: string, number: string | undefined, input: string, options: DiffOptions, io: CliIo): Promise<string> {
+  const { WriftaiClient } = await import('../wriftai/client.js')
+  const { parseModelId } = await import('../wriftai/identifier.js')
+  const model = parseModelId(id)
+  if (typeof model === 'string') throw new FileError(`${input}: ${model}`)
+  const policy = defaultPolicy({ timeoutMs: options.timeoutSeconds * 1000, maxAttempts: options.maxAttempts, log: cliLog(io) })
+  try {
+    const client = new WriftaiClient({ baseUrl: options.apiUrl ?? 'https://api.wrift.ai/v1', token: options.token, policy })
+    const version = number === undefined ? (await client.getModel(model))?.latest_version : await client.getVersion(model, Number(number))
+    if (!version?.schemas)
+      throw new FileError(
+        `${input}: ${id}${number === undefined ? ' has no version' : `:${number} was not found`}${options.token ? '' : ' (without a token, only public models are read)'}`,
+      )
+    return JSON.stringify(version.schemas, null, 2)
+  } finally {
+    await policy.pool.close()
+  }
 }
 
 /** `file:line:col: breaking[rule]: message` (or `info[…]`). */

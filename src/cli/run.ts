@@ -48,7 +48,18 @@ export async function runCli(argv: string[], io: CliIo = processIo): Promise<num
     return 0
   }
   try {
-    if (command === 'diff') return await runDiff(operands[0]!, operands[1]!, json, io)
+    if (command === 'diff') {
+      const { readInputs } = await import('../pipeline/inputs.js')
+      // The flags diff takes are checked as the action's inputs of the same names.
+      const given = (name: string) => (typeof flags.get(name) === 'string' ? (flags.get(name) as string) : name === 'token' ? (process.env.WRIFTAI_ACCESS_TOKEN ?? '') : '')
+      const inputs = readInputs(given, { context: {}, requireModel: false })
+      return await runDiff(
+        operands[0]!,
+        operands[1]!,
+        { json, apiUrl: inputs.apiUrl.href, token: inputs.token, timeoutSeconds: inputs.timeoutSeconds, maxAttempts: inputs.maxAttempts },
+        io,
+      )
+    }
     return await runWithInputs(line, io)
   } catch (error: unknown) {
     if (json) io.stdout(`${JSON.stringify({ ok: false, error: errorMessage(error) }, null, 2)}\n`)

@@ -29,7 +29,14 @@ export function gitBaselineSource(context: RunContext, githubToken: string | und
       const local = path.resolve(context.workspace ?? process.cwd(), file)
       const dir = path.dirname(local)
       const top = await git(['rev-parse', '--show-toplevel'], dir)
-      if (top.code !== 0) return viaApi(context, githubToken, ref, undefined, 'the schemas file is not in a git repository')
+      if (top.code !== 0) {
+        // No repository here (a checkout without git): the file's place in the workspace is its place in the repository.
+        const inWorkspace = path
+          .relative(path.resolve(context.workspace ?? process.cwd()), local)
+          .split(path.sep)
+          .join('/')
+        return viaApi(context, githubToken, ref, inWorkspace.startsWith('..') ? undefined : inWorkspace, 'the workspace is not a git repository')
+      }
       const root = realpathSync(top.stdout.trim())
       const repoPath = path.relative(root, realpathSync(dir)).split(path.sep).concat(path.basename(local)).filter(Boolean).join('/')
       if (repoPath.startsWith('..')) throw new Error(`${file} is outside the repository`)
@@ -57,7 +64,9 @@ async function viaApi(context: RunContext, githubToken: string | undefined, ref:
     const { getOctokit } = await import('@actions/github')
     const octokit = getOctokit(githubToken, context.apiUrl ? { baseUrl: context.apiUrl } : {})
     const { data } = await octokit.rest.repos.getContent({ owner, repo, path: repoPath, ref, mediaType: { format: 'raw' } })
-    const text = typeof data === 'string' ? data : ''
+    // Raw contents come back as text, or as bytes where the answer names no charset.
+    const raw = data as unknown
+    const text = typeof raw === 'string' ? raw : raw instanceof ArrayBuffer ? Buffer.from(raw).toString('utf8') : ''
     if (text.length > MAX_BYTES) throw new Error(`${repoPath} at ${ref} is larger than 10 MB`)
     return text
   } catch (error: unknown) {

@@ -72,8 +72,8 @@ describe('help and version', () => {
     [['help'], 'Usage:\n  wriftai-publish validate [FILE]'],
     [['--help'], 'Usage:\n  wriftai-publish validate [FILE]'],
     [[], 'Usage:\n  wriftai-publish validate [FILE]'],
-    [['help', 'diff'], 'Usage: wriftai-publish diff LIVE_SCHEMAS NEW_SCHEMAS [--json]\n'],
-    [['diff', '--help'], 'Usage: wriftai-publish diff LIVE_SCHEMAS NEW_SCHEMAS [--json]\n'],
+    [['help', 'diff'], 'Usage: wriftai-publish diff BEFORE AFTER [--json] [--api-url URL]\n'],
+    [['diff', '--help'], 'Usage: wriftai-publish diff BEFORE AFTER [--json] [--api-url URL]\n'],
     [['import-cog', '-h'], 'Usage: wriftai-publish import-cog (OPENAPI_FILE | - | --image IMAGE [--platform P]) [--out FILE [--force]]\n'],
   ])('%j prints its help on standard output and exits 0', async (args, start) => {
     const run = await cli(args)
