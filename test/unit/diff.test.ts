@@ -189,3 +189,22 @@ describe('diffSchemas: counterexamples', () => {
     ])
   })
 })
+
+describe('diffSchemas: fingerprints', () => {
+  beforeAll(loadLinearEngine)
+  const live = () => schemas(input({ mode: { type: 'string', enum: ['fast', 'slow'], title: 'Mode' }, steps: { type: 'integer', maximum: 50 } }))
+
+  it('name a change whatever the key order, the annotations or the other changes', () => {
+    const next = schemas(input({ steps: { maximum: 50, type: 'integer' }, mode: { title: 'How fast', enum: ['fast'], type: 'string' } }))
+    const alone = diffSchemas(live(), next).find((c) => c.rule === 'enum-value-removed')!
+    const withAnother = diffSchemas(live(), schemas(input({ mode: { type: 'string', enum: ['fast'] }, steps: { type: 'integer', maximum: 10 } })))
+    expect(alone.fingerprint).toMatch(/^[0-9a-f]{12}$/)
+    expect(withAnother.find((c) => c.rule === 'enum-value-removed')!.fingerprint).toBe(alone.fingerprint)
+  })
+
+  it('differ for another change of the same keyword', () => {
+    const lowered = (max: number) => diffSchemas(live(), schemas(input({ mode: { type: 'string', enum: ['fast', 'slow'] }, steps: { type: 'integer', maximum: max } })))[0]!
+    expect(lowered(10).fingerprint).not.toBe(lowered(20).fingerprint)
+    expect(lowered(10).fingerprint).toBe(lowered(10).fingerprint)
+  })
+})
