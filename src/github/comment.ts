@@ -81,7 +81,7 @@ export function renderComment(outcome: Outcome, subject: string, runUrl?: string
     items.push(`- **${f.severity}** \`${f.rule}\` ${inline(`${f.file}:${f.line}:${f.column}`)}: ${inline(f.message)}`)
   const breaking = plan.changes.filter((c) => c.change?.breaking)
   for (const c of breaking) items.push(changeItem(c))
-  let body = lines.join('\n')
+  let body = `${lines.join('\n')}\n`
   let shown = 0
   for (const item of items) {
     if (body.length + item.length + 200 > MAX_COMMENT) break
