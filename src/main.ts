@@ -2,7 +2,7 @@ import * as core from '@actions/core'
 import { errorMessage, UserError } from './errors.js'
 import { readRunContext } from './github/context.js'
 import { readInputs } from './pipeline/inputs.js'
-import { gitBaselineSource } from './github/git-baseline.js'
+import { gitBaselineSource, gitReleaseTags } from './github/git-baseline.js'
 import { githubReleaseSources } from './github/release-sources.js'
 import { reportToGitHub } from './github/report.js'
 import { runPipeline, type PipelineDeps } from './pipeline/run.js'
@@ -24,7 +24,8 @@ export async function run(deps: PipelineDeps = {}): Promise<void> {
     const log = { info: (line: string) => core.info(line), mask: (secret: string) => core.setSecret(secret), ...(core.isDebug() && { debug: (line: string) => core.debug(line) }) }
     const releaseSources = (warn: (message: string) => void) => githubReleaseSources(context, inputs.githubToken, warn)
     const baselineSource = gitBaselineSource(context, inputs.githubToken)
-    const outcome = await runPipeline(inputs, context, { log, releaseSources, baselineSource, ...deps })
+    const releaseTags = gitReleaseTags(context, inputs.githubToken)
+    const outcome = await runPipeline(inputs, context, { log, releaseSources, baselineSource, releaseTags, ...deps })
     reportToGitHub(outcome, context, { summary: inputs.summary })
     const runUrl =
       process.env.GITHUB_RUN_ID && context.repository ? `${context.serverUrl ?? 'https://github.com'}/${context.repository}/actions/runs/${process.env.GITHUB_RUN_ID}` : undefined

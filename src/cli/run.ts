@@ -95,8 +95,13 @@ async function runWithInputs({ command, operands, flags }: CommandLine, io: CliI
   const { runPipeline } = await import('../pipeline/run.js')
   const { githubReleaseSources } = await import('../github/release-sources.js')
   const releaseSources = (warn: (message: string) => void) => githubReleaseSources(context, inputs.githubToken, warn)
-  const { gitBaselineSource } = await import('../github/git-baseline.js')
-  const outcome = await runPipeline(inputs, context, { log: cliLog(io), releaseSources, baselineSource: gitBaselineSource(context, inputs.githubToken) })
+  const { gitBaselineSource, gitReleaseTags } = await import('../github/git-baseline.js')
+  const outcome = await runPipeline(inputs, context, {
+    log: cliLog(io),
+    releaseSources,
+    baselineSource: gitBaselineSource(context, inputs.githubToken),
+    releaseTags: gitReleaseTags(context, inputs.githubToken),
+  })
   // In a workflow's run step, --summary true writes the job summary as the action does.
   if (values.get('summary') === 'true' && process.env.GITHUB_STEP_SUMMARY) {
     const { renderSummary } = await import('../github/summary.js')
@@ -110,6 +115,7 @@ async function runWithInputs({ command, operands, flags }: CommandLine, io: CliI
 function printHuman(outcome: Outcome, io: CliIo): void {
   for (const finding of outcome.plan.findings) io.stdout(`${formatFinding(finding)}\n`)
   for (const change of outcome.plan.changes) io.stdout(`${formatChange(change)}\n`)
+  for (const notice of outcome.plan.notices) io.stderr(`notice: ${oneLine(notice)}\n`)
   for (const warning of outcome.warnings) io.stderr(`warning: ${oneLine(warning)}\n`)
   if (outcome.failure) {
     if (outcome.toAccept) io.stderr(`To accept these breaking changes on the record, add to the accepted-changes file, each with its reason:\n${outcome.toAccept}\n`)
@@ -143,6 +149,10 @@ function toJson(outcome: Outcome): Record<string, unknown> {
     ...(outcome.plan.notCompared && { notCompared: { reason: outcome.plan.notCompared } }),
     ...(outcome.plan.nothingToCompare && { nothingToCompare: outcome.plan.nothingToCompare }),
     ...(outcome.toAccept && { toAccept: outcome.toAccept }),
+    ...(outcome.plan.requiredBump && { requiredBump: outcome.plan.requiredBump }),
+    ...(outcome.plan.changelog && { changelog: outcome.plan.changelog }),
+    ...(outcome.plan.semver && { semver: outcome.plan.semver }),
+    ...(outcome.plan.notices.length > 0 && { runNotes: outcome.plan.notices }),
     // About the run itself (an image that could not be read, notes cut short), apart from the findings' warning severity.
     notices: outcome.warnings,
     ...(outcome.failure && { error: outcome.failure }),

@@ -74,3 +74,29 @@ async function viaApi(context: RunContext, githubToken: string | undefined, ref:
     throw new Error(`${why}; the contents API answered: ${errorMessage(error).split('\n')[0]}`)
   }
 }
+
+/**
+ * The repository's tag names, for the previous release of a version tag: from the remote the
+ * checkout came from (`git ls-remote --tags`, names only, no objects fetched), else the local
+ * tags, else GitHub's tags API with `github-token`.
+ */
+export function gitReleaseTags(context: RunContext, githubToken: string | undefined): () => Promise<string[]> {
+  return async () => {
+    const dir = path.resolve(context.workspace ?? process.cwd())
+    const remote = await git(['ls-remote', '--tags', '--refs', 'origin'], dir)
+    if (remote.code === 0) return remote.stdout.split('\n').flatMap((line) => (line.includes('\trefs/tags/') ? [line.split('\trefs/tags/')[1]!] : []))
+    const local = await git(['tag', '--list'], dir)
+    const tags = local.code === 0 ? local.stdout.split('\n').filter(Boolean) : []
+    if (tags.length > 1 || !githubToken || !context.repository) return tags
+    const [owner, repo] = context.repository.split('/') as [string, string]
+    const { getOctokit } = await import('@actions/github')
+    const octokit = getOctokit(githubToken, context.apiUrl ? { baseUrl: context.apiUrl } : {})
+    const names: string[] = []
+    for (let page = 1; page <= 10; page++) {
+      const { data } = await octokit.rest.repos.listTags({ owner, repo, per_page: 100, page })
+      names.push(...data.map((t) => t.name))
+      if (data.length < 100) break
+    }
+    return names
+  }
+}

@@ -18,6 +18,9 @@ export function reportToGitHub(outcome: Outcome, context: RunContext, options: {
   setOutput('breaking-changes', String(outcome.plan.breaking))
   setOutput('accepted-changes', String(outcome.plan.accepted))
   setOutput('compared-with', outcome.plan.comparedWith ?? '')
+  setOutput('required-bump', outcome.plan.requiredBump ?? '')
+  setOutput('changelog', outcome.plan.changelog ?? '')
+  for (const notice of outcome.plan.notices) core.notice(notice)
   if (outcome.toAccept) {
     core.info(`To accept these breaking changes on the record, add the entries to the accepted-changes file, each with its reason (or label the pull request):`)
     for (const line of outcome.toAccept.split('\n')) core.info(line)

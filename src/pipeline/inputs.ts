@@ -44,7 +44,8 @@ export interface Inputs {
   scanVersions: number
   summary: boolean
   githubToken?: string
-  failOnBreaking: boolean
+  /** true, false, or semver: breaking changes need a major version tag (on a pull request, they fail). */
+  failOnBreaking: boolean | 'semver'
   /** What the schemas are compared with for breaking changes. */
   baseline: { kind: 'auto' | 'live' | 'none' } | { kind: 'git'; ref: string }
   /** A pull request carrying this label passes the breaking-change check. */
@@ -198,7 +199,7 @@ export function readInputs(source: InputSource, options: ReadInputsOptions): Inp
     scanVersions: integer('scan-versions', 50, 0, 1000),
     summary: booleanInput('summary', text('summary'), true, problem),
     githubToken: text('github-token'),
-    failOnBreaking: booleanInput('fail-on-breaking', text('fail-on-breaking'), false, problem),
+    failOnBreaking: text('fail-on-breaking') === 'semver' ? 'semver' : booleanInput('fail-on-breaking', text('fail-on-breaking'), 'semver', problem, 'true, false or semver'),
     baseline: baselineInput(text('baseline') ?? 'auto', problem),
     acceptLabel: text('accept-label') ?? 'breaking-change-accepted',
     acceptedChanges: text('accepted-changes') ?? '.github/accepted-changes.json',
@@ -234,11 +235,17 @@ function oneOf<T extends string>(value: string, allowed: readonly T[]): T | unde
 }
 
 // The YAML 1.2 core booleans, as @actions/core's getBooleanInput accepts them.
-function booleanInput(name: string, value: string | undefined, fallback: boolean, problem: (n: string, m: string) => undefined): boolean {
+function booleanInput<T = boolean>(
+  name: string,
+  value: string | undefined,
+  fallback: boolean | T,
+  problem: (n: string, m: string) => undefined,
+  expected = 'true or false',
+): boolean | T {
   if (value === undefined) return fallback
   if (['true', 'True', 'TRUE'].includes(value)) return true
   if (['false', 'False', 'FALSE'].includes(value)) return false
-  problem(name, `"${value}" is not true or false`)
+  problem(name, `"${value}" is not ${expected}`)
   return fallback
 }
 

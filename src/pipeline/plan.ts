@@ -1,7 +1,7 @@
 import path from 'node:path'
 import { errorMessage, UserError } from '../errors.js'
 import { countErrors, type Finding } from '../findings.js'
-import type { RunContext } from './context.js'
+import { tagName, type RunContext } from './context.js'
 import type { Inputs } from './inputs.js'
 import { chooseReleaseNotes, type ReleaseNotes, type ReleaseSources } from './release-notes.js'
 import { NetworkError, type HttpPolicy } from '../http/request.js'
@@ -13,6 +13,8 @@ import { formatModelId as formatModel, type ModelId } from '../wriftai/identifie
 import type { CreateModel, ModelVersionWithDetails, ModelWithDetails, Schemas, UpdateModel } from '../wriftai/types.js'
 import { applyAcceptance, readAcceptance } from './acceptance.js'
 import { decideBaseline, type Baseline, type BaselineSource } from './baseline.js'
+import { changelog, decideGate, firstVersionNotes, notesFromChanges, requiredBump, type SemverCheck } from './release-gate.js'
+import type { Bump } from './semver.js'
 import { planMetadataSync, planModelCreation } from './model-metadata.js'
 import { findVersionByDigest, sameSchemas } from './published.js'
 
@@ -37,6 +39,14 @@ export interface Plan {
   nothingToCompare?: string
   /** With a git baseline, the changes since the live version too: information, for the reviewer. */
   liveChanges?: { version: string; changes: Finding[] }
+  /** Whether unaccepted breaking changes fail this run (fail-on-breaking, with semver decided). */
+  failOnBreaking: boolean
+  /** What a version must bump for the changes; undefined when nothing was compared. */
+  requiredBump?: Bump
+  /** fail-on-breaking: semver on a version tag: the previous release, the bump, and why it is too small. */
+  semver?: SemverCheck
+  /** What changed for callers, as Markdown (Breaking, Added, Changed, Deprecated, Removed). */
+  changelog?: string
   schemas?: Schemas
   releaseNotes?: ReleaseNotes
   digest?: string
@@ -59,6 +69,8 @@ export interface Plan {
   image?: ImageResolution
   /** Things worth saying that do not fail the run. */
   warnings: string[]
+  /** Things worth knowing, less than warnings (a tag semver cannot read). */
+  notices: string[]
   /** Where the schemas came from, and whether they were checked against the image's Cog schema. */
   source: SchemasSource
   /** Lines for the debug log only. */
@@ -87,6 +99,8 @@ export interface PlanDeps {
   baselineSource?: BaselineSource
   /** Today, YYYY-MM-DD (UTC): what an accepted change's `expires` is compared with. */
   today?: string
+  /** The repository's tags, for the previous release of a version tag (the front's). */
+  releaseTags?: () => Promise<string[]>
 }
 
 export async function makePlan(inputs: Inputs, context: RunContext, deps: PlanDeps): Promise<Plan> {
@@ -117,6 +131,7 @@ export async function makePlan(inputs: Inputs, context: RunContext, deps: PlanDe
     changes: [],
     breaking: 0,
     accepted: 0,
+    failOnBreaking: inputs.failOnBreaking !== false,
     schemas,
     releaseNotes,
     digest: inputs.imageDigest ?? inputs.image?.digest,
@@ -124,6 +139,7 @@ export async function makePlan(inputs: Inputs, context: RunContext, deps: PlanDe
     modelChecked: false,
     scanVersions: inputs.scanVersions,
     warnings,
+    notices: [],
   }
   if (countErrors(findings) > 0) return plan
   const publishing = inputs.mode === 'publish'
@@ -157,7 +173,10 @@ export async function makePlan(inputs: Inputs, context: RunContext, deps: PlanDe
     // Read without a token, a private model looks missing: its existence is then not known.
     Object.assign(plan, { existingModel: existing ?? undefined, modelChecked: Boolean(inputs.token) || existing !== undefined || publishing })
   }
-  if (schemas && document) await compareWithBaseline(plan, decideBaseline(inputs, context), inputs, context, deps, { schemas, document, liveError })
+  if (schemas && document) {
+    await compareWithBaseline(plan, decideBaseline(inputs, context), inputs, context, deps, { schemas, document, liveError })
+    await gate(plan, inputs, context, deps, schemas)
+  }
   if (!publishing) return plan
   if (!client || !model) throw new Error('publishing needs a WriftAI client and a model')
 
@@ -251,7 +270,8 @@ async function compareWithBaseline(
   const live = latest?.schemas ? { schemas: latest.schemas, version: `${plan.existingModel!.owner.username}/${plan.existingModel!.name}:${latest.number}` } : undefined
   if (baseline.kind === 'live') {
     if (live) {
-      plan.changes = await compareSchemas(live.schemas, schemas, document, live.version, inputs.failOnBreaking)
+      plan.changes = await compareSchemas(live.schemas, schemas, document, live.version, plan.failOnBreaking)
+      plan.requiredBump = requiredBump(plan.changes, sameSchemas(live.schemas, schemas))
       plan.comparedWith = live.version
     } else if (liveError !== undefined) plan.notCompared = `the live version could not be read: ${liveError}`
     else if (inputs.model && plan.modelChecked) plan.nothingToCompare = `${formatModel(inputs.model)} has no version yet: nothing to compare`
@@ -264,7 +284,8 @@ async function compareWithBaseline(
       const errors = countErrors(base.findings)
       if (!base.schemas) plan.notCompared = `the schemas file at ${baseline.label} is not valid (${errors} error${errors === 1 ? '' : 's'})`
       else {
-        plan.changes = await compareSchemas(base.schemas, schemas, document, baseline.label, inputs.failOnBreaking)
+        plan.changes = await compareSchemas(base.schemas, schemas, document, baseline.label, plan.failOnBreaking)
+        plan.requiredBump = requiredBump(plan.changes, sameSchemas(base.schemas, schemas))
         plan.comparedWith = baseline.label
       }
     }
@@ -281,6 +302,29 @@ async function compareWithBaseline(
     plan.findings.sort((a, b) => (a.file === b.file ? a.line - b.line || a.column - b.column : a.file === plan.schemasFile ? -1 : 1))
   }
   plan.breaking = plan.changes.filter((c) => c.change?.breaking && !c.change.accepted).length
+}
+
+/**
+ * Decides what fails the run on breaking changes (semver reads the tag and the previous release),
+ * sets each unaccepted break's severity by it, and writes the changelog; where no source gave
+ * release notes, the notes say what changed.
+ */
+async function gate(plan: Plan, inputs: Inputs, context: RunContext, deps: PlanDeps, schemas: Schemas): Promise<void> {
+  if (plan.requiredBump) plan.requiredBump = requiredBump(plan.changes, plan.requiredBump === 'none')
+  const decided = await decideGate(inputs, context, plan.requiredBump ?? 'none', deps.releaseTags)
+  plan.failOnBreaking = decided.failOnBreaking
+  if (decided.semver) plan.semver = decided.semver
+  if (decided.notice) plan.notices.push(decided.notice)
+  if (decided.warning) plan.warnings.push(decided.warning)
+  for (const c of plan.changes) if (c.change?.breaking && !c.change.accepted) c.severity = plan.failOnBreaking ? 'error' : 'warning'
+  if (plan.changes.length > 0) plan.changelog = changelog(plan.changes)
+  // Notes from no source at all ("Release <tag>") say what changed instead, or what a first version takes.
+  if (plan.mode === 'publish' && plan.releaseNotes?.source === 'tag') {
+    const tag = tagName(context)
+    const more = tag && context.repository ? `${context.serverUrl ?? 'https://github.com'}/${context.repository}/tree/${tag}` : undefined
+    const text = plan.comparedWith ? notesFromChanges(plan.changes, more) : !plan.existingModel?.latest_version ? firstVersionNotes(schemas) : undefined
+    if (text) plan.releaseNotes = { text, source: 'changes' }
+  }
 }
 
 /** The schemas file's text at a git ref; undefined (and why, on the plan) when there is none. */
@@ -305,7 +349,7 @@ async function readBaseline(plan: Plan, baseline: { ref: string; label: string }
  */
 export async function compareSchemas(live: Schemas, local: Schemas, document: SourceDocument, liveName: string, failOnBreaking: boolean): Promise<Finding[]> {
   // Loaded only when there is a live version to compare with: a first publish and a plain validate never need it.
-  const { diffSchemas, loadLinearEngineFor } = await import('../schemas/diff/index.js')
+  const { diffSchemas, loadLinearEngineFor, DEPRECATION_RULES } = await import('../schemas/diff/index.js')
   // The live version's patterns run too, on RE2 as the file's do.
   await loadLinearEngineFor(live, local)
   const changes = diffSchemas(live, local, { live: liveName })
@@ -313,7 +357,7 @@ export async function compareSchemas(live: Schemas, local: Schemas, document: So
     const at = document.locate(change.pointer)
     const { rule, breaking, message, pointer, section, side, livePointer, was, counterexample, basis, fingerprint } = change
     return {
-      severity: breaking ? (failOnBreaking ? 'error' : 'warning') : 'notice',
+      severity: breaking ? (failOnBreaking ? 'error' : 'warning') : DEPRECATION_RULES.has(rule) ? 'warning' : 'notice',
       rule,
       // A counterexample already names the version it was checked against.
       message: counterexample === undefined ? `${message} (compared with ${liveName})` : message,

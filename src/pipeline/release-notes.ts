@@ -11,7 +11,7 @@ export const MAX_NOTES_FILE_BYTES = 64 * 1024
 
 export interface ReleaseNotes {
   text: string
-  source: 'release-notes' | 'release-notes-file' | 'github-release' | 'tag-message' | 'tag' | 'commit'
+  source: 'release-notes' | 'release-notes-file' | 'github-release' | 'tag-message' | 'changes' | 'tag' | 'commit'
   /** Length of the plain text before cutting, when it had to be cut. */
   cutFrom?: number
   /** The GitHub Release the notes came from. */

@@ -41,6 +41,8 @@ export interface PipelineDeps {
   baselineSource?: PlanDeps['baselineSource']
   /** Today (YYYY-MM-DD), for accepted changes that expire. */
   today?: string
+  /** The repository's tags, for the previous release of a version tag. */
+  releaseTags?: PlanDeps['releaseTags']
 }
 
 /** inputs → plan → effects; reporting is left to the front (action or CLI). */
@@ -65,6 +67,7 @@ export async function runPipeline(inputs: Inputs, context: RunContext, deps: Pip
       env: deps.env,
       releaseSources: deps.releaseSources,
       baselineSource: deps.baselineSource,
+      releaseTags: deps.releaseTags,
       today: deps.today,
     })
     const warnings = [...plan.warnings]
@@ -84,14 +87,12 @@ export async function runPipeline(inputs: Inputs, context: RunContext, deps: Pip
       return { plan, warnings, failure: `${counts.join(' and ')}${nothing}` }
     }
     // Fail closed: a comparison asked for and not made is no pass.
-    if (inputs.failOnBreaking && plan.notCompared) return { plan, warnings, failure: `breaking changes could not be checked: ${plan.notCompared}${nothing}` }
-    if (inputs.failOnBreaking && plan.breaking > 0) {
-      return {
-        plan,
-        warnings,
-        failure: `${plan.breaking} breaking change${plan.breaking === 1 ? '' : 's'} against ${plan.comparedWith ?? 'the baseline'}${nothing}`,
-        toAccept: entriesToAdd(plan.changes),
-      }
+    if (plan.failOnBreaking && plan.notCompared) return { plan, warnings, failure: `breaking changes could not be checked: ${plan.notCompared}${nothing}` }
+    if (plan.failOnBreaking && plan.breaking > 0) {
+      const count = `${plan.breaking} breaking change${plan.breaking === 1 ? '' : 's'} against ${plan.comparedWith ?? 'the baseline'}`
+      // semver: on a tag, the version it needs; on a pull request, that the next release is a major one.
+      const why = plan.semver?.failure ?? (inputs.failOnBreaking === 'semver' ? `${count}: these changes need a major release` : count)
+      return { plan, warnings, failure: `${why}${nothing}`, toAccept: entriesToAdd(plan.changes) }
     }
     if (plan.mode !== 'publish' || !client) return { plan, warnings }
     const result = await applyPlan(plan, client, policy)

@@ -119,6 +119,15 @@ export function checkConsistency(ajv: Ajv2020, subs: readonly Subschema[], rootI
     if (Array.isArray(schema.required) && isObject(schema.properties)) {
       for (const name of schema.required) {
         const property = typeof name === 'string' && Object.hasOwn(schema.properties, name) ? schema.properties[name] : undefined
+        // Deprecated, yet every caller must still send it: the deprecation cannot be acted on.
+        if (isObject(property) && property.deprecated === true && /^\/(?:prediction|training)\/input(?:\/|$)/.test(pointer)) {
+          problems.push({
+            severity: 'warning',
+            rule: 'deprecated-required',
+            pointer: `${pointer}/properties/${escapePointer(name as string)}/deprecated`,
+            message: `"${name as string}" is deprecated but required, so callers must still send it; drop it from "required" first`,
+          })
+        }
         if (isObject(property) && 'default' in property) {
           problems.push({
             severity: 'warning',

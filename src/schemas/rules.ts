@@ -21,6 +21,7 @@ export const RULES = {
   'enum-mismatch': 'an "enum" member the rest of its schema rejects',
   'const-mismatch': 'a "const" the rest of its schema rejects',
   'required-with-default': 'a required property with a default, which is never used',
+  'deprecated-required': 'an input marked "deprecated" that is still required, so callers cannot stop sending it',
   'keyword-not-applicable': 'a keyword for another type than the declared one ("minLength" on an integer), which never applies',
   'unsatisfiable-range': 'bounds that no value meets ("minimum" above "maximum", integer bounds with no integer between)',
   'enum-duplicate': 'the same "enum" member twice',

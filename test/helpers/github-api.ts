@@ -19,13 +19,15 @@ export interface FakeGitHub {
   comments: Map<number, FakeComment[]>
   /** Files by `ref:path`, for the contents API. */
   contents: Map<string, string>
+  /** The repository's tag names, newest first as GitHub lists them. */
+  tags: string[]
   /** Answer comment writes with 403, as a token without pull-requests: write gets. */
   forbidComments: boolean
   close(): Promise<void>
 }
 
 export async function startGitHubApi(): Promise<FakeGitHub> {
-  const fake: Omit<FakeGitHub, 'url' | 'close'> = { requests: [], calls: [], releases: new Map(), comments: new Map(), contents: new Map(), forbidComments: false }
+  const fake: Omit<FakeGitHub, 'url' | 'close'> = { requests: [], calls: [], releases: new Map(), comments: new Map(), contents: new Map(), tags: [], forbidComments: false }
   let nextId = 1000
   const server = createServer((req, res) => {
     let raw = ''
@@ -44,6 +46,14 @@ export async function startGitHubApi(): Promise<FakeGitHub> {
       if (release) {
         const found = fake.releases.get(decodeURIComponent(release[1]!))
         return found ? send(200, { id: 1, tag_name: release[1], draft: false, ...found }) : notFound()
+      }
+      if (/^\/repos\/[^/]+\/[^/]+\/tags$/.test(url.pathname)) {
+        const page = Number(url.searchParams.get('page') ?? 1)
+        const per = Number(url.searchParams.get('per_page') ?? 30)
+        return send(
+          200,
+          fake.tags.slice((page - 1) * per, page * per).map((name) => ({ name, commit: { sha: '0'.repeat(40) } })),
+        )
       }
       const contents = /^\/repos\/[^/]+\/[^/]+\/contents\/(.+)$/.exec(url.pathname)
       if (contents) {

@@ -47,6 +47,8 @@ describe('the bundle on a tag push', () => {
       'breaking-changes': '0',
       'accepted-changes': '0',
       'compared-with': '',
+      'required-bump': '',
+      changelog: '',
       'image-digest': DIGEST,
       model: 'acme/hello-world',
       version: '1',
@@ -69,7 +71,13 @@ describe('the bundle on a tag push', () => {
     const model = sandbox.models.get('acme/hello-world')!
     expect(model.visibility).toBe('public')
     expect(model.versions).toHaveLength(1)
-    expect(model.versions[0]).toMatchObject({ number: 1, release_notes: 'Release v1.2.0', container_image_digest: DIGEST, schemas: JSON.parse(exampleSchemas) })
+    // No source had notes: a first version says what it takes and returns.
+    expect(model.versions[0]).toMatchObject({
+      number: 1,
+      release_notes: 'First version: 7 inputs (prompt, system_prompt, max_new_tokens, temperature, top_p, …), output: list of texts',
+      container_image_digest: DIGEST,
+      schemas: JSON.parse(exampleSchemas),
+    })
     expect(run.summary).toContain(`## Published [acme/hello-world:1](${run.outputs.url})`)
     expect(run.summary).toContain('| Model | acme/hello-world (created) |')
     expect(run.summary).toContain(`| Image digest | \`${DIGEST}\` |`)
@@ -281,7 +289,16 @@ describe('the bundle in validate mode', () => {
     const run = await publish({ token: '' }, {}, { GITHUB_REF: 'refs/pull/12/merge', GITHUB_EVENT_NAME: 'pull_request' })
     expect(run.code).toBe(0)
     expect(run.stdout).toContain('Mode: validate')
-    expect(run.outputs).toEqual({ findings: '0', 'breaking-changes': '0', 'accepted-changes': '0', 'compared-with': '', 'image-digest': DIGEST, model: 'acme/hello-world' })
+    expect(run.outputs).toEqual({
+      findings: '0',
+      'breaking-changes': '0',
+      'accepted-changes': '0',
+      'compared-with': '',
+      'required-bump': '',
+      changelog: '',
+      'image-digest': DIGEST,
+      model: 'acme/hello-world',
+    })
     expect(run.summary).toContain('## ✅ Plan: schemas.json for acme/hello-world')
     // Without a token, only an anonymous read of the model (a public one answers), nothing written.
     expect(sandbox.requests.map((r) => [r.method, r.path, r.headers.authorization])).toEqual([['GET', '/models/acme/hello-world', undefined]])

@@ -70,7 +70,7 @@ async function event(workspace: string, baseSha: string, options: { labels?: str
 
 async function review(workspace: string, eventFile: string, inputs: Record<string, string> = {}): Promise<ActionRun> {
   return runAction({
-    inputs: { token: '', model: 'acme/hello-world', 'api-url': sandbox.url, 'github-token': GITHUB_TOKEN, comment: 'off', ...inputs },
+    inputs: { token: '', model: 'acme/hello-world', 'api-url': sandbox.url, 'github-token': GITHUB_TOKEN, comment: 'off', 'fail-on-breaking': 'false', ...inputs },
     workspace,
     env: {
       GITHUB_EVENT_NAME: 'pull_request',
@@ -117,6 +117,14 @@ describe('a pull request compared with its base commit, with no WriftAI token', 
     expect(commands(run, 'error').at(-1)).toBe(`::error::1 breaking change against git:${baseSha.slice(0, 7)} (base of #7)`)
     expect(run.stdout).toContain('{"accepted": [\n    {"fingerprint": "799b6143cb56", "reason": "…"}\n]}')
     expect(sandbox.writes()).toEqual([])
+  })
+
+  it('fails by default (fail-on-breaking: semver), saying the changes need a major release', async () => {
+    const { workspace, baseSha } = await repository(JSON.stringify(base, null, 2), narrowed())
+    const run = await review(workspace, await event(workspace, baseSha), { 'fail-on-breaking': 'semver' })
+    expect(run.code).toBe(1)
+    expect(commands(run, 'error').at(-1)).toBe(`::error::1 breaking change against git:${baseSha.slice(0, 7)} (base of #7): these changes need a major release`)
+    expect(run.outputs['required-bump']).toBe('major')
   })
 
   it('passes with the accept label, the change listed as accepted', async () => {
@@ -243,7 +251,10 @@ describe('the live version, fail closed', () => {
     sandbox.addModel('acme', 'hello-world', { visibility: 'public', versions: [{ release_notes: 'v1', schemas: base, container_image_digest: `sha256:${'01'.repeat(32)}` }] })
     const dir = await mkdtemp(path.join(tmpdir(), 'public-'))
     await writeFile(path.join(dir, 'schemas.json'), narrowed())
-    const run = await runAction({ inputs: { token: '', model: 'acme/hello-world', 'api-url': sandbox.url, mode: 'validate', baseline: 'live' }, workspace: dir })
+    const run = await runAction({
+      inputs: { token: '', model: 'acme/hello-world', 'api-url': sandbox.url, mode: 'validate', baseline: 'live', 'fail-on-breaking': 'false' },
+      workspace: dir,
+    })
     expect(run.code).toBe(0)
     expect(run.outputs['compared-with']).toBe('acme/hello-world:1')
     expect(run.outputs['breaking-changes']).toBe('1')

@@ -28,6 +28,8 @@ describe('renderSummary', () => {
     changes: [],
     breaking: 0,
     accepted: 0,
+    failOnBreaking: false,
+    notices: [],
     schemas,
     modelChecked: false,
     scanVersions: 50,

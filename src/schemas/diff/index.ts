@@ -12,7 +12,7 @@ import { fill } from './samples.js'
 import { INFO_RULES, ruleOf, type ChangeRule } from './rules.js'
 import { Checker } from './verify.js'
 
-export { CHANGE_RULES, type ChangeRule } from './rules.js'
+export { CHANGE_RULES, DEPRECATION_RULES, type ChangeRule } from './rules.js'
 export { describeCounterexample, showValue } from './messages.js'
 /** Patterns in either document run on RE2: load it before comparing them. */
 export { loadLinearEngineFor } from '../regexp.js'
@@ -129,6 +129,14 @@ function compareSide(section: 'prediction' | 'training', side: 'input' | 'output
     if (candidate.keyword && livePointer.endsWith(`/${candidate.keyword}`) && livePointer.startsWith(liveRoot.pointer)) {
       const was = valueAt(liveRoot.schema, livePointer.slice(liveRoot.pointer.length))
       if (was !== undefined) change.was = was
+    }
+    // A property the live version marked deprecated may go: a warning, not a break.
+    const liveView = side === 'input' ? candidate.a : candidate.b
+    if ((rule === 'input-removed' || rule === 'output-removed') && candidate.kind !== 'required' && liveView.schema.deprecated === true) {
+      change.rule = rule === 'input-removed' ? 'deprecated-input-removed' : 'deprecated-output-removed'
+      change.message = `${describeChange(side, rule, candidate, renames.get(candidate)).replace(/;.*$/, '')}; the live version had marked it deprecated`
+      changes.push(change)
+      continue
     }
     if (!INFO_RULES.has(rule)) {
       const probes = candidate.kind === 'property-added' ? [withoutProperty(candidate, walk)] : candidate.probes
@@ -308,6 +316,14 @@ function annotationChanges(walk: Walk, side: 'input' | 'output', section: 'predi
         was: L.default,
         message: `${where}: default ${JSON.stringify(L.default)} → ${JSON.stringify(N.default)}`,
         fingerprint: fingerprintOf('default-changed', section, side, live.pointer, [L.default, N.default]),
+      })
+    }
+    if (L.deprecated !== true && N.deprecated === true) {
+      changes.push({
+        ...on,
+        rule: side === 'input' ? 'input-deprecated' : 'output-deprecated',
+        message: `${where} is now deprecated`,
+        fingerprint: fingerprintOf(side === 'input' ? 'input-deprecated' : 'output-deprecated', section, side, live.pointer, []),
       })
     }
     const keys = new Set([...Object.keys(L), ...Object.keys(N)].filter((k) => k === 'title' || k === 'description' || k.startsWith('x-')))

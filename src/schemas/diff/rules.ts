@@ -32,17 +32,32 @@ export const CHANGE_RULES = [
   'output-branch-added',
   'output-constraint-removed',
   'section-removed',
+  'deprecated-input-removed',
+  'deprecated-output-removed',
   'input-added',
   'output-added',
   'default-changed',
   'annotation-changed',
+  'input-deprecated',
+  'output-deprecated',
   'compatibility-not-proven',
 ] as const
 
 export type ChangeRule = (typeof CHANGE_RULES)[number]
 
 /** Rules that are information: nothing a caller sees breaks. */
-export const INFO_RULES = new Set<ChangeRule>(['input-added', 'output-added', 'default-changed', 'annotation-changed', 'compatibility-not-proven'])
+export const INFO_RULES = new Set<ChangeRule>([
+  'input-added',
+  'output-added',
+  'default-changed',
+  'annotation-changed',
+  'input-deprecated',
+  'output-deprecated',
+  'compatibility-not-proven',
+])
+
+/** Warnings that need no major version: a property the live version had marked deprecated, removed. */
+export const DEPRECATION_RULES = new Set<ChangeRule>(['deprecated-input-removed', 'deprecated-output-removed'])
 
 /** The rule a candidate of `kind` is reported under, on each side. */
 export function ruleOf(side: 'input' | 'output', c: Candidate): ChangeRule {
