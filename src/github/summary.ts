@@ -23,6 +23,9 @@ export function renderSummary(outcome: Outcome): string {
     const { version, changes: since } = plan.liveChanges
     lines.push('', ...table(`Since ${escapeText(version)}: what the next release changes in total (information)`, since.length, changesTable(since)))
   }
+  if (plan.changelog)
+    lines.push('', '### What changed', '', ...plan.changelog.split('\n').map((l) => (l.startsWith('### ') ? `#${l}` : l.startsWith('- ') ? `- ${escapeText(l.slice(2))}` : l)))
+  if (plan.notices.length > 0) lines.push('', ...plan.notices.map((n) => `> [!NOTE]\n> ${escapeText(n)}\n`))
   if (outcome.warnings.length > 0) lines.push('', ...outcome.warnings.map((w) => `> [!WARNING]\n> ${escapeText(w)}\n`))
   return `${lines.join('\n')}\n`
 }
@@ -59,6 +62,7 @@ function planSection(outcome: Outcome): string[] {
     )
   lines.push('| | |', '| --- | --- |')
   lines.push(`| Compared with | ${describeComparison(plan)} |`)
+  if (plan.requiredBump) lines.push(`| Version bump needed | ${plan.requiredBump}${describeSemver(plan)} |`)
   if (model) lines.push(`| Model | ${describeModel(outcome)} |`)
   if (plan.releaseNotes) lines.push(`| Release notes | ${describeNotes(plan)} |`)
   lines.push(`| Image digest | ${plan.digest ? codeSpan(plan.digest) : 'not known yet'} |`)
@@ -71,6 +75,13 @@ function planSection(outcome: Outcome): string[] {
     lines.push('', ...table('Inputs', inputs.length, [...header, ...inputs]))
   }
   return lines
+}
+
+/** The tag's bump over the previous release, under fail-on-breaking: semver. */
+function describeSemver(plan: Outcome['plan']): string {
+  const check = plan.semver
+  if (!check?.previous || !check.bump) return ''
+  return ` (${escapeText(check.previous)} → ${escapeText(check.tag)} is ${check.bump})`
 }
 
 /** What the schemas were compared with, or why not. */
