@@ -53,6 +53,7 @@ export function lintSchema(subs: readonly Subschema[]): Problem[] {
   const resources = schemaResources(subs)
   // Enough for every typo a person makes; past it, findings come without a did-you-mean.
   const budget: SuggestionBudget = { left: SUGGESTION_COMPARISONS }
+  const parents = new Map(subs.map((sub) => [sub.schema, sub.parent?.schema]))
   for (const { schema, pointer, parent } of subs) {
     for (const [keyword, value] of Object.entries(schema)) {
       const at = `${pointer}/${escapePointer(keyword)}`
@@ -78,8 +79,9 @@ export function lintSchema(subs: readonly Subschema[]): Problem[] {
           message: `unknown keyword "${keyword.length > 60 ? `${keyword.slice(0, 59)}…` : keyword}"${advice}`,
         })
       } else if (keyword === 'format' && value === 'binary') {
-        // OpenAPI's "binary" is a known format (raw bytes in a request body); a model's file input is a URL.
-        problems.push({ severity: 'error', rule: 'unknown-format', pointer: at, message: `"format": "binary" is OpenAPI's, for raw bytes; ${FILE_INPUTS}` })
+        // OpenAPI's "binary" is a known format (raw bytes; fal's File outputs carry one). A model's file input is a URL: a hint on inputs only.
+        if (INPUT_SIDE.test(pointer))
+          problems.push({ severity: 'warning', rule: 'unknown-format', pointer: at, message: `"format": "binary" is OpenAPI's, for raw bytes; ${FILE_INPUTS}` })
       } else if (keyword === 'format' && typeof value === 'string' && !KNOWN_FORMATS.has(value)) {
         const suggestion = closest(value, [...KNOWN_FORMATS], budget)
         problems.push({ severity: 'error', rule: 'unknown-format', pointer: at, message: `unknown format "${value}"${suggestion ? `; did you mean "${suggestion}"?` : ''}` })
@@ -98,7 +100,7 @@ export function lintSchema(subs: readonly Subschema[]): Problem[] {
         const problem = checkRef(value, resources.baseOf.get(schema) ?? DOCUMENT_URI, resources)
         if (problem) problems.push({ severity: 'error', rule: problem.rule, pointer: at, message: problem.message })
       } else if (keyword === 'required' && Array.isArray(value)) {
-        problems.push(...checkRequired(schema, value, at, parent, budget))
+        problems.push(...checkRequired(schema, value, at, parent, budget, () => namesInScope(schema, parents)))
       }
     }
   }
@@ -122,7 +124,36 @@ export function checkInputRoot(schema: SchemaObject, pointer: string): Problem[]
   return problems
 }
 
-function checkRequired(schema: SchemaObject, names: unknown[], at: string, parent: { schema: SchemaObject; keyword: string } | undefined, budget: SuggestionBudget): Problem[] {
+/** Every property name declared by the schema and the schemas around it: what a `required` in a nested constraint may name. */
+function namesInScope(schema: SchemaObject, parents: ReadonlyMap<SchemaObject, SchemaObject | undefined>): Set<string> {
+  const names = new Set<string>()
+  for (let at: SchemaObject | undefined = schema, depth = 0; at && depth < 64; at = parents.get(at), depth++) {
+    if (isObject(at.properties)) for (const name of Object.keys(at.properties)) names.add(name)
+  }
+  return names
+}
+
+const INPUT_SIDE = /^\/(?:prediction|training)\/input(?:\/|$)/
+
+function checkRequired(
+  schema: SchemaObject,
+  names: unknown[],
+  at: string,
+  parent: { schema: SchemaObject; keyword: string } | undefined,
+  budget: SuggestionBudget,
+  inScope: () => Set<string>,
+): Problem[] {
+  // A constraint with no properties of its own (an allOf member, a "not" under dependentSchemas) names
+  // properties of an object around it: at most a warning, and only for a name no schema in scope declares.
+  if (parent && !isObject(schema.properties) && !isObject(schema.patternProperties)) {
+    const declared = inScope()
+    return names.flatMap((name, i) => {
+      if (typeof name !== 'string' || declared.has(name)) return []
+      const suggestion = closest(name, [...declared], budget)
+      const message = `"${name}" is required here but no "properties" around it declares it${suggestion ? `; did you mean "${suggestion}"?` : ''}`
+      return [{ severity: 'warning' as const, rule: 'required-unknown' as const, pointer: `${at}/${i}`, message }]
+    })
+  }
   // A subschema in place (`anyOf: [{"required": ["a"]}, …]`) also names properties of the object around it.
   const owners = parent && IN_PLACE.has(parent.keyword) ? [schema, parent.schema] : [schema]
   // A Set of own names: "constructor" is not a property because every object inherits one, and "__proto__" is a name like any other.
