@@ -104,7 +104,7 @@ export function checkConsistency(ajv: Ajv2020, subs: readonly Subschema[], rootI
         severity: 'error',
         rule,
         pointer: at,
-        message: `${what} ${JSON.stringify(value).slice(0, 60)} does not match its schema: ${describe(errors)}${nullableHint(schema, value)}`,
+        message: `${what} ${JSON.stringify(value).slice(0, 60)} does not match its schema: ${describe(errors)}${nullableHint(schema, value)}${caseHint(schema, value)}`,
       })
     }
   }
@@ -155,6 +155,13 @@ function compileOrLenient(ajv: Ajv2020, context: ConsistencyContext, schema: Sch
 function nullableHint(schema: SchemaObject, value: unknown): string {
   if (value !== null || schema.nullable !== true) return ''
   return `; "nullable" is OpenAPI 3.0 and is ignored by JSON Schema 2020-12: allow null with ${howToAllowNull(schema)}`
+}
+
+/** A string that an enum member spells with other capitals ("Auto" for "auto"). */
+function caseHint(schema: SchemaObject, value: unknown): string {
+  if (typeof value !== 'string' || !Array.isArray(schema.enum)) return ''
+  const member = schema.enum.find((m) => typeof m === 'string' && m !== value && m.toLowerCase() === value.toLowerCase())
+  return member === undefined ? '' : `; did you mean ${JSON.stringify(member)}? (enum members are matched case by case)`
 }
 
 function describe(errors: ErrorObject[]): string {

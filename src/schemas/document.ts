@@ -23,6 +23,12 @@ export interface ParseResult {
   findings: Finding[]
 }
 
+/** The first line with content is `key:` or `key: value` (or `---`): YAML, not JSON. */
+function looksLikeYaml(text: string): boolean {
+  const first = text.split('\n').find((l) => l.trim() !== '' && !l.trim().startsWith('#'))
+  return first !== undefined && (/^---\s*$/.test(first) || /^[A-Za-z_][\w-]*:(\s|$)/.test(first))
+}
+
 export function parseJson(source: string, file: string): ParseResult {
   const text = source.charCodeAt(0) === 0xfeff ? source.slice(1) : source
   let value: unknown
@@ -46,6 +52,12 @@ export function parseJson(source: string, file: string): ParseResult {
       return { findings: [finding(file, 'too-deep', 'the JSON is nested too deeply to check', '', { line: 1, column: 1 })] }
     }
     const { line = 1, column = 1 } = error as { line?: number; column?: number }
+    // "prediction:" on the first line that holds anything: a YAML file, which JSON parsers cannot read.
+    if (looksLikeYaml(text)) {
+      return {
+        findings: [finding(file, 'invalid-json', 'invalid JSON: this file is YAML; the schemas file is JSON (convert it, e.g. with yq -o json)', '', { line: 1, column: 1 })],
+      }
+    }
     const v8 = syntaxError && v8Position(syntaxError)
     const described = trailingComma(text, v8 ?? { line, column }) ?? v8 ?? { message: (error as Error).message.replace(/\s*\(\d+:\d+\)$/, ''), line, column }
     return { findings: [finding(file, 'invalid-json', `invalid JSON: ${described.message}`, '', described)] }

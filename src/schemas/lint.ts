@@ -181,7 +181,16 @@ function checkRef(ref: string, base: string, resources: Resources): { rule: Rule
     return { rule: 'remote-ref', message: `"$ref": "${ref}" points outside this file; remote references are never fetched, so copy the schema into "$defs"` }
   }
   const component = /^#\/components\/schemas\/(.+)$/.exec(ref)
+  // "#/definitions/X" where "$defs/X" exists, or the reverse: the other folder's name.
+  const swapped = /^#\/(definitions|\$defs)\//.test(ref)
+    ? ref.replace(/^#\/(definitions|\$defs)\//, (_, folder: string) => (folder === 'definitions' ? '#/$defs/' : '#/definitions/'))
+    : undefined
+  const swappedFound = swapped !== undefined && resolveReference(swapped, base, resources).found
   // An OpenAPI reference: the schema it names lives in the document this one was taken from.
-  const advice = component ? `; copy "${decode(component[1]!) ?? component[1]}" from the OpenAPI document into "$defs" and point at "#/$defs/${component[1]}"` : ''
+  const advice = swappedFound
+    ? `; did you mean "${swapped}"?`
+    : component
+      ? `; copy "${decode(component[1]!) ?? component[1]}" from the OpenAPI document into "$defs" and point at "#/$defs/${component[1]}"`
+      : ''
   return { rule: 'unresolved-ref', message: `"$ref": "${ref}" does not resolve inside this schema${advice}` }
 }

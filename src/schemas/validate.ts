@@ -10,6 +10,7 @@ import { escapePointer, splitPointer, type SourceDocument } from './document.js'
 import { addFormatChecks } from './formats.js'
 import { schemaRegExp } from './regexp.js'
 import { checkDialect, checkInputRoot, FILE_INPUTS, lintSchema, type Problem } from './lint.js'
+import { SCHEMA_ARRAY_KEYWORDS, SCHEMA_KEYWORDS, SCHEMA_MAP_KEYWORDS } from './keywords.js'
 import { guardProto, isObject, listSubschemas, namesProto, valueAt, type SchemaObject, type Subschema } from './walk.js'
 
 const SECTIONS = ['prediction', 'training'] as const
@@ -73,7 +74,8 @@ function checkSchema(schema: SchemaObject, pointer: string, isInput: boolean, sh
   const dialect = checkDialect(schema, pointer)
   if (dialect) return [dialect]
   // The meta-schema validator is compiled ahead of time (scripts/generate-meta-validator.ts).
-  if (!validateMetaSchema(schema)) return metaSchemaProblems(validateMetaSchema.errors ?? [], pointer, schema)
+  if (!validateMetaSchema(schema))
+    return [...metaSchemaProblems(validateMetaSchema.errors ?? [], pointer, schema), ...checkAroundMetaErrors(schema, pointer, isInput, sharedAjv, shapes)]
   // The schemas' $ids may collide: each starts from an ajv that holds no schema of the one before.
   const ajv = sharedAjv()
   ajv.removeSchema()
@@ -147,6 +149,64 @@ function prepareAjv(ajv: Ajv2020, subs: readonly Subschema[], problems: Problem[
   for (const format of formats) if (!ajv.formats[format]) ajv.addFormat(format, true)
 }
 
+/**
+ * Every other check, on the schema with each subschema that fails the meta-schema set aside (the
+ * smallest one around each fault, read as `{}`): one typo'd "type" does not hide a default outside
+ * its enum two properties away. Findings inside a set-aside subschema are not reported; they would
+ * be about a schema that is not 2020-12. Nothing, when the fault is the root's own.
+ */
+function checkAroundMetaErrors(schema: SchemaObject, pointer: string, isInput: boolean, sharedAjv: () => Ajv2020, shapes: ShapeValidators): Problem[] {
+  const copy = structuredClone(schema)
+  const aside = new Set<string>()
+  for (let round = 0; round < 8 && !validateMetaSchema(copy); round++) {
+    const slots = new Set(listSubschemas(copy, '').map((sub) => sub.pointer))
+    let moved = false
+    for (const error of validateMetaSchema.errors ?? []) {
+      const slot = schemaSlotOf(error.instancePath, slots)
+      if (slot === '' || aside.has(slot)) continue
+      const parts = splitPointer(slot)
+      const key = parts.pop()!
+      const holder = valueAt(
+        copy,
+        parts
+          .map(escapePointer)
+          .map((p) => `/${p}`)
+          .join(''),
+      )
+      if (!holder || typeof holder !== 'object') continue
+      ;(holder as Record<string, unknown>)[key] = {}
+      aside.add(slot)
+      moved = true
+    }
+    if (!moved) return []
+  }
+  if (!validateMetaSchema(copy)) return []
+  const inside = (at: string) => [...aside].some((slot) => at === pointer + slot || at.startsWith(`${pointer}${slot}/`))
+  return checkSchema(copy, pointer, isInput, sharedAjv, shapes).filter((p) => !inside(p.pointer))
+}
+
+/** The schema position around a meta-schema fault: the deepest subschema (or schema slot, such as a property) that holds it. */
+function schemaSlotOf(instancePath: string, subschemas: ReadonlySet<string>): string {
+  const parts = splitPointer(instancePath)
+  for (let n = parts.length; n > 0; n--) {
+    const at = parts.slice(0, n)
+    const path = at.map((p) => `/${escapePointer(p)}`).join('')
+    const keyword = at[n - 2]
+    // A value under "properties" (or another map or list of schemas), or under "items" and its kind, is a schema's place.
+    const slot = subschemas.has(path) || (keyword !== undefined && (SCHEMA_MAP_KEYWORDS.has(keyword) || SCHEMA_ARRAY_KEYWORDS.has(keyword))) || SCHEMA_KEYWORDS.has(at[n - 1]!)
+    if (slot && !isKeywordValue(at)) return path
+  }
+  return ''
+}
+
+/** Whether the path ends at a keyword's own value inside a schema (`…/type`), not at a schema. */
+function isKeywordValue(parts: readonly string[]): boolean {
+  const last = parts.at(-1)
+  const before = parts.at(-2)
+  if (before !== undefined && (SCHEMA_MAP_KEYWORDS.has(before) || SCHEMA_ARRAY_KEYWORDS.has(before))) return false
+  return last !== undefined && !SCHEMA_KEYWORDS.has(last)
+}
+
 /** One problem per location: the meta-schema's anyOf branches repeat the same fault several ways. */
 function metaSchemaProblems(errors: ErrorObject[], pointer: string, schema: SchemaObject): Problem[] {
   const byPointer = new Map<string, ErrorObject>()
@@ -158,7 +218,7 @@ function metaSchemaProblems(errors: ErrorObject[], pointer: string, schema: Sche
     severity: 'error',
     rule: 'meta-schema',
     pointer: pointer + error.instancePath,
-    message: `${keywordAt(error.instancePath)} ${error.message ?? 'is invalid'}${describeParams(error)}${fileTypeHint(schema, error.instancePath)}`,
+    message: `${keywordAt(error.instancePath)} ${error.message ?? 'is invalid'}${describeParams(error)}${fileTypeHint(schema, error.instancePath)}${habitHint(schema, error.instancePath)}`,
   }))
 }
 
@@ -168,6 +228,31 @@ function fileTypeHint(schema: SchemaObject, instancePath: string): string {
   const node = valueAt(schema, instancePath)
   const types = Array.isArray(node) ? node : [node]
   return types.includes('file') ? `; ${FILE_INPUTS}` : ''
+}
+
+/** Python's type names, as authors coming from pydantic type them. */
+const PYTHON_TYPES: Record<string, string> = { int: 'integer', float: 'number', str: 'string', bool: 'boolean', dict: 'object', list: 'array' }
+
+/** What authors carry over from Python, OpenAPI 2 and 3.0, said in 2020-12's words. */
+function habitHint(schema: SchemaObject, instancePath: string): string {
+  const value = valueAt(schema, instancePath)
+  const keyword = instancePath.split('/').pop()
+  if (keyword === 'type') {
+    const named = (Array.isArray(value) ? value : [value]).find((t): t is string => typeof t === 'string' && Object.hasOwn(PYTHON_TYPES, t))
+    if (named) return `; "${named}" is Python's name: JSON Schema's is "${PYTHON_TYPES[named]}"`
+  }
+  if (keyword === 'required' && typeof value === 'boolean') {
+    const parts = splitPointer(instancePath)
+    const name = parts.at(-2)
+    return parts.at(-3) === 'properties' && name !== undefined ? `; list the name in the object's own "required" array instead: "required": [${JSON.stringify(name)}]` : ''
+  }
+  if ((keyword === 'exclusiveMinimum' || keyword === 'exclusiveMaximum') && typeof value === 'boolean') {
+    const inclusive = keyword === 'exclusiveMinimum' ? 'minimum' : 'maximum'
+    const around = valueAt(schema, instancePath.slice(0, instancePath.lastIndexOf('/')))
+    const bound = around && typeof around === 'object' ? (around as SchemaObject)[inclusive] : undefined
+    return `; in 2020-12 "${keyword}" is the bound itself${typeof bound === 'number' && value ? `: write "${keyword}": ${bound} in place of "${inclusive}": ${bound}` : ''}`
+  }
+  return ''
 }
 
 function keywordAt(pointer: string): string {

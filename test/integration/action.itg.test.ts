@@ -216,7 +216,7 @@ describe('the bundle in validate mode', () => {
     const run = await publish({ token: '', mode: 'validate' }, { 'schemas.json': bad }, { GITHUB_REF: 'refs/pull/12/merge', GITHUB_EVENT_NAME: 'pull_request' })
     expect(run.code).toBe(1)
     expect(errorCommands(run)).toEqual([
-      '::error title=meta-schema,file=schemas.json,line=6,col=19::"type" must be equal to one of the allowed values: "array", "boolean", "integer", "null", "number", "object", "string"',
+      '::error title=meta-schema,file=schemas.json,line=6,col=19::"type" must be equal to one of the allowed values: "array", "boolean", "integer", "null", "number", "object", "string"; "int" is Python\'s name: JSON Schema\'s is "integer"',
       '::error title=envelope,file=schemas.json,line=10,col=5::unknown key "extra" in "prediction"; expected "input" and "output"',
       '::error::schemas.json has 2 errors',
     ])

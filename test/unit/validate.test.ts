@@ -184,3 +184,32 @@ describe('2020-12 as written', () => {
     expect(where(check(schema({ default: { seed: -3 } })))).toEqual(['default-mismatch /prediction/input/default 1:164'])
   })
 })
+
+describe('hints for what authors actually type', () => {
+  const file = (input: Record<string, unknown>) => JSON.stringify({ prediction: { input: { type: 'object', properties: input }, output: { type: 'string' } } })
+  const messages = (text: string) => checkSchemasText(text, 'schemas.json').findings.map((f) => `${f.rule}: ${f.message}`)
+
+  it.each([
+    [{ n: { type: 'float' } }, '"float" is Python\'s name: JSON Schema\'s is "number"'],
+    [{ n: { type: ['str', 'null'] } }, '"str" is Python\'s name: JSON Schema\'s is "string"'],
+    [{ n: { type: 'integer', required: true } }, 'list the name in the object\'s own "required" array instead: "required": ["n"]'],
+    [{ n: { type: 'number', maximum: 1, exclusiveMaximum: true } }, 'write "exclusiveMaximum": 1 in place of "maximum": 1'],
+    [{ n: { type: 'string', enum: ['auto', 'manual'], examples: ['Auto'] } }, 'did you mean "auto"? (enum members are matched case by case)'],
+  ])('%j', (input, hint) => {
+    expect(messages(file(input)).join('\n')).toContain(hint)
+  })
+
+  it('points a $ref at the other folder where the schema is', () => {
+    const text = JSON.stringify({
+      prediction: { input: { type: 'object', properties: { s: { $ref: '#/$defs/S' } }, definitions: { S: { type: 'string' } } }, output: { type: 'string' } },
+    })
+    expect(messages(text)).toContain('unresolved-ref: "$ref": "#/$defs/S" does not resolve inside this schema; did you mean "#/definitions/S"?')
+  })
+
+  it('says a YAML file is YAML, in one finding at its first line', () => {
+    const { findings } = checkSchemasText('# schemas\nprediction:\n  input:\n    type: object\n', 'schemas.yaml')
+    expect(findings.map((f) => [f.rule, f.line, f.column, f.message])).toEqual([
+      ['invalid-json', 1, 1, 'invalid JSON: this file is YAML; the schemas file is JSON (convert it, e.g. with yq -o json)'],
+    ])
+  })
+})
