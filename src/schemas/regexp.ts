@@ -3,10 +3,15 @@ import type { RE2JS as RE2JSClass } from 're2js'
 /** What the checks need of a compiled pattern. */
 export interface PatternTest {
   test(text: string): boolean
+  /**
+   * ajv keeps compiled patterns by this text within one validator: two patterns that printed alike
+   * (every object prints "[object Object]") would share one, and "aaa*" would be tested as "a*".
+   */
+  toString(): string
 }
 
 /** A pattern no engine here can run safely: values are not tested against it; the lint says so (pattern-unchecked). */
-const NOT_RUN: PatternTest = { test: () => true }
+const NOT_RUN = { test: () => true }
 
 /**
  * Compiles a schema `pattern`. JavaScript's engine backtracks: any repetition can cost more than
@@ -23,9 +28,10 @@ export function compilePattern(pattern: string, flags = 'u'): PatternTest {
   let compiled = compiledPatterns.get(key)
   if (!compiled) {
     const native = new RegExp(pattern, flags)
-    compiled = repeats(pattern) ? (linearPattern(pattern) ?? NOT_RUN) : native
+    const linear = repeats(pattern) ? linearPattern(pattern) : undefined
+    compiled = !repeats(pattern) ? native : (linear ?? { ...NOT_RUN, toString: () => `not run: /${pattern}/${flags}` })
     // Kept only once RE2 could be asked: before it is loaded, a repeating pattern is not run, for now.
-    if (linearEngine || compiled !== NOT_RUN) compiledPatterns.set(key, compiled)
+    if (linearEngine || !repeats(pattern)) compiledPatterns.set(key, compiled)
   }
   return compiled
 }
@@ -42,7 +48,7 @@ function linearPattern(pattern: string): PatternTest | undefined {
   if (translated === undefined || !linearEngine) return undefined
   try {
     const re2 = linearEngine.compile(translated)
-    return { test: (text) => re2.test(text) }
+    return { test: (text) => re2.test(text), toString: () => `re2: /${pattern}/` }
   } catch {
     // A repeat count over 1,000, a property RE2 does not know.
     return undefined
@@ -83,7 +89,7 @@ export async function loadLinearEngineFor(...documents: unknown[]): Promise<void
 /** Whether a pattern with repetition cannot run on RE2, so that values are not checked against it. */
 export function unchecked(pattern: string): boolean {
   try {
-    return repeats(pattern) && (linearEngine ? compilePattern(pattern) === NOT_RUN : toRe2Syntax(pattern) === undefined)
+    return repeats(pattern) && (linearEngine ? compilePattern(pattern).toString().startsWith('not run:') : toRe2Syntax(pattern) === undefined)
   } catch {
     // JavaScript refuses it: the meta-schema's format check says so, not this rule.
     return false
@@ -104,6 +110,51 @@ export function repeats(pattern: string): boolean {
     else if (c === '*' || c === '+' || c === '{' || (c === '?' && pattern[i - 1] !== '(')) return true
   }
   return false
+}
+
+/** Unicode's long names of the general categories, which ECMA-262 accepts, by the short names RE2 knows. */
+const CATEGORY_NAMES: Record<string, string> = {
+  Letter: 'L',
+  Cased_Letter: 'LC',
+  Uppercase_Letter: 'Lu',
+  Lowercase_Letter: 'Ll',
+  Titlecase_Letter: 'Lt',
+  Modifier_Letter: 'Lm',
+  Other_Letter: 'Lo',
+  Mark: 'M',
+  Nonspacing_Mark: 'Mn',
+  Spacing_Mark: 'Mc',
+  Enclosing_Mark: 'Me',
+  Number: 'N',
+  Decimal_Number: 'Nd',
+  digit: 'Nd',
+  Letter_Number: 'Nl',
+  Other_Number: 'No',
+  Punctuation: 'P',
+  punct: 'P',
+  Connector_Punctuation: 'Pc',
+  Dash_Punctuation: 'Pd',
+  Open_Punctuation: 'Ps',
+  Close_Punctuation: 'Pe',
+  Initial_Punctuation: 'Pi',
+  Final_Punctuation: 'Pf',
+  Other_Punctuation: 'Po',
+  Symbol: 'S',
+  Math_Symbol: 'Sm',
+  Currency_Symbol: 'Sc',
+  Modifier_Symbol: 'Sk',
+  Other_Symbol: 'So',
+  Separator: 'Z',
+  Space_Separator: 'Zs',
+  Line_Separator: 'Zl',
+  Paragraph_Separator: 'Zp',
+  Other: 'C',
+  Control: 'Cc',
+  cntrl: 'Cc',
+  Format: 'Cf',
+  Surrogate: 'Cs',
+  Private_Use: 'Co',
+  Unassigned: 'Cn',
 }
 
 /** JavaScript's `\s` (with the `u` flag), as members of an RE2 class. */
@@ -186,9 +237,11 @@ function escapeToRe2(pattern: string, at: number, inClass: boolean): { text: str
   if (n === 'S') return inClass ? undefined : { text: `[^${JS_SPACE}]`, end: at + 2 }
   if (n === 'p' || n === 'P') {
     const close = pattern.indexOf('}', at)
-    const name = pattern.slice(at + 3, close).replace(/^(?:Script|sc|General_Category|gc)=/, '')
+    const written = pattern.slice(at + 3, close).replace(/^(?:Script|sc|General_Category|gc)=/, '')
     // Script_Extensions and the other properties with a value have no RE2 form.
-    if (name.includes('=')) return undefined
+    if (written.includes('=')) return undefined
+    // RE2 knows the general categories by their short names only: \p{Letter} is \p{L}.
+    const name = Object.hasOwn(CATEGORY_NAMES, written) ? CATEGORY_NAMES[written]! : written
     return { text: `\\${n}{${name}}`, end: close + 1 }
   }
   if (/[1-9k]/.test(n)) return undefined
