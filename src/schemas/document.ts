@@ -39,9 +39,18 @@ export function parseJson(source: string, file: string): ParseResult {
     syntaxError = error as Error
   }
   if (!syntaxError && isPlain(text, value)) {
-    // Positions are needed only for findings: the syntax tree is built on the first question.
+    // Positions are needed only for findings: the first few are found by scanning the text (one
+    // finding must not cost a syntax tree of an 8 MB file); past them the tree is built once.
     let tree: momoa.DocumentNode | undefined
-    return { document: { file, value, locate: (pointer) => locate((tree ??= momoa.parse(text, { mode: 'json' })), pointer) }, findings: [] }
+    let scans = 0
+    const locateIn = (pointer: string): Position => {
+      if (!tree && scans++ < MAX_SCANS) {
+        const found = scanLocate(text, pointer)
+        if (found) return found
+      }
+      return locate((tree ??= momoa.parse(text, { mode: 'json' })), pointer)
+    }
+    return { document: { file, value, locate: locateIn }, findings: [] }
   }
   // Anything else takes the syntax tree's road to findings with positions.
   let ast: momoa.DocumentNode
@@ -229,6 +238,113 @@ function locate(ast: momoa.DocumentNode, pointer: string): Position {
     }
   }
   return { line: at.line, column: at.column }
+}
+
+/** Findings located by scanning the text before the syntax tree is worth building. */
+const MAX_SCANS = 16
+
+/**
+ * Where a pointer's member name (or array element) starts, found by walking the JSON text without
+ * building a tree: values that are not on the way are skipped. Undefined where the text holds what
+ * this walker does not read the way the tree does (a lone carriage return): the tree answers then.
+ * Of repeated names, the last counts, as JSON.parse reads them.
+ */
+export function scanLocate(text: string, pointer: string): Position | undefined {
+  if (text.includes('\r') && /\r(?!\n)/.test(text)) return undefined
+  let i = 0
+  const space = () => {
+    while (i < text.length) {
+      const c = text.charCodeAt(i)
+      if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) i++
+      else break
+    }
+  }
+  /** Skips a string starting at i (a quote); returns its raw text without the quotes. */
+  const string = (): string => {
+    const start = ++i
+    while (i < text.length) {
+      const c = text.charCodeAt(i)
+      if (c === 0x5c) i += 2
+      else if (c === 0x22) break
+      else i++
+    }
+    return text.slice(start, i++)
+  }
+  const skip = () => {
+    space()
+    const c = text[i]
+    if (c === '"') return void string()
+    if (c !== '{' && c !== '[') {
+      while (i < text.length && !',}] \n\r\t'.includes(text[i]!)) i++
+      return
+    }
+    let depth = 0
+    while (i < text.length) {
+      const d = text[i]
+      if (d === '"') {
+        string()
+        continue
+      }
+      if (d === '{' || d === '[') depth++
+      else if (d === '}' || d === ']') {
+        depth--
+        if (depth === 0) {
+          i++
+          return
+        }
+      }
+      i++
+    }
+  }
+  space()
+  let at = i
+  for (const segment of splitPointer(pointer)) {
+    space()
+    if (text[i] === '{') {
+      i++
+      let found: { name: number; value: number } | undefined
+      for (;;) {
+        space()
+        if (text[i] !== '"') break
+        const name = i
+        const raw = string()
+        const key = raw.includes('\\') ? (JSON.parse(`"${raw}"`) as string) : raw
+        space()
+        i++ // the colon
+        space()
+        if (key === segment) found = { name, value: i }
+        skip()
+        space()
+        if (text[i] === ',') i++
+        else break
+      }
+      if (!found) break
+      at = found.name
+      i = found.value
+    } else if (text[i] === '[') {
+      if (!/^\d+$/.test(segment)) break
+      i++
+      let index = 0
+      const wanted = Number(segment)
+      space()
+      while (index < wanted && text[i] !== ']' && i < text.length) {
+        skip()
+        space()
+        if (text[i] === ',') i++
+        space()
+        index++
+      }
+      if (index !== wanted || text[i] === ']') break
+      at = i
+    } else break
+  }
+  let line = 1
+  let lineStart = 0
+  for (let k = text.indexOf('\n'); k !== -1 && k < at; k = text.indexOf('\n', k + 1)) {
+    line++
+    lineStart = k + 1
+  }
+  return { line, column: at - lineStart + 1 }
 }
 
 export function splitPointer(pointer: string): string[] {

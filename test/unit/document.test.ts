@@ -1,5 +1,7 @@
+import { readdirSync, readFileSync } from 'node:fs'
+import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { parseJson } from '../../src/schemas/document.js'
+import { parseJson, scanLocate } from '../../src/schemas/document.js'
 
 describe('parseJson', () => {
   it('reports a syntax error at its line and column', () => {
@@ -92,5 +94,43 @@ describe('checkSchemasFile', () => {
     await writeFile(file, Buffer.alloc(11 * 1024 * 1024, 0x20))
     await expect(checkSchemasFile(file, 'schemas.json')).rejects.toThrow('schemas-file: schemas.json is larger than 10 MB, the limit')
     await expect(checkSchemasFile(path.join(dir, 'missing.json'), 'missing.json')).rejects.toThrow('schemas-file: cannot read missing.json: no such file')
+  })
+})
+
+describe('locating by scanning the text', () => {
+  /** Every pointer into a value: each member and element, depth first. */
+  function pointers(value: unknown, at = '', out: string[] = []): string[] {
+    out.push(at)
+    if (Array.isArray(value)) value.forEach((v, i) => pointers(v, `${at}/${i}`, out))
+    else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) pointers(v, `${at}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`, out)
+    return out
+  }
+  const fixtures = (dir: string): string[] =>
+    readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? fixtures(path.join(dir, e.name)) : e.name.endsWith('.json') ? [path.join(dir, e.name)] : []))
+
+  it('finds every pointer of every fixture where the syntax tree does', () => {
+    let compared = 0
+    for (const file of fixtures(path.resolve(import.meta.dirname, '../fixtures'))) {
+      const raw = readFileSync(file, 'utf8')
+      // parseJson drops a byte order mark before anything else, as the scanner expects.
+      const text = raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw
+      const parsed = parseJson(text, file)
+      if (!parsed.document) continue
+      // A second parse whose first 16 questions go to the scanner, and one that builds the tree at once.
+      const tree = parseJson(text, file).document!
+      for (let i = 0; i < 16; i++) tree.locate('/__not_a_member__')
+      for (const pointer of pointers(parsed.document.value).slice(0, 400)) {
+        expect(scanLocate(text, pointer), `${file} ${pointer}`).toEqual(tree.locate(pointer))
+        compared++
+      }
+    }
+    expect(compared).toBeGreaterThan(10_000)
+  })
+
+  it('reads escaped names, repeated names (the last counts) and missing members as the tree does', () => {
+    const text = '{\n  "a\\u0062": {"x": 1},\n  "dup": 1,\n  "dup": [10, {"y": 2}]\n}'
+    const tree = parseJson(text, 't.json').document!
+    for (let i = 0; i < 16; i++) tree.locate('/none')
+    for (const pointer of ['/ab', '/ab/x', '/dup', '/dup/1/y', '/dup/5', '/none/deeper', '']) expect(scanLocate(text, pointer)).toEqual(tree.locate(pointer))
   })
 })
