@@ -1,6 +1,7 @@
 import { InputError } from '../errors.js'
 import { isLoopback } from '../http/hosts.js'
 import { parsePlatform, type Platform } from '../registry/platform.js'
+import type { ImageInputs } from '../registry/resolve.js'
 import { DIGEST_PATTERN, parseImageReference, type ImageReference } from '../registry/reference.js'
 import { parseModelId, type ModelId } from '../wriftai/identifier.js'
 import type { Visibility } from '../wriftai/types.js'
@@ -8,7 +9,8 @@ import { repositoryUrl, type RunContext } from './context.js'
 
 export type Mode = 'auto' | 'publish' | 'validate'
 
-export interface Inputs {
+/** Every input, checked; the image inputs are the registry's own ImageInputs. */
+export interface Inputs extends ImageInputs {
   /** publish or validate, with `auto` already decided from the run context. */
   mode: 'publish' | 'validate'
   token?: string
@@ -18,13 +20,6 @@ export interface Inputs {
   schemasFrom: 'file' | 'image'
   /** What a difference between the schemas file and the image's Cog schema is. */
   driftCheck: 'error' | 'warning' | 'off'
-  image?: ImageReference
-  /** The image-digest input (a digest pinned in image stays in image.digest). */
-  imageDigest?: string
-  platform?: Platform
-  registryUsername?: string
-  registryPassword?: string
-  insecureRegistry: boolean
   releaseNotes?: string
   releaseNotesFile?: string
   createModel: boolean

@@ -35,6 +35,7 @@ export interface ResolveImageOptions {
 /** The image inputs, as the action and the CLI read them (the pipeline's Inputs hold them under these names). */
 export interface ImageInputs {
   image?: ImageReference
+  /** The image-digest input (a digest pinned in image stays in image.digest). */
   imageDigest?: string
   platform?: Platform
   registryUsername?: string
