@@ -8,6 +8,7 @@ import { NetworkError, type HttpPolicy } from '../http/request.js'
 import type { ImageResolution } from '../registry/resolve.js'
 import { checkGeneratedSchemas, checkSchemasFile, checkSchemasText, type SchemasCheck } from '../schemas/check.js'
 import type { SourceDocument } from '../schemas/document.js'
+import { valueAt } from '../schemas/walk.js'
 import { ApiError, type WriftaiClient } from '../wriftai/client.js'
 import { formatModelId as formatModel, type ModelId } from '../wriftai/identifier.js'
 import type { CreateModel, ModelVersionWithDetails, ModelWithDetails, Schemas, UpdateModel } from '../wriftai/types.js'
@@ -273,6 +274,7 @@ async function compareWithBaseline(
       plan.changes = await compareSchemas(live.schemas, schemas, document, live.version, plan.failOnBreaking)
       plan.requiredBump = requiredBump(plan.changes, sameSchemas(live.schemas, schemas))
       plan.comparedWith = live.version
+      if (deps.client && inputs.model && latest) await nameDeprecations(plan.changes, deps.client, inputs.model, latest.number)
     } else if (liveError !== undefined) plan.notCompared = `the live version could not be read: ${liveError}`
     else if (inputs.model && plan.modelChecked) plan.nothingToCompare = `${formatModel(inputs.model)} has no version yet: nothing to compare`
     else if (inputs.model && inputs.mode === 'validate' && !plan.existingModel)
@@ -325,6 +327,31 @@ async function gate(plan: Plan, inputs: Inputs, context: RunContext, deps: PlanD
     const text = plan.comparedWith ? notesFromChanges(plan.changes, more) : !plan.existingModel?.latest_version ? firstVersionNotes(schemas) : undefined
     if (text) plan.releaseNotes = { text, source: 'changes' }
   }
+}
+
+/** Earlier versions read at most, to find where a removed property was first marked deprecated. */
+const DEPRECATION_LOOKBACK = 5
+
+/**
+ * Names the version that deprecated each property removed after deprecation: the earliest of the
+ * versions before the live one that still marks it, reading back a few versions at most.
+ */
+async function nameDeprecations(changes: Finding[], client: WriftaiClient, model: ModelId, latest: number): Promise<void> {
+  const removed = changes.filter((c) => c.rule === 'deprecated-input-removed' || c.rule === 'deprecated-output-removed')
+  if (removed.length === 0) return
+  // The live version marks each one; each earlier version that still does moves its start back.
+  const since = new Map(removed.map((c) => [c, latest]))
+  const searching = new Set(removed)
+  for (let number = latest - 1, read = 0; number >= 1 && read < DEPRECATION_LOOKBACK && searching.size > 0; number--, read++) {
+    const version = await client.getVersion(model, number).catch(() => undefined)
+    if (!version) break
+    for (const c of searching) {
+      const node = valueAt(version.schemas, c.change!.livePointer)
+      if (node && typeof node === 'object' && (node as { deprecated?: unknown }).deprecated === true) since.set(c, number)
+      else searching.delete(c)
+    }
+  }
+  for (const c of removed) c.message = `${c.message.replace(/ \(compared with [^)]*\)$/, '')} in ${formatModel(model)}:${since.get(c)}`
 }
 
 /** The schemas file's text at a git ref; undefined (and why, on the plan) when there is none. */

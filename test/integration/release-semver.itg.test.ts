@@ -59,8 +59,9 @@ async function release(previous: string, tag: string, next: Schemas, files: Reco
   return workspace
 }
 
-async function publish(workspace: string, tag: string): Promise<ActionRun> {
-  sandbox.addModel('acme', 'hello-world', { versions: [{ release_notes: 'v1', schemas: V1, container_image_digest: `sha256:${'01'.repeat(32)}` }] })
+async function publish(workspace: string, tag: string, earlier: Schemas[] = []): Promise<ActionRun> {
+  const versions = [...earlier, V1].map((schemas, i) => ({ release_notes: `v${i + 1}`, schemas, container_image_digest: `sha256:${`0${i + 1}`.repeat(32)}` }))
+  sandbox.addModel('acme', 'hello-world', { versions })
   return runAction({
     inputs: { token: sandbox.users[0]!.token, model: 'acme/hello-world', 'image-digest': DIGEST, 'api-url': sandbox.url, 'github-token': '' },
     workspace,
@@ -102,13 +103,18 @@ describe('fail-on-breaking: semver, on a version tag', () => {
   it('publishes the removal of a deprecated input under a minor tag, with a warning', async () => {
     const next = structuredClone(V1)
     delete next.prediction.input.properties.seed
-    const run = await publish(await release('v1.0.0', 'v1.1.0', next), 'v1.1.0')
+    // Version 1 had seed plain, version 2 (the live one) marked it deprecated; release 3 removes it.
+    const before = structuredClone(V1)
+    delete before.prediction.input.properties.seed.deprecated
+    const run = await publish(await release('v1.0.0', 'v1.1.0', next), 'v1.1.0', [before])
     expect(run.code, run.stdout).toBe(0)
     expect(lines(run, 'warning')).toContainEqual(
-      expect.stringMatching(/^::warning title=deprecated-input-removed,file=schemas\.json,line=\d+,col=\d+::input "seed" was removed; the live version had marked it deprecated/),
+      expect.stringMatching(
+        /^::warning title=deprecated-input-removed,file=schemas\.json,line=\d+,col=\d+::input "seed" was removed after it was marked deprecated in acme\/hello-world:2 \[[0-9a-f]{12}\]$/,
+      ),
     )
     expect(run.outputs['required-bump']).toBe('minor')
-    expect(run.outputs.changelog).toBe('### Removed\n- input "seed" was removed; the live version had marked it deprecated')
+    expect(run.outputs.changelog).toBe('### Removed\n- input "seed" was removed after it was marked deprecated in acme/hello-world:2')
   })
 
   it('under 0.x, a minor bump may break and a patch may not', async () => {

@@ -134,7 +134,7 @@ function compareSide(section: 'prediction' | 'training', side: 'input' | 'output
     const liveView = side === 'input' ? candidate.a : candidate.b
     if ((rule === 'input-removed' || rule === 'output-removed') && candidate.kind !== 'required' && liveView.schema.deprecated === true) {
       change.rule = rule === 'input-removed' ? 'deprecated-input-removed' : 'deprecated-output-removed'
-      change.message = `${describeChange(side, rule, candidate, renames.get(candidate)).replace(/;.*$/, '')}; the live version had marked it deprecated`
+      change.message = `${describeChange(side, rule, candidate, renames.get(candidate)).replace(/;.*$/, '')} after it was marked deprecated`
       changes.push(change)
       continue
     }
