@@ -87,6 +87,8 @@ async function coldStart(workspace: string): Promise<void> {
     INPUT_MODE: 'validate',
     INPUT_MODEL: 'acme/hello-world',
     'INPUT_SCHEMAS-FILE': 'schemas.json',
+    // Validation alone: no baseline, so no request leaves the machine.
+    INPUT_BASELINE: 'none',
   }
   const [floor, ours] = await medians(
     async () => (await timed(NODE, ['-e', '0'], { cwd: workspace })).ms,

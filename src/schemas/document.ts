@@ -42,11 +42,15 @@ export function parseJson(source: string, file: string): ParseResult {
     // Positions are needed only for findings: the first few are found by scanning the text (one
     // finding must not cost a syntax tree of an 8 MB file); past them the tree is built once.
     let tree: momoa.DocumentNode | undefined
-    let scans = 0
+    // Scanning reads up to the member asked for; the tree costs about eight whole reads of the text.
+    // A lone carriage return ends a line for the tree and not for the scan: such a text goes to the tree.
+    let budget = text.includes('\r') && /\r(?!\n)/.test(text) ? 0 : SCAN_BUDGET * text.length
     const locateIn = (pointer: string): Position => {
-      if (!tree && scans++ < MAX_SCANS) {
-        const found = scanLocate(text, pointer)
-        if (found) return found
+      if (!tree && budget > 0) {
+        // A plain document repeats no name: the first match is the one.
+        const found = scan(text, pointer, true)
+        budget -= found?.read ?? text.length
+        if (found) return found.position
       }
       return locate((tree ??= momoa.parse(text, { mode: 'json' })), pointer)
     }
@@ -240,8 +244,8 @@ function locate(ast: momoa.DocumentNode, pointer: string): Position {
   return { line: at.line, column: at.column }
 }
 
-/** Findings located by scanning the text before the syntax tree is worth building. */
-const MAX_SCANS = 16
+/** How many whole reads of the text the scans of findings may add up to before the syntax tree is built. */
+const SCAN_BUDGET = 2
 
 /**
  * Where a pointer's member name (or array element) starts, found by walking the JSON text without
@@ -251,6 +255,11 @@ const MAX_SCANS = 16
  */
 export function scanLocate(text: string, pointer: string): Position | undefined {
   if (text.includes('\r') && /\r(?!\n)/.test(text)) return undefined
+  return scan(text, pointer, false)?.position
+}
+
+/** scanLocate, and how far into the text it read; `first`: stop at the first member of a name (a document that repeats none). */
+function scan(text: string, pointer: string, first: boolean): { position: Position; read: number } | undefined {
   let i = 0
   const space = () => {
     while (i < text.length) {
@@ -312,7 +321,10 @@ export function scanLocate(text: string, pointer: string): Position | undefined 
         space()
         i++ // the colon
         space()
-        if (key === segment) found = { name, value: i }
+        if (key === segment) {
+          found = { name, value: i }
+          if (first) break
+        }
         skip()
         space()
         if (text[i] === ',') i++
@@ -338,13 +350,14 @@ export function scanLocate(text: string, pointer: string): Position | undefined 
       at = i
     } else break
   }
+  const read = i
   let line = 1
   let lineStart = 0
   for (let k = text.indexOf('\n'); k !== -1 && k < at; k = text.indexOf('\n', k + 1)) {
     line++
     lineStart = k + 1
   }
-  return { line, column: at - lineStart + 1 }
+  return { position: { line, column: at - lineStart + 1 }, read }
 }
 
 export function splitPointer(pointer: string): string[] {
