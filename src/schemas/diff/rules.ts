@@ -1,5 +1,8 @@
 import type { Candidate, Kind } from './compare.js'
 
+/** The rules that are information, last in the list below. */
+const INFO = ['input-added', 'output-added', 'default-changed', 'annotation-changed', 'input-deprecated', 'output-deprecated', 'compatibility-not-proven'] as const
+
 /** Rule ids of the comparison with the live version, breaking ones first. */
 export const CHANGE_RULES = [
   'input-removed',
@@ -34,27 +37,13 @@ export const CHANGE_RULES = [
   'section-removed',
   'deprecated-input-removed',
   'deprecated-output-removed',
-  'input-added',
-  'output-added',
-  'default-changed',
-  'annotation-changed',
-  'input-deprecated',
-  'output-deprecated',
-  'compatibility-not-proven',
+  ...INFO,
 ] as const
 
 export type ChangeRule = (typeof CHANGE_RULES)[number]
 
 /** Rules that are information: nothing a caller sees breaks. */
-export const INFO_RULES = new Set<ChangeRule>([
-  'input-added',
-  'output-added',
-  'default-changed',
-  'annotation-changed',
-  'input-deprecated',
-  'output-deprecated',
-  'compatibility-not-proven',
-])
+export const INFO_RULES = new Set<ChangeRule>(INFO)
 
 /** Warnings that need no major version: a property the live version had marked deprecated, removed. */
 export const DEPRECATION_RULES = new Set<ChangeRule>(['deprecated-input-removed', 'deprecated-output-removed'])
