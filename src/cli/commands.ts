@@ -107,7 +107,7 @@ export interface DiffOptions {
 export async function runDiff(before: string, after: string, options: DiffOptions, io: CliIo): Promise<number> {
   if (before === '-' && after === '-') throw new FileError('LIVE_SCHEMAS and NEW_SCHEMAS cannot both be standard input')
   const { checkSchemasText } = await import('../schemas/check.js')
-  const { compareSchemas } = await import('../pipeline/plan.js')
+  const { compareSchemas } = await import('../pipeline/comparison.js')
   const { loadLinearEngine } = await import('../schemas/regexp.js')
   await loadLinearEngine()
   const defaultPath = [after, before].find((side) => !side.startsWith('git:') && !isLiveSide(side) && side !== '-') ?? 'schemas.json'
