@@ -201,7 +201,7 @@ describe('faults', () => {
     sharedToken = true
     sandbox.inject({ method: 'POST', path: '/models', delayMs: 600, times: 2 })
     const [a, b] = await Promise.all([publish({ 'image-digest': digest(1) }, 'v1.0.0'), publish({ 'image-digest': digest(2) }, 'v1.0.1')])
-    expect([a!.code, b!.code]).toEqual([0, 0])
+    expect([a!.code, b!.code], `${a!.stdout}\n${b!.stdout}`).toEqual([0, 0])
     expect(sandbox.models.size).toBe(1)
     // Both runs tried to create it; the shared token's rate limit may have made one of them post again.
     expect(count('POST', '/models')).toBeGreaterThanOrEqual(2)
