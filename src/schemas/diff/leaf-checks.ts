@@ -2,7 +2,7 @@ import { escapePointer } from '../document.js'
 import { isObject, type SchemaObject } from '../walk.js'
 import type { Add, Sides } from './compare.js'
 import { admits, same, typeOfValue, typesOf, type View } from './normalize.js'
-import { numberPasses, numberProbes, objectOf, stringKeywords, stringsBetween, withMember } from './probes.js'
+import { NUMBER_KEYWORDS, numberPasses, numberProbes, objectOf, stringKeywords, stringsBetween, withMember } from './probes.js'
 import { fill, length, MAX_SAMPLE_SIZE, numberWithin, samplesOf, stringsFor, typed } from './samples.js'
 
 // The checks of one pair of subschemas that look at values, not at subschemas: each adds a
@@ -14,10 +14,13 @@ export function derivedProbes(walk: Sides, keyword: string, a: View, b: View): u
   const B = b.schema
   const base = objectOf(a, walk.readA)
   const propsA = isObject(A.properties) ? A.properties : {}
-  const valueFor = (name: string) =>
-    fill(Object.hasOwn(propsA, name) ? walk.readA(propsA[name], `${a.at.properties}/${escapePointer(name)}`) : walk.otherProperty(a, name, walk.readA), walk.readA)
-  const samplesFor = (name: string) =>
-    Object.hasOwn(propsA, name) ? samplesOf(walk.readA(propsA[name], `${a.at.properties}/${escapePointer(name)}`), walk.readA).slice(0, 6) : [valueFor(name)]
+  // The schema A gives a member: its own declaration, else what its other keywords say of the name.
+  const declared = (name: string) => (Object.hasOwn(propsA, name) ? walk.readA(propsA[name], `${a.at.properties}/${escapePointer(name)}`) : undefined)
+  const valueFor = (name: string) => fill(declared(name) ?? walk.otherProperty(a, name, walk.readA), walk.readA)
+  const samplesFor = (name: string) => {
+    const view = declared(name)
+    return view ? samplesOf(view, walk.readA).slice(0, 6) : [valueFor(name)]
+  }
   switch (keyword) {
     case 'propertyNames': {
       if (!isObject(B.propertyNames)) return []
@@ -155,4 +158,3 @@ function bound(s: SchemaObject, lower: boolean): { value: number; exclusive: boo
 function onlyIntegers(s: SchemaObject): boolean {
   return Array.isArray(s.enum) && s.enum.every((m) => Number.isInteger(m))
 }
-const NUMBER_KEYWORDS = ['minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf']

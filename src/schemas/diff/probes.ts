@@ -1,6 +1,6 @@
 import { checkFormat } from '../formats.js'
 import { isObject, setMember, testPattern, type SchemaObject } from '../walk.js'
-import { typesOf, type View } from './normalize.js'
+import { admits, typesOf, type View } from './normalize.js'
 import { dedupe, fill, length, MAX_SAMPLE_SIZE, samplesOf, typed, type Reader } from './samples.js'
 
 // Values built from a constraint, so that they fall where two schemas differ: strings edited out of
@@ -59,7 +59,8 @@ export function stringKeywords(s: SchemaObject): SchemaObject {
   return out
 }
 
-const NUMBER_KEYWORDS = ['minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf'] as const
+/** The keywords that bound or step a number. */
+export const NUMBER_KEYWORDS = ['minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf'] as const
 
 /** Whether `n` passes the numeric keywords of `s` (and `type: integer` where it asks for integers). */
 export function numberPasses(s: SchemaObject, n: number): boolean {
@@ -171,8 +172,7 @@ export function objectOf(v: View, read: Reader): Record<string, unknown> {
 
 /** Where A takes numbers: the ones on and beside the bounds either side names (a union of ranges, a `not`), B's misses first. */
 export function numbersOf(A: SchemaObject, B: SchemaObject): number[] {
-  const types = typesOf(A)
-  return !types || types.includes('number') || types.includes('integer') ? numberProbes(A, B) : []
+  return admits(typesOf(A), 'integer') ? numberProbes(A, B) : []
 }
 
 export function withMember(object: Record<string, unknown>, name: string, value: unknown): Record<string, unknown> {
