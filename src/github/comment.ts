@@ -1,3 +1,4 @@
+import { githubRest } from './rest.js'
 import { errorMessage } from '../errors.js'
 import { oneLine, type Finding } from '../findings.js'
 import { fromFork, type RunContext } from '../pipeline/context.js'
@@ -32,8 +33,7 @@ export async function keepComment(outcome: Outcome, context: RunContext, options
   const subject = outcome.plan.model ? formatModelId(outcome.plan.model) : outcome.plan.schemasFile
   const marker = `<!-- wriftai/publish-version ${JSON.stringify(`${subject} ${options.job ?? ''}`.trim())} -->`
   try {
-    const { getOctokit } = await import('@actions/github')
-    const octokit = getOctokit(options.githubToken, context.apiUrl ? { baseUrl: context.apiUrl } : {})
+    const octokit = await githubRest(context, options.githubToken)
     let existing: { id: number } | undefined
     for (let page = 1; page <= MAX_PAGES && !existing; page++) {
       const { data } = await octokit.rest.issues.listComments({ owner, repo, issue_number: pr.number, per_page: 100, page })

@@ -3,6 +3,7 @@ import { realpathSync } from 'node:fs'
 import path from 'node:path'
 import { errorMessage } from '../errors.js'
 import type { BaselineSource } from '../pipeline/baseline.js'
+import { githubRest } from './rest.js'
 import type { RunContext } from '../pipeline/context.js'
 
 /** A schemas file at a ref is read up to the limit of any schemas file. */
@@ -61,8 +62,7 @@ async function viaApi(context: RunContext, githubToken: string | undefined, ref:
   if (!githubToken || !context.repository || repoPath === undefined) throw new Error(why)
   const [owner, repo] = context.repository.split('/') as [string, string]
   try {
-    const { getOctokit } = await import('@actions/github')
-    const octokit = getOctokit(githubToken, context.apiUrl ? { baseUrl: context.apiUrl } : {})
+    const octokit = await githubRest(context, githubToken)
     const { data } = await octokit.rest.repos.getContent({ owner, repo, path: repoPath, ref, mediaType: { format: 'raw' } })
     // Raw contents come back as text, or as bytes where the answer names no charset.
     const raw = data as unknown
@@ -89,8 +89,7 @@ export function gitReleaseTags(context: RunContext, githubToken: string | undefi
     const tags = local.code === 0 ? local.stdout.split('\n').filter(Boolean) : []
     if (tags.length > 1 || !githubToken || !context.repository) return tags
     const [owner, repo] = context.repository.split('/') as [string, string]
-    const { getOctokit } = await import('@actions/github')
-    const octokit = getOctokit(githubToken, context.apiUrl ? { baseUrl: context.apiUrl } : {})
+    const octokit = await githubRest(context, githubToken)
     const names: string[] = []
     for (let page = 1; page <= 10; page++) {
       const { data } = await octokit.rest.repos.listTags({ owner, repo, per_page: 100, page })

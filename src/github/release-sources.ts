@@ -1,4 +1,5 @@
 import { errorMessage } from '../errors.js'
+import { githubRest } from './rest.js'
 import type { RunContext } from '../pipeline/context.js'
 import type { ReleaseSources } from '../pipeline/release-notes.js'
 
@@ -13,9 +14,7 @@ export function githubReleaseSources(context: RunContext, githubToken: string | 
       if (!githubToken || !context.repository) return undefined
       const [owner, repo] = context.repository.split('/') as [string, string]
       try {
-        // Octokit is loaded only when release notes come from GitHub.
-        const { getOctokit } = await import('@actions/github')
-        const octokit = getOctokit(githubToken, context.apiUrl ? { baseUrl: context.apiUrl } : {})
+        const octokit = await githubRest(context, githubToken)
         const { data } = await octokit.rest.repos.getReleaseByTag({ owner, repo, tag })
         return { body: data.body ?? '', url: data.html_url }
       } catch (error: unknown) {
