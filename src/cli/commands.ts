@@ -106,13 +106,12 @@ export interface DiffOptions {
  */
 export async function runDiff(before: string, after: string, options: DiffOptions, io: CliIo): Promise<number> {
   if (before === '-' && after === '-') throw new FileError('LIVE_SCHEMAS and NEW_SCHEMAS cannot both be standard input')
-  const { checkSchemasText } = await import('../schemas/check.js')
+  const { checkGeneratedSchemas } = await import('../schemas/check.js')
   const { compareSchemas } = await import('../pipeline/comparison.js')
-  const { loadLinearEngine } = await import('../schemas/regexp.js')
-  await loadLinearEngine()
   const defaultPath = [after, before].find((side) => !side.startsWith('git:') && !isLiveSide(side) && side !== '-') ?? 'schemas.json'
   const [liveSide, localSide] = await Promise.all([readSide(before, 'LIVE_SCHEMAS', defaultPath, options, io), readSide(after, 'NEW_SCHEMAS', defaultPath, options, io)])
-  const [live, local] = [checkSchemasText(liveSide.text, liveSide.name), checkSchemasText(localSide.text, localSide.name)]
+  // Each side checked as a file is, the pattern engine loaded for the patterns it holds.
+  const [live, local] = await Promise.all([checkGeneratedSchemas(liveSide.text, liveSide.name), checkGeneratedSchemas(localSide.text, localSide.name)])
   const invalid = [live, local].flatMap((c) => c.findings.filter((f) => f.severity === 'error'))
   if (!live.schemas || !local.schemas || !local.document) {
     const files = [...new Set(invalid.map((f) => f.file))]

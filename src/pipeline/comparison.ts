@@ -5,7 +5,7 @@ import { valueAt } from '../schemas/walk.js'
 import type { WriftaiClient } from '../wriftai/client.js'
 import { formatModelId as formatModel, type ModelId } from '../wriftai/identifier.js'
 import type { Schemas } from '../wriftai/types.js'
-import { checkSchemasText } from '../schemas/check.js'
+import { checkGeneratedSchemas } from '../schemas/check.js'
 import { applyAcceptance, readAcceptance } from './acceptance.js'
 import type { Baseline } from './baseline.js'
 import { tagName, type RunContext } from './context.js'
@@ -33,10 +33,12 @@ export async function compareWithBaseline(
   const { schemas, document, liveError } = local
   const latest = plan.existingModel?.latest_version
   const live = latest?.schemas ? { schemas: latest.schemas, version: `${plan.existingModel!.owner.username}/${plan.existingModel!.name}:${latest.number}` } : undefined
+  // Whether the baseline's schemas equal these, once they were compared.
+  let equal: boolean | undefined
   if (baseline.kind === 'live') {
     if (live) {
       plan.changes = await compareSchemas(live.schemas, schemas, document, live.version, plan.failOnBreaking)
-      plan.requiredBump = requiredBump(plan.changes, sameSchemas(live.schemas, schemas))
+      equal = sameSchemas(live.schemas, schemas)
       plan.comparedWith = live.version
       if (deps.client && inputs.model && latest) await nameDeprecations(plan.changes, deps.client, inputs.model, latest.number)
     } else if (liveError !== undefined) plan.notCompared = `the live version could not be read: ${liveError}`
@@ -47,12 +49,13 @@ export async function compareWithBaseline(
   } else if (baseline.kind === 'git') {
     const text = await readBaseline(plan, baseline, inputs, deps)
     if (text !== undefined) {
-      const base = checkSchemasText(text, `${plan.schemasFile} at ${baseline.label}`)
+      // Checked as the file is, with the pattern engine loaded for the base's own patterns.
+      const base = await checkGeneratedSchemas(text, `${plan.schemasFile} at ${baseline.label}`)
       const errors = countErrors(base.findings)
       if (!base.schemas) plan.notCompared = `the schemas file at ${baseline.label} is not valid (${errors} error${errors === 1 ? '' : 's'})`
       else {
         plan.changes = await compareSchemas(base.schemas, schemas, document, baseline.label, plan.failOnBreaking)
-        plan.requiredBump = requiredBump(plan.changes, sameSchemas(base.schemas, schemas))
+        equal = sameSchemas(base.schemas, schemas)
         plan.comparedWith = baseline.label
       }
     }
@@ -69,6 +72,8 @@ export async function compareWithBaseline(
     plan.findings.sort((a, b) => (a.file === b.file ? a.line - b.line || a.column - b.column : a.file === plan.schemasFile ? -1 : 1))
   }
   plan.breaking = plan.changes.filter((c) => c.change?.breaking && !c.change.accepted).length
+  // After acceptance: an accepted break needs no major version.
+  if (equal !== undefined) plan.requiredBump = requiredBump(plan.changes, equal)
 }
 
 /**
@@ -77,7 +82,6 @@ export async function compareWithBaseline(
  * release notes, the notes say what changed.
  */
 export async function gate(plan: Plan, inputs: Inputs, context: RunContext, deps: PlanDeps, schemas: Schemas): Promise<void> {
-  if (plan.requiredBump) plan.requiredBump = requiredBump(plan.changes, plan.requiredBump === 'none')
   const decided = await decideGate(inputs, context, plan.requiredBump ?? 'none', deps.releaseTags)
   plan.failOnBreaking = decided.failOnBreaking
   if (decided.semver) plan.semver = decided.semver

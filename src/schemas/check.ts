@@ -28,7 +28,7 @@ export function checkSchemasText(text: string, file: string): SchemasCheck {
   return checkParsed(parseJson(text, file))
 }
 
-/** Checks schemas that did not come from a file (an image's Cog label), with the pattern engine ready as for a file. */
+/** Checks schemas text not read from a file here (an image's Cog label, a file at a git ref, a live version), with the pattern engine ready as for a file. */
 export async function checkGeneratedSchemas(text: string, file: string): Promise<SchemasCheck> {
   return checkParsed(await withLinearEngine(parseJson(text, file)))
 }
