@@ -1,0 +1,2 @@
+async function e(e,t){let{getOctokit:n}=await Promise.resolve().then(()=>require("./octokit.js")).then(e=>e.t);return n(t,e.apiUrl?{baseUrl:e.apiUrl}:{})}Object.defineProperty(exports,"t",{enumerable:!0,get:function(){return e}});
+//# sourceMappingURL=rest.js.map
